@@ -1,0 +1,291 @@
+//! One error type for every fallible call, and a small [`ErrorKind`] that tells the caller what to do next.
+//!
+//! The detailed [`Error`] keeps everything a developer needs to debug (the gateway's `code`, `msg`,
+//! `sub_code`, `sub_msg`; whether a request may have reached Alipay), while [`ErrorKind`] is the stable,
+//! coarse classification a program branches on. Errors never carry private keys or whole response bodies
+//! in their `Display` text.
+
+use std::fmt;
+
+use crate::keys::KeyError;
+
+/// Everything that can go wrong in alipay-core.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client or a key is configured wrongly: fix the configuration, retrying will not help.
+    #[error("configuration error: {0}")]
+    Config(#[from] ConfigError),
+    /// A signature could not be made or did not verify. A response that fails verification is never
+    /// believed: it may be forged, or the configured Alipay public key may be wrong.
+    #[error("signature error: {0}")]
+    Signature(#[from] SignatureError),
+    /// Alipay answered (verified, or an unsigned error) with a non-success `code`.
+    #[error("{0}")]
+    Gateway(#[from] GatewayError),
+    /// The HTTP exchange failed. [`TransportError::outcome_unknown`] says whether Alipay may have
+    /// acted on the request anyway.
+    #[error("{0}")]
+    Transport(#[from] TransportError),
+    /// A verified response, a notification or a bill could not be decoded.
+    #[error("{0}")]
+    Decode(#[from] DecodeError),
+    /// The caller passed a value that can never be sent (an amount out of range, a missing field).
+    #[error("invalid input: {0}")]
+    InvalidInput(#[from] InvalidInput),
+}
+
+/// What the caller should do about an [`Error`]. Stable across releases; bindings expose it as-is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Fix the configuration (keys, app id, gateway). Retrying the same call cannot succeed.
+    Config,
+    /// Fix the arguments of the call.
+    InvalidInput,
+    /// A signature did not verify (or none was present on a success). Do not trust the answer;
+    /// establish the truth with a verified query, and check the Alipay public key.
+    Signature,
+    /// Alipay definitely refused the request (`40004` business failure and friends): it had no effect.
+    Rejected,
+    /// Alipay may or may not have applied the request (`20000`, a timeout after sending, a 5xx):
+    /// query before acting again, and never reuse the request with different content.
+    OutcomeUnknown,
+    /// The request never reached Alipay (connection refused, DNS failure): safe to retry as-is.
+    NotSent,
+    /// A verified answer could not be decoded into the expected shape.
+    Decode,
+}
+
+impl Error {
+    /// The coarse classification of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Config(_) => ErrorKind::Config,
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::Signature(_) => ErrorKind::Signature,
+            Error::Gateway(g) if g.is_outcome_unknown() => ErrorKind::OutcomeUnknown,
+            Error::Gateway(_) => ErrorKind::Rejected,
+            Error::Transport(t) if t.outcome_unknown => ErrorKind::OutcomeUnknown,
+            Error::Transport(_) => ErrorKind::NotSent,
+            Error::Decode(_) => ErrorKind::Decode,
+        }
+    }
+
+    /// The gateway error, when Alipay answered with a non-success code.
+    pub fn as_gateway(&self) -> Option<&GatewayError> {
+        match self {
+            Error::Gateway(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    /// `true` when Alipay may have applied the request although the call failed.
+    pub fn outcome_unknown(&self) -> bool {
+        self.kind() == ErrorKind::OutcomeUnknown
+    }
+}
+
+impl From<KeyError> for Error {
+    fn from(e: KeyError) -> Self {
+        Error::Config(ConfigError::Key(e))
+    }
+}
+
+/// A configuration mistake, named precisely.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A key could not be used; the inner error says which key and why.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The configured Alipay public key is the app's own public key. Users' most common mistake.
+    #[error(
+        "the configured Alipay public key is the public half of the app private key; \
+         use the Alipay public key (支付宝公钥) shown in the open-platform console, not the app public key (应用公钥)"
+    )]
+    AppPublicKeyAsAlipayPublicKey,
+    /// A required setting was not given.
+    #[error("missing required setting `{0}`")]
+    Missing(&'static str),
+    /// A setting has a value that cannot work.
+    #[error("invalid setting `{name}`: {reason}")]
+    Invalid {
+        /// The setting's name.
+        name: &'static str,
+        /// Why the value cannot work.
+        reason: String,
+    },
+}
+
+/// Why a signature could not be made or checked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// The signature does not match the signed content under the configured public key.
+    #[error("{what}: the signature does not verify with the configured Alipay public key")]
+    Mismatch {
+        /// What was being verified (a response node name, "notification").
+        what: String,
+    },
+    /// A success answer came without a signature; only error answers may be unsigned.
+    #[error("{what}: the answer has no signature, and only error answers may be unsigned")]
+    Missing {
+        /// What was being verified.
+        what: String,
+    },
+    /// The `sign` value is not valid base64.
+    #[error("{what}: the `sign` value is not valid base64")]
+    MalformedSign {
+        /// What was being verified.
+        what: String,
+    },
+    /// The message says it was signed with another algorithm than the one configured.
+    #[error("{what}: signed with {found}, but the client expects {expected}")]
+    SignTypeMismatch {
+        /// What was being verified.
+        what: String,
+        /// The configured sign type.
+        expected: String,
+        /// The sign type the message declares.
+        found: String,
+    },
+    /// The private-key operation failed (should not happen with a key that loaded).
+    #[error("signing failed: {0}")]
+    SigningFailed(String),
+}
+
+/// Alipay answered with a `code` other than success (`10000`) or waiting-for-buyer (`10003`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayError {
+    /// The API method called, e.g. `alipay.trade.pay`.
+    pub method: String,
+    /// The gateway code, e.g. `40004`.
+    pub code: String,
+    /// The gateway message, e.g. `Business Failed`.
+    pub msg: String,
+    /// The business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+    pub sub_code: Option<String>,
+    /// The human-readable business reason.
+    pub sub_msg: Option<String>,
+    /// `false` when the answer carried no signature (allowed for errors only, as Alipay sends
+    /// gateway-level errors unsigned). Treat an unverified error as a hint, never as proof of payment state.
+    pub verified: bool,
+}
+
+impl GatewayError {
+    /// `true` for `20000` (system error / unknown): Alipay may have applied the request.
+    pub fn is_outcome_unknown(&self) -> bool {
+        self.code == "20000" || self.sub_code.as_deref().is_some_and(|s| s.ends_with("SYSTEM_ERROR"))
+    }
+}
+
+impl fmt::Display for GatewayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} answered {} {}", self.method, self.code, self.msg)?;
+        if let Some(sub) = &self.sub_code {
+            write!(f, " ({sub}")?;
+            if let Some(m) = &self.sub_msg {
+                write!(f, ": {m}")?;
+            }
+            write!(f, ")")?;
+        }
+        if !self.verified {
+            write!(f, " [unsigned]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GatewayError {}
+
+/// The HTTP exchange failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("HTTP transport failed ({kind}): {message}{}", if *.outcome_unknown { " — the request may have reached Alipay, outcome unknown" } else { " — the request did not reach Alipay" })]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// `true` when the request may have reached Alipay (a timeout after sending, a dropped connection,
+    /// a 5xx): the outcome is unknown and must be established by a query.
+    pub outcome_unknown: bool,
+    /// A short description (no bodies, no secrets).
+    pub message: String,
+}
+
+impl TransportError {
+    /// A failure before any byte reached the server (connect refused, DNS, TLS handshake).
+    pub fn not_sent(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, outcome_unknown: false, message: message.into() }
+    }
+
+    /// A failure after the request may have been delivered.
+    pub fn outcome_unknown(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, outcome_unknown: true, message: message.into() }
+    }
+}
+
+/// The kind of an HTTP failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Could not connect (refused, DNS, TLS).
+    Connect,
+    /// The connect or request timeout elapsed.
+    Timeout,
+    /// The server answered with a non-2xx HTTP status.
+    Status(u16),
+    /// The connection broke while sending or receiving.
+    Io,
+    /// Anything else (a malformed URL, a proxy error).
+    Other,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TransportErrorKind::Connect => f.write_str("connect"),
+            TransportErrorKind::Timeout => f.write_str("timeout"),
+            TransportErrorKind::Status(s) => write!(f, "HTTP {s}"),
+            TransportErrorKind::Io => f.write_str("connection"),
+            TransportErrorKind::Other => f.write_str("other"),
+        }
+    }
+}
+
+/// Something could not be decoded: a response, a notification, a bill.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("decode error: {message}")]
+pub struct DecodeError {
+    /// What could not be decoded, and why.
+    pub message: String,
+    /// When the undecodable thing was a *verified* response node, its raw JSON text, so nothing a
+    /// verified answer said is lost (a paid trade whose answer has an unexpected shape is still paid).
+    pub verified_node: Option<String>,
+}
+
+impl DecodeError {
+    /// A decode error with a message only.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self { message: message.into(), verified_node: None }
+    }
+}
+
+/// An argument that can never be sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{field}`: {reason}")]
+pub struct InvalidInput {
+    /// The offending field or parameter.
+    pub field: String,
+    /// Why it is invalid.
+    pub reason: String,
+}
+
+impl InvalidInput {
+    /// An invalid-input error for `field`.
+    pub fn new(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self { field: field.into(), reason: reason.into() }
+    }
+}
+
+/// The result type of alipay-core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
