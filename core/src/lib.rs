@@ -9,6 +9,8 @@ pub mod clock;
 pub mod crypto;
 pub mod error;
 pub mod keys;
+pub mod response;
+pub mod sign;
 
 pub use charset::Charset;
 pub use crypto::{Backend, SignType};

@@ -9,22 +9,29 @@ use super::rust_crypto;
 use crate::keys::RsaPublicParts;
 
 pub(crate) struct Signer {
-    key: KeyPair,
+    /// `None` for keys under 2048 bits, which aws-lc refuses; such keys only suit legacy `RSA`.
+    key: Option<KeyPair>,
     /// aws-lc-rs cannot sign SHA1withRSA; legacy `RSA` signing goes through the `rsa` crate.
     legacy: rust_crypto::LegacySigner,
 }
 
 impl Signer {
     pub(crate) fn new(pkcs1_der: &[u8]) -> Result<Self, String> {
-        let key = KeyPair::from_der(pkcs1_der).map_err(|e| e.to_string())?;
-        Ok(Self { key, legacy: rust_crypto::LegacySigner::new(pkcs1_der)? })
+        let legacy = rust_crypto::LegacySigner::new(pkcs1_der)?;
+        let key = match KeyPair::from_der(pkcs1_der) {
+            Ok(key) => Some(key),
+            Err(e) if legacy.bits() < 2048 && e.to_string() == "TooSmall" => None,
+            Err(e) => return Err(e.to_string()),
+        };
+        Ok(Self { key, legacy })
     }
 
     pub(crate) fn sign(&self, sign_type: SignType, message: &[u8]) -> Result<Vec<u8>, String> {
         match sign_type {
             SignType::Rsa2 => {
-                let mut out = vec![0u8; self.key.public_modulus_len()];
-                self.key
+                let key = self.key.as_ref().ok_or("aws-lc signs RSA2 only with keys of 2048 bits or more")?;
+                let mut out = vec![0u8; key.public_modulus_len()];
+                key
                     .sign(&signature::RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut out)
                     .map_err(|_| "aws-lc RSA signing failed".to_string())?;
                 Ok(out)

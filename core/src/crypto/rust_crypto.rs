@@ -15,6 +15,10 @@ impl LegacySigner {
         Ok(Self { key })
     }
 
+    pub(crate) fn bits(&self) -> usize {
+        rsa::traits::PublicKeyParts::n(&self.key).bits()
+    }
+
     pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
         sign_prehashed(&self.key, Pkcs1v15Sign::new::<Sha1>(), &Sha1::digest(message))
     }

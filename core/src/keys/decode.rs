@@ -86,7 +86,13 @@ fn pem_body(pem: &str, begin_line: usize) -> Result<(&str, usize), KeyProblem> {
     if label.contains("CERTIFICATE") {
         return Err(KeyProblem::Certificate);
     }
-    let after_begin = pem.find('\n').ok_or(KeyProblem::Pem("nothing after the BEGIN line"))? + 1;
+    let Some(after_begin) = pem.find('\n').map(|i| i + 1) else {
+        if pem.contains("\\n") {
+            let detail = "the key is on one line with literal \\n sequences: unescape the key text first".to_string();
+            return Err(KeyProblem::Base64 { line: begin_line, detail });
+        }
+        return Err(KeyProblem::Pem("nothing after the BEGIN line"));
+    };
     let end = pem.find("-----END ").ok_or(KeyProblem::Pem("no END line"))?;
     if end < after_begin {
         return Err(KeyProblem::Pem("END line before any content"));

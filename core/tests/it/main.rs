@@ -1,1 +1,7 @@
+//! Integration tests of alipay-core: the shared vectors, bad input, and the client over loopback HTTP.
 
+mod keys;
+mod response_vectors;
+mod sign_vectors;
+mod support;
+mod vectors_in_sync;

@@ -1,0 +1,161 @@
+//! Verified answers from the v2 gateway: extract the signed text, verify it, and only then parse.
+
+mod extract;
+
+pub use extract::{ERROR_RESPONSE, Envelope, extract, response_node_name};
+
+use serde_json::{Map, Value};
+
+use crate::charset::Charset;
+use crate::crypto::SignType;
+use crate::error::{ConfigError, DecodeError, Error, GatewayError, SignatureError};
+use crate::keys::PublicKey;
+
+/// The `code` of a successful call.
+pub const CODE_SUCCESS: &str = "10000";
+/// The `code` of `alipay.trade.pay` when the buyer must still confirm (enter a password).
+pub const CODE_WAIT_BUYER: &str = "10003";
+/// The `code` of a system error: the outcome is unknown.
+pub const CODE_UNKNOWN: &str = "20000";
+
+/// A response node whose signature has been checked (or an error node Alipay sent unsigned).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseNode {
+    /// The API method, e.g. `alipay.trade.query`.
+    pub method: String,
+    /// The node name found, e.g. `alipay_trade_query_response` or `error_response`.
+    pub node_name: String,
+    /// The node's JSON text exactly as received (the signed text).
+    pub raw: String,
+    /// The node, parsed.
+    pub value: Map<String, Value>,
+    /// `true` when the signature verified; `false` only for an error node that came without `sign`.
+    pub signed: bool,
+    /// `alipay_cert_sn` in certificate mode.
+    pub alipay_cert_sn: Option<String>,
+}
+
+impl ResponseNode {
+    fn field(&self, name: &str) -> Option<&str> {
+        self.value.get(name).and_then(Value::as_str)
+    }
+
+    /// The gateway `code` (`10000` on success).
+    pub fn code(&self) -> &str {
+        self.field("code").unwrap_or("")
+    }
+
+    /// The gateway `msg`.
+    pub fn msg(&self) -> &str {
+        self.field("msg").unwrap_or("")
+    }
+
+    /// The business reason of a failure, e.g. `ACQ.TRADE_NOT_EXIST`.
+    pub fn sub_code(&self) -> Option<&str> {
+        self.field("sub_code")
+    }
+
+    /// The human-readable reason of a failure.
+    pub fn sub_msg(&self) -> Option<&str> {
+        self.field("sub_msg")
+    }
+
+    /// `true` for `10000`, and for `10003` (accepted, waiting for the buyer): the two codes that are not errors.
+    pub fn is_accepted(&self) -> bool {
+        self.signed && matches!(self.code(), CODE_SUCCESS | CODE_WAIT_BUYER)
+    }
+
+    /// Turns a non-accepted node into a [`GatewayError`].
+    ///
+    /// # Errors
+    /// [`GatewayError`] for every code but `10000`/`10003`, and for an unsigned node whatever its code.
+    pub fn into_accepted(self) -> Result<Self, GatewayError> {
+        if self.is_accepted() { Ok(self) } else { Err(self.to_gateway_error()) }
+    }
+
+    /// The node as a [`GatewayError`] (for an error node).
+    pub fn to_gateway_error(&self) -> GatewayError {
+        GatewayError {
+            method: self.method.clone(),
+            code: self.code().to_string(),
+            msg: self.msg().to_string(),
+            sub_code: self.sub_code().map(str::to_string),
+            sub_msg: self.sub_msg().map(str::to_string),
+            verified: self.signed,
+        }
+    }
+}
+
+/// Verifies a raw v2 answer to `method` and returns its node (PROTOCOL §3).
+///
+/// The signed text is verified as received; if that fails and it contains `\/`, it is verified once more
+/// with `\/` replaced by `/` (Alipay escapes slashes, and some gateways sign the unescaped text). A node
+/// without `sign` is accepted only when it is an error (it has `sub_code` and a code other than `10000`):
+/// a success is never believed without a valid signature.
+///
+/// # Errors
+/// * [`Error::Decode`] when the body is not an Alipay answer (bad charset, not JSON, no node, duplicates).
+/// * [`Error::Signature`] when the signature does not verify, or a success has none.
+/// * [`Error::Config`] when the answer is AES-encrypted (no content-encryption key can be configured yet).
+pub fn verify_response(
+    body: &[u8],
+    method: &str,
+    alipay_public_key: &PublicKey,
+    sign_type: SignType,
+    charset: Charset,
+) -> Result<ResponseNode, Error> {
+    let text = charset.decode(body, "the answer")?;
+    let env = extract(&text, method)?;
+    let what = env.node_name.clone();
+    let signed = match &env.sign {
+        Some(sign) => {
+            verify_signed_text(env.signed_text, sign, alipay_public_key, sign_type, charset, &what)?;
+            true
+        }
+        None => false,
+    };
+    if env.encrypted {
+        if !signed {
+            return Err(SignatureError::Missing { what }.into());
+        }
+        return Err(ConfigError::Invalid {
+            name: "encrypt_key",
+            reason: format!("`{what}` is AES-encrypted, and this client has no content-encryption key"),
+        }
+        .into());
+    }
+    let value: Map<String, Value> = serde_json::from_str(env.signed_text).map_err(|e| DecodeError {
+        message: format!("`{what}` is not a JSON object: {e}"),
+        verified_node: signed.then(|| env.signed_text.to_string()),
+    })?;
+    let node = ResponseNode {
+        method: method.to_string(),
+        node_name: env.node_name,
+        raw: env.signed_text.to_string(),
+        value,
+        signed,
+        alipay_cert_sn: env.alipay_cert_sn,
+    };
+    if !signed && (node.sub_code().is_none() || node.code() == CODE_SUCCESS) {
+        return Err(SignatureError::Missing { what }.into());
+    }
+    Ok(node)
+}
+
+fn verify_signed_text(
+    signed_text: &str,
+    sign: &str,
+    key: &PublicKey,
+    sign_type: SignType,
+    charset: Charset,
+    what: &str,
+) -> Result<(), Error> {
+    let first = key.verify(&charset.encode(signed_text)?, sign, sign_type, what);
+    match first {
+        Err(SignatureError::Mismatch { .. }) if signed_text.contains("\\/") => {
+            let unescaped = signed_text.replace("\\/", "/");
+            key.verify(&charset.encode(&unescaped)?, sign, sign_type, what).map_err(Into::into)
+        }
+        other => other.map_err(Into::into),
+    }
+}
