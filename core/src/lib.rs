@@ -7,12 +7,17 @@
 pub mod charset;
 pub mod clock;
 pub mod crypto;
+mod enums;
 pub mod error;
 pub mod keys;
+pub mod money;
+pub mod notify;
 pub mod response;
 pub mod sign;
+pub mod trade;
 
 pub use charset::Charset;
 pub use crypto::{Backend, SignType};
 pub use error::{Error, ErrorKind, Result};
 pub use keys::{KeyError, KeyProblem, KeyRole, PrivateKey, PublicKey};
+pub use money::{Amount, Money};

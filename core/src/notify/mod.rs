@@ -1,0 +1,171 @@
+//! Asynchronous notifications (PROTOCOL §4): verify the signature, then parse, then check the order.
+//!
+//! ```no_run
+//! # use alipay_core::notify::{verify_notify_body, NotifyRule, ExpectedOrder, ACK};
+//! # fn handle(body: &[u8], key: &alipay_core::PublicKey) -> Result<&'static str, Box<dyn std::error::Error>> {
+//! let verified = verify_notify_body(body, key, NotifyRule::V1, None)?;   // 1. signature
+//! let trade = verified.trade()?;                                         // 2. typed
+//! trade.check(&ExpectedOrder::new("2021000122671080", "T20240513001", "0.10".parse()?))?; // 3. your order
+//! // 4. de-duplicate by trade.notify_id, act on trade.trade_status, then:
+//! Ok(ACK)
+//! # }
+//! ```
+
+mod deposit_back;
+mod form;
+mod trade;
+
+use std::collections::BTreeMap;
+
+pub use deposit_back::{DepositBackNotification, DepositBackStatus, MSG_METHOD_DEPOSIT_BACK_COMPLETED};
+pub use form::parse_form_body;
+pub use trade::{ExpectedOrder, NotifyFundBill, OrderMismatch, TradeNotification};
+
+use crate::charset::Charset;
+use crate::crypto::SignType;
+use crate::error::{Error, SignatureError};
+use crate::keys::PublicKey;
+use crate::sign::sign_content_excluding;
+
+/// The body to answer Alipay with once a notification is verified and handled. Anything else makes
+/// Alipay send it again (over about 25 hours: 4m, 10m, 10m, 1h, 2h, 6h, 15h).
+pub const ACK: &str = "success";
+
+/// Which parameters a notification's signature leaves out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum NotifyRule {
+    /// `rsaCheckV1`: leaves out `sign` and `sign_type`. Trade notifications and `return_url` parameters.
+    #[default]
+    V1,
+    /// `rsaCheckV2`: leaves out only `sign`. Life-account and service-market messages.
+    V2,
+}
+
+impl NotifyRule {
+    fn excluded(self) -> &'static [&'static str] {
+        match self {
+            NotifyRule::V1 => &["sign", "sign_type"],
+            NotifyRule::V2 => &["sign"],
+        }
+    }
+}
+
+impl std::str::FromStr for NotifyRule {
+    type Err = crate::error::InvalidInput;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "v1" | "rsacheckv1" => Ok(NotifyRule::V1),
+            "v2" | "rsacheckv2" => Ok(NotifyRule::V2),
+            other => Err(crate::error::InvalidInput::new("rule", format!("unknown notify rule {other:?}; use v1 or v2"))),
+        }
+    }
+}
+
+/// A notification whose signature verified. Holds every field as received (decoded once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedNotification {
+    params: BTreeMap<String, String>,
+    sign_type: SignType,
+}
+
+impl VerifiedNotification {
+    /// A field's value.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str)
+    }
+
+    /// Every field as received, `sign` included.
+    pub fn params(&self) -> &BTreeMap<String, String> {
+        &self.params
+    }
+
+    /// Every field, by value.
+    pub fn into_params(self) -> BTreeMap<String, String> {
+        self.params
+    }
+
+    /// The algorithm the notification was signed with.
+    pub fn sign_type(&self) -> SignType {
+        self.sign_type
+    }
+
+    /// `notify_id`, the key to de-duplicate retried deliveries by.
+    pub fn notify_id(&self) -> Option<&str> {
+        self.get("notify_id")
+    }
+
+    /// Parses a trade notification (`notify_type=trade_status_sync`).
+    ///
+    /// # Errors
+    /// [`crate::error::DecodeError`] when a field has the wrong shape (an amount that is not yuan).
+    pub fn trade(&self) -> Result<TradeNotification, Error> {
+        TradeNotification::from_params(&self.params).map_err(Into::into)
+    }
+
+    /// Parses a refund deposit-back message (`msg_method=alipay.trade.refund.depositback.completed`).
+    ///
+    /// # Errors
+    /// [`crate::error::DecodeError`] when it is another message or `biz_content` is malformed.
+    pub fn deposit_back(&self) -> Result<DepositBackNotification, Error> {
+        DepositBackNotification::from_params(&self.params).map_err(Into::into)
+    }
+}
+
+/// Verifies a notification from the raw form body Alipay POSTed (decoded exactly once, in its charset).
+///
+/// `expected_sign_type` is the client's configured type: a notification declaring another is refused.
+/// With `None`, the notification's own `sign_type` is used (RSA2 when absent).
+///
+/// # Errors
+/// [`Error::Decode`] for a malformed body; [`Error::Signature`] when the signature is missing, malformed,
+/// of an unexpected type, or does not verify.
+pub fn verify_notify_body(
+    raw_body: &[u8],
+    alipay_public_key: &PublicKey,
+    rule: NotifyRule,
+    expected_sign_type: Option<SignType>,
+) -> Result<VerifiedNotification, Error> {
+    verify_notify_params(parse_form_body(raw_body)?, alipay_public_key, rule, expected_sign_type)
+}
+
+/// Verifies a notification from pairs a web framework already decoded (its form dict). Do not decode
+/// them again: `+` in a signature must survive.
+///
+/// # Errors
+/// As [`verify_notify_body`].
+pub fn verify_notify_params(
+    params: BTreeMap<String, String>,
+    alipay_public_key: &PublicKey,
+    rule: NotifyRule,
+    expected_sign_type: Option<SignType>,
+) -> Result<VerifiedNotification, Error> {
+    const WHAT: &str = "notification";
+    let sign = params.get("sign").filter(|s| !s.trim().is_empty()).ok_or(SignatureError::Missing { what: WHAT.into() })?;
+    let declared = params.get("sign_type").map(String::as_str).filter(|s| !s.trim().is_empty());
+    let sign_type = match (declared, expected_sign_type) {
+        (None, expected) => expected.unwrap_or_default(),
+        (Some(d), expected) => {
+            let parsed = d.parse::<SignType>().ok();
+            match (parsed, expected) {
+                (Some(p), Some(e)) if p == e => p,
+                (Some(p), None) => p,
+                _ => {
+                    return Err(SignatureError::SignTypeMismatch {
+                        what: WHAT.into(),
+                        expected: expected.map_or("RSA2 or RSA".to_string(), |e| e.to_string()),
+                        found: d.to_string(),
+                    }
+                    .into());
+                }
+            }
+        }
+    };
+    let charset = match params.get("charset") {
+        Some(c) => c.parse::<Charset>()?,
+        None => Charset::Utf8,
+    };
+    let content = sign_content_excluding(params.iter().map(|(k, v)| (k.as_str(), v.as_str())), rule.excluded());
+    alipay_public_key.verify(&charset.encode(&content)?, sign, sign_type, WHAT)?;
+    Ok(VerifiedNotification { params, sign_type })
+}
