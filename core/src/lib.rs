@@ -4,7 +4,9 @@
 //! notifications verified before they are believed, typed trade calls, page/wap/app pay, and bills.
 #![forbid(unsafe_code)]
 
+pub mod bill;
 pub mod charset;
+pub mod client;
 pub mod clock;
 pub mod crypto;
 mod enums;
@@ -15,9 +17,11 @@ pub mod notify;
 pub mod response;
 pub mod sign;
 pub mod trade;
+pub mod transport;
 
 pub use charset::Charset;
+pub use client::{CallOptions, Client, ClientBuilder, ClientConfig, Gateway, PageFormat};
 pub use crypto::{Backend, SignType};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, GatewayError, Result};
 pub use keys::{KeyError, KeyProblem, KeyRole, PrivateKey, PublicKey};
 pub use money::{Amount, Money};

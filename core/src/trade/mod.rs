@@ -6,6 +6,7 @@
 
 mod cancel;
 mod create;
+mod page;
 mod pay;
 mod query;
 mod refund;
@@ -14,6 +15,7 @@ mod validate;
 
 pub use cancel::{CancelAction, TradeCancelRequest, TradeCancelResponse, TradeCloseRequest, TradeCloseResponse};
 pub use create::{TradeCreateRequest, TradeCreateResponse, TradePrecreateRequest, TradePrecreateResponse};
+pub use page::{PagePayApi, TradeAppPayRequest, TradePagePayRequest, TradeWapPayRequest};
 pub use pay::{TradePayRequest, TradePayResponse};
 pub use query::{TradeQueryRequest, TradeQueryResponse};
 pub use refund::{

@@ -1,0 +1,228 @@
+//! Building a [`Client`]: app id, keys, gateway, sign type, charset, timeouts, proxy, user agent.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::charset::Charset;
+use crate::clock::{Clock, SystemClock};
+use crate::crypto::SignType;
+use crate::error::{ConfigError, Error};
+use crate::keys::{KeyRole, PrivateKey, PublicKey};
+use crate::transport::{Transport, TransportSettings};
+
+use super::{Client, Inner};
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Gateway {
+    /// `https://openapi.alipay.com/gateway.do`.
+    #[default]
+    Production,
+    /// Alipay's online sandbox, `https://openapi-sandbox.dl.alipaydev.com/gateway.do`.
+    Sandbox,
+    /// Any other gateway URL — the offline sandbox, a test server, a proxy.
+    Custom(String),
+}
+
+impl Gateway {
+    /// The production gateway URL.
+    pub const PRODUCTION_URL: &'static str = "https://openapi.alipay.com/gateway.do";
+    /// The online sandbox gateway URL.
+    pub const SANDBOX_URL: &'static str = "https://openapi-sandbox.dl.alipaydev.com/gateway.do";
+
+    /// The gateway URL.
+    pub fn url(&self) -> &str {
+        match self {
+            Gateway::Production => Self::PRODUCTION_URL,
+            Gateway::Sandbox => Self::SANDBOX_URL,
+            Gateway::Custom(url) => url,
+        }
+    }
+}
+
+/// The resolved configuration a client runs with.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// The app id (APPID).
+    pub app_id: String,
+    /// The app private key that signs requests.
+    pub app_private_key: PrivateKey,
+    /// The Alipay public key that verifies answers and notifications.
+    pub alipay_public_key: PublicKey,
+    /// The gateway.
+    pub gateway: Gateway,
+    /// `RSA2` (default) or legacy `RSA`.
+    pub sign_type: SignType,
+    /// `utf-8` (default) or `GBK`.
+    pub charset: Charset,
+}
+
+/// Builds a [`Client`]. `app_id`, the app private key and the Alipay public key are required.
+///
+/// ```no_run
+/// # async fn demo() -> alipay_core::Result<()> {
+/// use alipay_core::{Client, Gateway};
+/// let client = Client::builder()
+///     .app_id("2021000122671080")
+///     .app_private_key_text(&std::fs::read_to_string("app_private_key.pem").unwrap())?
+///     .alipay_public_key_text(&std::fs::read_to_string("alipay_public_key.pem").unwrap())?
+///     .gateway(Gateway::Sandbox)
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Default)]
+#[must_use]
+pub struct ClientBuilder {
+    app_id: Option<String>,
+    app_private_key: Option<PrivateKey>,
+    alipay_public_key: Option<PublicKey>,
+    gateway: Gateway,
+    sign_type: SignType,
+    charset: Charset,
+    settings: TransportSettings,
+    transport: Option<Arc<dyn Transport>>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl ClientBuilder {
+    /// The app id.
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// The app private key (应用私钥), already loaded.
+    pub fn app_private_key(mut self, key: PrivateKey) -> Self {
+        self.app_private_key = Some(key);
+        self
+    }
+
+    /// The app private key from text: PKCS#1 or PKCS#8, PEM or bare base64.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the mistake.
+    pub fn app_private_key_text(self, text: &str) -> Result<Self, Error> {
+        let key = PrivateKey::from_text(text).map_err(|e| e.with_role(KeyRole::AppPrivateKey))?;
+        Ok(self.app_private_key(key))
+    }
+
+    /// The Alipay public key (支付宝公钥), already loaded.
+    pub fn alipay_public_key(mut self, key: PublicKey) -> Self {
+        self.alipay_public_key = Some(key);
+        self
+    }
+
+    /// The Alipay public key from text: SubjectPublicKeyInfo or PKCS#1, PEM or bare base64.
+    ///
+    /// # Errors
+    /// [`Error::Config`] naming the mistake.
+    pub fn alipay_public_key_text(self, text: &str) -> Result<Self, Error> {
+        let key = PublicKey::from_text(text).map_err(|e| e.with_role(KeyRole::AlipayPublicKey))?;
+        Ok(self.alipay_public_key(key))
+    }
+
+    /// The gateway (production by default).
+    pub fn gateway(mut self, gateway: Gateway) -> Self {
+        self.gateway = gateway;
+        self
+    }
+
+    /// The sign type (RSA2 by default).
+    pub fn sign_type(mut self, sign_type: SignType) -> Self {
+        self.sign_type = sign_type;
+        self
+    }
+
+    /// The request charset (utf-8 by default).
+    pub fn charset(mut self, charset: Charset) -> Self {
+        self.charset = charset;
+        self
+    }
+
+    /// Time allowed to connect (5 s by default). Applies to the default transport.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole request (20 s by default). Applies to the default transport.
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.request_timeout = timeout;
+        self
+    }
+
+    /// An HTTP(S) proxy for the default transport.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.settings.proxy = Some(url.into());
+        self
+    }
+
+    /// The `User-Agent` of the default transport.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.settings.user_agent = user_agent.into();
+        self
+    }
+
+    /// A transport to use instead of the default reqwest one (tests, the offline gateway, custom HTTP).
+    pub fn transport(mut self, transport: Arc<dyn Transport>) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// The clock that stamps requests (the system clock by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`]: a missing setting, a key too short for the sign type, the app's own public key
+    /// configured as the Alipay public key, a malformed gateway or proxy URL.
+    pub fn build(self) -> Result<Client, Error> {
+        let app_id = self.app_id.filter(|s| !s.trim().is_empty()).ok_or(ConfigError::Missing("app_id"))?;
+        if app_id.trim() != app_id || app_id.chars().any(char::is_whitespace) {
+            return Err(ConfigError::Invalid { name: "app_id", reason: "contains whitespace".into() }.into());
+        }
+        let app_private_key = self.app_private_key.ok_or(ConfigError::Missing("app_private_key"))?;
+        let alipay_public_key = self.alipay_public_key.ok_or(ConfigError::Missing("alipay_public_key"))?;
+        app_private_key.check_for(self.sign_type).map_err(|e| e.with_role(KeyRole::AppPrivateKey))?;
+        alipay_public_key.check_for(self.sign_type).map_err(|e| e.with_role(KeyRole::AlipayPublicKey))?;
+        if alipay_public_key.same_key_as(app_private_key.public_key()) {
+            return Err(ConfigError::AppPublicKeyAsAlipayPublicKey.into());
+        }
+        let url = self.gateway.url();
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
+            return Err(ConfigError::Invalid { name: "gateway", reason: format!("{url:?} is not an http(s) URL") }.into());
+        }
+        let transport = match self.transport {
+            Some(t) => t,
+            None => default_transport(&self.settings)?,
+        };
+        let config = ClientConfig {
+            app_id,
+            app_private_key,
+            alipay_public_key,
+            gateway: self.gateway,
+            sign_type: self.sign_type,
+            charset: self.charset,
+        };
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
+        Ok(Client::from_inner(Inner { config, transport, clock }))
+    }
+}
+
+#[cfg(feature = "reqwest")]
+fn default_transport(settings: &TransportSettings) -> Result<Arc<dyn Transport>, Error> {
+    Ok(Arc::new(crate::transport::ReqwestTransport::new(settings)?))
+}
+
+#[cfg(not(feature = "reqwest"))]
+fn default_transport(_: &TransportSettings) -> Result<Arc<dyn Transport>, Error> {
+    Err(ConfigError::Invalid {
+        name: "transport",
+        reason: "alipay-core was built without the `reqwest` feature; pass a transport to the builder".into(),
+    }
+    .into())
+}

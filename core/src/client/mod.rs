@@ -1,0 +1,288 @@
+//! The v2 gateway client.
+//!
+//! Every call: typed request → `biz_content` JSON → signed parameters → HTTP through the [`Transport`]
+//! → raw bytes → signed text extracted and verified → only then parsed. A success without a valid
+//! signature is an error, never a success.
+
+mod config;
+mod options;
+mod pages;
+pub(crate) mod params;
+
+pub use config::{ClientBuilder, ClientConfig, Gateway};
+pub use options::CallOptions;
+pub use pages::PageFormat;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::bill::{Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryResponse};
+use crate::clock::{Clock, format_shanghai};
+use crate::error::{DecodeError, Error, InvalidInput, TransportError, TransportErrorKind};
+use crate::notify::{NotifyRule, VerifiedNotification, verify_notify_body, verify_notify_params};
+use crate::response::{ResponseNode, verify_response};
+use crate::trade::*;
+use crate::transport::{HttpMethod, HttpRequest, HttpResponse, Transport};
+
+pub(crate) struct Inner {
+    pub(crate) config: ClientConfig,
+    pub(crate) transport: Arc<dyn Transport>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+/// The Alipay client. `Send + Sync`, cheap to clone (clones share the configuration and the HTTP
+/// connection pool). Build it once with [`Client::builder`] and share it.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    options: Arc<CallOptions>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("app_id", &self.inner.config.app_id)
+            .field("gateway", &self.inner.config.gateway)
+            .field("sign_type", &self.inner.config.sign_type)
+            .field("charset", &self.inner.config.charset)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Starts building a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    pub(crate) fn from_inner(inner: Inner) -> Self {
+        Self { inner: Arc::new(inner), options: Arc::new(CallOptions::default()) }
+    }
+
+    /// A view of this client whose calls carry `options` (an ISV's `app_auth_token`, a `notify_url`…).
+    /// Shares everything else, including the connection pool.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client { inner: Arc::clone(&self.inner), options: Arc::new(options) }
+    }
+
+    /// The configuration this client runs with.
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The options of this view.
+    pub fn options(&self) -> &CallOptions {
+        &self.options
+    }
+
+    fn timestamp(&self) -> String {
+        format_shanghai(self.inner.clock.now())
+    }
+
+    /// Builds the signed HTTP request of a call without sending it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a reserved extra parameter or text the charset cannot hold.
+    pub fn build_request(&self, method: &str, biz_content: Option<&str>) -> Result<HttpRequest, Error> {
+        let config = &self.inner.config;
+        let params = params::signed_params(config, method, biz_content, &self.options, &self.timestamp())?;
+        let (query, body) = params::split_for_post(&params);
+        let url = params::url_with_query(config.gateway.url(), &params::form_encode(query, config.charset));
+        let content_type = format!("application/x-www-form-urlencoded;charset={}", config.charset.as_str().to_lowercase());
+        Ok(HttpRequest {
+            method: HttpMethod::Post,
+            url,
+            headers: vec![("content-type".into(), content_type)],
+            body: params::form_encode(body, config.charset).into_bytes(),
+        })
+    }
+
+    /// Calls any Alipay method with a raw `biz_content` JSON text and returns the verified node.
+    ///
+    /// `Ok` only for code `10000` (or `10003`, "waiting for the buyer", which `alipay.trade.pay` uses).
+    ///
+    /// # Errors
+    /// * [`Error::Gateway`] for any other code (check [`crate::GatewayError::verified`]).
+    /// * [`Error::Signature`] when the answer does not verify — never believe it.
+    /// * [`Error::Transport`] with `outcome_unknown` when the request may have reached Alipay.
+    /// * [`Error::Decode`] when the answer is not an Alipay answer (the request did reach Alipay).
+    pub async fn execute_raw(&self, method: &str, biz_content: Option<&str>) -> Result<ResponseNode, Error> {
+        let request = self.build_request(method, biz_content)?;
+        let response = self.send(request).await?;
+        let config = &self.inner.config;
+        let node = verify_response(&response.body, method, &config.alipay_public_key, config.sign_type, config.charset)?;
+        Ok(node.into_accepted()?)
+    }
+
+    /// Calls any Alipay method; `biz_content` is serialized as JSON (pass `Value::Null` for none).
+    ///
+    /// # Errors
+    /// As [`Client::execute_raw`].
+    pub async fn execute(&self, method: &str, biz_content: &Value) -> Result<ResponseNode, Error> {
+        let text = match biz_content {
+            Value::Null => None,
+            v => Some(serde_json::to_string(v).map_err(|e| InvalidInput::new("biz_content", e.to_string()))?),
+        };
+        self.execute_raw(method, text.as_deref()).await
+    }
+
+    /// Sends a typed request and parses the verified answer.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the request fails its checks (nothing is sent); otherwise as
+    /// [`Client::execute_raw`].
+    pub async fn call<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        request.validate()?;
+        let biz = serde_json::to_string(request).map_err(|e| InvalidInput::new("biz_content", e.to_string()))?;
+        let node = self.execute_raw(R::METHOD, Some(&biz)).await?;
+        parse_node(node)
+    }
+
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        let response = self.inner.transport.send(request).await?;
+        if !(200..300).contains(&response.status) {
+            return Err(TransportError::outcome_unknown(
+                TransportErrorKind::Status(response.status),
+                format!("the gateway answered HTTP {}", response.status),
+            )
+            .into());
+        }
+        Ok(response)
+    }
+
+    /// `alipay.trade.pay`: charge a buyer's payment code. `10003` in the answer means the buyer must
+    /// confirm: poll with [`Client::trade_query`] and cancel if they never do.
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn trade_pay(&self, request: &TradePayRequest) -> Result<TradePayResponse, Error> {
+        self.call(request).await
+    }
+
+    /// `alipay.trade.precreate`: a QR code for the buyer to scan.
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn trade_precreate(&self, request: &TradePrecreateRequest) -> Result<TradePrecreateResponse, Error> {
+        self.call(request).await
+    }
+
+    /// `alipay.trade.create`: a trade for a known buyer.
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn trade_create(&self, request: &TradeCreateRequest) -> Result<TradeCreateResponse, Error> {
+        self.call(request).await
+    }
+
+    /// `alipay.trade.query`: a trade's state.
+    ///
+    /// # Errors
+    /// As [`Client::call`]; a trade nobody has paid or scanned yet is `ACQ.TRADE_NOT_EXIST`.
+    pub async fn trade_query(&self, request: &TradeQueryRequest) -> Result<TradeQueryResponse, Error> {
+        self.call(request).await
+    }
+
+    /// `alipay.trade.refund`: refund, idempotent by `out_request_no`.
+    ///
+    /// # Errors
+    /// As [`Client::call`]. When the outcome is unknown, retry with the *same* request.
+    pub async fn trade_refund(&self, request: &TradeRefundRequest) -> Result<TradeRefundResponse, Error> {
+        self.call(request).await
+    }
+
+    /// `alipay.trade.fastpay.refund.query`: one refund's state.
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn trade_fastpay_refund_query(
+        &self,
+        request: &TradeFastpayRefundQueryRequest,
+    ) -> Result<TradeFastpayRefundQueryResponse, Error> {
+        self.call(request).await
+    }
+
+    /// `alipay.trade.cancel`: undo a face-to-face trade (close if unpaid, refund if paid).
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn trade_cancel(&self, request: &TradeCancelRequest) -> Result<TradeCancelResponse, Error> {
+        self.call(request).await
+    }
+
+    /// `alipay.trade.close`: close an unpaid trade.
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn trade_close(&self, request: &TradeCloseRequest) -> Result<TradeCloseResponse, Error> {
+        self.call(request).await
+    }
+
+    /// `alipay.data.dataservice.bill.downloadurl.query`: the URL of a bill file, valid 30 seconds.
+    ///
+    /// # Errors
+    /// As [`Client::call`].
+    pub async fn data_dataservice_bill_downloadurl_query(
+        &self,
+        request: &BillDownloadUrlQueryRequest,
+    ) -> Result<BillDownloadUrlQueryResponse, Error> {
+        self.call(request).await
+    }
+
+    /// Queries the bill's URL, downloads the zip at once (the URL expires in 30 s), and parses it.
+    ///
+    /// # Errors
+    /// As [`Client::call`]; [`Error::Transport`] when the download fails; [`Error::Decode`] when the file
+    /// is not a bill archive.
+    pub async fn download_bill(&self, request: &BillDownloadUrlQueryRequest) -> Result<Bill, Error> {
+        let answer = self.data_dataservice_bill_downloadurl_query(request).await?;
+        let bytes = self.download(&answer.bill_download_url).await?;
+        Ok(crate::bill::parse_bill_zip(&bytes)?)
+    }
+
+    /// GETs `url` through this client's transport and returns the body.
+    ///
+    /// # Errors
+    /// [`Error::Transport`] on failure or a non-2xx status.
+    pub async fn download(&self, url: &str) -> Result<Vec<u8>, Error> {
+        let request = HttpRequest { method: HttpMethod::Get, url: url.to_string(), headers: Vec::new(), body: Vec::new() };
+        Ok(self.send(request).await?.body)
+    }
+
+    /// Verifies an asynchronous notification from the raw form body (trade notifications use
+    /// [`NotifyRule::V1`]). The notification must be signed with this client's sign type.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] or [`Error::Signature`].
+    pub fn verify_notification(&self, raw_body: &[u8], rule: NotifyRule) -> Result<VerifiedNotification, Error> {
+        let config = &self.inner.config;
+        verify_notify_body(raw_body, &config.alipay_public_key, rule, Some(config.sign_type))
+    }
+
+    /// Verifies an asynchronous notification from pairs a web framework already decoded.
+    ///
+    /// # Errors
+    /// [`Error::Signature`].
+    pub fn verify_notification_params(
+        &self,
+        params: BTreeMap<String, String>,
+        rule: NotifyRule,
+    ) -> Result<VerifiedNotification, Error> {
+        let config = &self.inner.config;
+        verify_notify_params(params, &config.alipay_public_key, rule, Some(config.sign_type))
+    }
+}
+
+/// Parses a verified node into a typed answer, keeping the raw node if that fails (nothing is lost).
+fn parse_node<T: DeserializeOwned>(node: ResponseNode) -> Result<T, Error> {
+    let raw = node.raw;
+    serde_json::from_value(Value::Object(node.value)).map_err(|e| {
+        DecodeError { message: format!("`{}` has an unexpected shape: {e}", node.node_name), verified_node: Some(raw) }
+            .into()
+    })
+}

@@ -1,0 +1,60 @@
+//! Per-call options: what changes between calls of one client.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Options for the calls of a [`crate::Client`] view made with [`crate::Client::with_options`].
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallOptions {
+    /// The merchant's authorization token, when an ISV calls on a merchant's behalf (`app_auth_token`).
+    pub app_auth_token: Option<String>,
+    /// Where Alipay POSTs asynchronous notifications for the trade (`notify_url`).
+    pub notify_url: Option<String>,
+    /// Where the buyer's browser returns after page/wap pay (`return_url`).
+    pub return_url: Option<String>,
+    /// Other text parameters sent beside `biz_content` (e.g. `auth_token`). They are signed.
+    pub extra_params: BTreeMap<String, String>,
+}
+
+impl CallOptions {
+    /// No options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `app_auth_token`.
+    pub fn app_auth_token(mut self, token: impl Into<String>) -> Self {
+        self.app_auth_token = Some(token.into());
+        self
+    }
+
+    /// Sets `notify_url`.
+    pub fn notify_url(mut self, url: impl Into<String>) -> Self {
+        self.notify_url = Some(url.into());
+        self
+    }
+
+    /// Sets `return_url`.
+    pub fn return_url(mut self, url: impl Into<String>) -> Self {
+        self.return_url = Some(url.into());
+        self
+    }
+
+    /// Adds a text parameter.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.extra_params.insert(name.into(), value.into());
+        self
+    }
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("app_auth_token", &self.app_auth_token.as_ref().map(|_| "<redacted>"))
+            .field("notify_url", &self.notify_url)
+            .field("return_url", &self.return_url)
+            .field("extra_params", &self.extra_params.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}

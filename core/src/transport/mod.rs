@@ -1,0 +1,92 @@
+//! All HTTP goes through one [`Transport`]: reqwest by default, an in-process gateway in tests, or
+//! anything a user plugs in (a corporate proxy client, a recorder).
+
+#[cfg(feature = "reqwest")]
+mod reqwest_transport;
+
+#[cfg(feature = "reqwest")]
+pub use reqwest_transport::ReqwestTransport;
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::error::TransportError;
+
+/// A boxed, sendable future (what [`Transport::send`] returns).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// GET (bill downloads).
+    Get,
+    /// POST (every gateway call).
+    Post,
+}
+
+/// A request, fully built: the transport sends it as-is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// GET or POST.
+    pub method: HttpMethod,
+    /// The absolute URL, query included.
+    pub url: String,
+    /// Headers to send.
+    pub headers: Vec<(String, String)>,
+    /// The body (empty for GET).
+    pub body: Vec<u8>,
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// Response headers (names lowercase).
+    pub headers: Vec<(String, String)>,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends HTTP requests. Implementations must be cheap to share across tasks.
+///
+/// Report failures honestly: [`TransportError::not_sent`] only when no byte of the request can have
+/// reached the server, [`TransportError::outcome_unknown`] otherwise — the client relies on it to tell
+/// callers whether a payment may have happened.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends one request.
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// Settings for the default transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportSettings {
+    /// Time allowed to establish a connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for a whole request, connect included.
+    pub request_timeout: Duration,
+    /// An HTTP(S) proxy URL, e.g. `http://proxy.internal:3128`.
+    pub proxy: Option<String>,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for TransportSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(20),
+            proxy: None,
+            user_agent: concat!("alipay-core/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! The default transport: one pooled reqwest client (rustls, HTTP/1.1 and HTTP/2) over tokio.
+
+use crate::error::{ConfigError, TransportError, TransportErrorKind};
+
+use super::{BoxFuture, HttpMethod, HttpRequest, HttpResponse, Transport, TransportSettings};
+
+/// reqwest behind the [`Transport`] trait. Clones share one connection pool.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport with the given timeouts, proxy and user agent.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] for a malformed proxy URL or a TLS setup failure.
+    pub fn new(settings: &TransportSettings) -> Result<Self, ConfigError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
+            .user_agent(settings.user_agent.clone())
+            .pool_idle_timeout(std::time::Duration::from_secs(60));
+        if let Some(proxy) = &settings.proxy {
+            let proxy = reqwest::Proxy::all(proxy)
+                .map_err(|e| ConfigError::Invalid { name: "proxy", reason: e.to_string() })?;
+            builder = builder.proxy(proxy);
+        }
+        let client = builder.build().map_err(|e| ConfigError::Invalid { name: "http client", reason: e.to_string() })?;
+        Ok(Self { client })
+    }
+
+    /// Wraps an existing reqwest client (its own timeouts and pool apply).
+    pub fn from_client(client: reqwest::Client) -> Self {
+        Self { client }
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let method = match request.method {
+                HttpMethod::Get => reqwest::Method::GET,
+                HttpMethod::Post => reqwest::Method::POST,
+            };
+            let mut builder = self.client.request(method, &request.url);
+            for (k, v) in &request.headers {
+                builder = builder.header(k, v);
+            }
+            if !request.body.is_empty() {
+                builder = builder.body(request.body);
+            }
+            let response = builder.send().await.map_err(classify)?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect();
+            let body = response.bytes().await.map_err(classify)?.to_vec();
+            Ok(HttpResponse { status, headers, body })
+        })
+    }
+}
+
+/// Maps a reqwest error to ours, deciding whether the request may have reached the server.
+fn classify(e: reqwest::Error) -> TransportError {
+    let (builder, connect, timeout) = (e.is_builder(), e.is_connect(), e.is_timeout());
+    let message = describe(&e.without_url());
+    if builder {
+        TransportError::not_sent(TransportErrorKind::Other, message)
+    } else if connect {
+        TransportError::not_sent(TransportErrorKind::Connect, message)
+    } else if timeout {
+        TransportError::outcome_unknown(TransportErrorKind::Timeout, message)
+    } else {
+        TransportError::outcome_unknown(TransportErrorKind::Io, message)
+    }
+}
+
+/// The error and its causes on one line, without the URL's query (it holds signed parameters).
+fn describe(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
