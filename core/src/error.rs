@@ -22,7 +22,7 @@ pub enum Error {
     Signature(#[from] SignatureError),
     /// Alipay answered (verified, or an unsigned error) with a non-success `code`.
     #[error("{0}")]
-    Gateway(#[from] GatewayError),
+    Gateway(Box<GatewayError>),
     /// The HTTP exchange failed. [`TransportError::outcome_unknown`] says whether Alipay may have
     /// acted on the request anyway.
     #[error("{0}")]
@@ -83,6 +83,18 @@ impl Error {
     /// `true` when Alipay may have applied the request although the call failed.
     pub fn outcome_unknown(&self) -> bool {
         self.kind() == ErrorKind::OutcomeUnknown
+    }
+}
+
+impl From<GatewayError> for Error {
+    fn from(e: GatewayError) -> Self {
+        Error::Gateway(Box::new(e))
+    }
+}
+
+impl From<Box<GatewayError>> for Error {
+    fn from(e: Box<GatewayError>) -> Self {
+        Error::Gateway(e)
     }
 }
 

@@ -69,7 +69,12 @@ pub fn sign_params<K: AsRef<str>, V: AsRef<str>>(
 ///
 /// # Errors
 /// As [`sign_params`].
-pub fn sign_content(content: &str, private_key: &PrivateKey, sign_type: SignType, charset: Charset) -> Result<String, Error> {
+pub fn sign_content(
+    content: &str,
+    private_key: &PrivateKey,
+    sign_type: SignType,
+    charset: Charset,
+) -> Result<String, Error> {
     let bytes = charset.encode(content)?;
     private_key.sign(&bytes, sign_type).map_err(|e: SignatureError| e.into())
 }

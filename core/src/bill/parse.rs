@@ -58,10 +58,13 @@ pub struct Bill {
 /// # Errors
 /// [`DecodeError`] when the bytes are not a zip, a file is not GBK, or a typed column holds garbage.
 pub fn parse_bill_zip(bytes: &[u8]) -> Result<Bill, DecodeError> {
-    let mut archive =
-        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| DecodeError::new(format!("the bill is not a zip archive: {e}")))?;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| DecodeError::new(format!("the bill is not a zip archive: {e}")))?;
     if archive.len() > MAX_ENTRIES {
-        return Err(DecodeError::new(format!("the bill archive holds {} files; at most {MAX_ENTRIES} expected", archive.len())));
+        return Err(DecodeError::new(format!(
+            "the bill archive holds {} files; at most {MAX_ENTRIES} expected",
+            archive.len()
+        )));
     }
     let mut bill = Bill::default();
     for i in 0..archive.len() {
@@ -131,15 +134,13 @@ fn classify(name: &str, text: &str) -> BillFileKind {
 /// The CSV under the `#` comment lines: first row the header, the rest data; cells trimmed of the
 /// trailing TAB Alipay adds and of spaces.
 fn table(text: &str, name: &str) -> Result<Table, DecodeError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .comment(Some(b'#'))
-        .from_reader(text.as_bytes());
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| DecodeError::new(format!("bill file {name}: {e}")))?;
-        let cells: Vec<String> = record.iter().map(|c| c.trim_matches(|ch: char| ch == '\t' || ch.is_whitespace()).to_string()).collect();
+        let cells: Vec<String> =
+            record.iter().map(|c| c.trim_matches(|ch: char| ch == '\t' || ch.is_whitespace()).to_string()).collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }

@@ -64,7 +64,8 @@ impl<'a> Cells<'a> {
         if text.is_empty() {
             return Ok(Amount::ZERO);
         }
-        text.parse().map_err(|_| DecodeError::new(format!("bill row {}: `{name}` is not an amount: {text:?}", self.row_no)))
+        text.parse()
+            .map_err(|_| DecodeError::new(format!("bill row {}: `{name}` is not an amount: {text:?}", self.row_no)))
     }
 
     fn count(&mut self, name: &str) -> Result<u64, DecodeError> {
@@ -72,7 +73,8 @@ impl<'a> Cells<'a> {
         if text.is_empty() {
             return Ok(0);
         }
-        text.parse().map_err(|_| DecodeError::new(format!("bill row {}: `{name}` is not a count: {text:?}", self.row_no)))
+        text.parse()
+            .map_err(|_| DecodeError::new(format!("bill row {}: `{name}` is not a count: {text:?}", self.row_no)))
     }
 
     fn extra(&self) -> BTreeMap<String, String> {
@@ -86,7 +88,11 @@ impl<'a> Cells<'a> {
     }
 }
 
-fn map_rows<T>(table: &Table, required: &str, f: impl Fn(&mut Cells<'_>) -> Result<T, DecodeError>) -> Result<Vec<T>, DecodeError> {
+fn map_rows<T>(
+    table: &Table,
+    required: &str,
+    f: impl Fn(&mut Cells<'_>) -> Result<T, DecodeError>,
+) -> Result<Vec<T>, DecodeError> {
     let index = table.index();
     if !index.contains_key(required) {
         return Err(DecodeError::new(format!("the bill has no `{required}` column")));

@@ -194,7 +194,9 @@ impl ClientBuilder {
         }
         let url = self.gateway.url();
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
-            return Err(ConfigError::Invalid { name: "gateway", reason: format!("{url:?} is not an http(s) URL") }.into());
+            return Err(
+                ConfigError::Invalid { name: "gateway", reason: format!("{url:?} is not an http(s) URL") }.into()
+            );
         }
         let transport = match self.transport {
             Some(t) => t,

@@ -93,7 +93,8 @@ impl Client {
         let params = params::signed_params(config, method, biz_content, &self.options, &self.timestamp())?;
         let (query, body) = params::split_for_post(&params);
         let url = params::url_with_query(config.gateway.url(), &params::form_encode(query, config.charset));
-        let content_type = format!("application/x-www-form-urlencoded;charset={}", config.charset.as_str().to_lowercase());
+        let content_type =
+            format!("application/x-www-form-urlencoded;charset={}", config.charset.as_str().to_lowercase());
         Ok(HttpRequest {
             method: HttpMethod::Post,
             url,
@@ -115,7 +116,8 @@ impl Client {
         let request = self.build_request(method, biz_content)?;
         let response = self.send(request).await?;
         let config = &self.inner.config;
-        let node = verify_response(&response.body, method, &config.alipay_public_key, config.sign_type, config.charset)?;
+        let node =
+            verify_response(&response.body, method, &config.alipay_public_key, config.sign_type, config.charset)?;
         Ok(node.into_accepted()?)
     }
 
@@ -250,7 +252,8 @@ impl Client {
     /// # Errors
     /// [`Error::Transport`] on failure or a non-2xx status.
     pub async fn download(&self, url: &str) -> Result<Vec<u8>, Error> {
-        let request = HttpRequest { method: HttpMethod::Get, url: url.to_string(), headers: Vec::new(), body: Vec::new() };
+        let request =
+            HttpRequest { method: HttpMethod::Get, url: url.to_string(), headers: Vec::new(), body: Vec::new() };
         Ok(self.send(request).await?.body)
     }
 

@@ -43,7 +43,10 @@ impl Client {
         Ok(params::form_encode(signed.iter().map(|(k, v)| (k.as_str(), v.as_str())), self.config().charset))
     }
 
-    fn sign_page_request<R: PagePayApi>(&self, request: &R) -> Result<std::collections::BTreeMap<String, String>, Error> {
+    fn sign_page_request<R: PagePayApi>(
+        &self,
+        request: &R,
+    ) -> Result<std::collections::BTreeMap<String, String>, Error> {
         request.validate()?;
         let biz = serde_json::to_string(request).map_err(|e| InvalidInput::new("biz_content", e.to_string()))?;
         params::signed_params(self.config(), R::METHOD, Some(&biz), self.options(), &self.timestamp())
@@ -54,9 +57,10 @@ impl Client {
         let config = self.config();
         let gateway = config.gateway.url();
         Ok(match format {
-            PageFormat::Url => {
-                params::url_with_query(gateway, &params::form_encode(signed.iter().map(|(k, v)| (k.as_str(), v.as_str())), config.charset))
-            }
+            PageFormat::Url => params::url_with_query(
+                gateway,
+                &params::form_encode(signed.iter().map(|(k, v)| (k.as_str(), v.as_str())), config.charset),
+            ),
             PageFormat::Form => {
                 let (query, fields) = params::split_for_post(&signed);
                 let action = params::url_with_query(gateway, &params::form_encode(query, config.charset));

@@ -57,14 +57,22 @@ pub(crate) fn signed_params(
     if let Some(biz) = biz_content {
         put("biz_content", biz);
     }
-    for (k, v) in [("app_auth_token", &options.app_auth_token), ("notify_url", &options.notify_url), ("return_url", &options.return_url)] {
+    for (k, v) in [
+        ("app_auth_token", &options.app_auth_token),
+        ("notify_url", &options.notify_url),
+        ("return_url", &options.return_url),
+    ] {
         if let Some(v) = v {
             put(k, v);
         }
     }
     for (k, v) in &options.extra_params {
         if RESERVED.contains(&k.as_str()) {
-            return Err(InvalidInput::new(k.clone(), "is set by the client and cannot be passed as an extra parameter").into());
+            return Err(InvalidInput::new(
+                k.clone(),
+                "is set by the client and cannot be passed as an extra parameter",
+            )
+            .into());
         }
         put(k, v);
     }
@@ -73,8 +81,11 @@ pub(crate) fn signed_params(
     Ok(params)
 }
 
+/// Borrowed `(name, value)` pairs.
+pub(crate) type Pairs<'a> = Vec<(&'a str, &'a str)>;
+
 /// Splits signed parameters into (URL query pairs, form body pairs).
-pub(crate) fn split_for_post(params: &BTreeMap<String, String>) -> (Vec<(&str, &str)>, Vec<(&str, &str)>) {
+pub(crate) fn split_for_post(params: &BTreeMap<String, String>) -> (Pairs<'_>, Pairs<'_>) {
     params.iter().map(|(k, v)| (k.as_str(), v.as_str())).partition(|(k, _)| URL_PARAMS.contains(k))
 }
 

@@ -31,8 +31,7 @@ impl Signer {
             SignType::Rsa2 => {
                 let key = self.key.as_ref().ok_or("aws-lc signs RSA2 only with keys of 2048 bits or more")?;
                 let mut out = vec![0u8; key.public_modulus_len()];
-                key
-                    .sign(&signature::RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut out)
+                key.sign(&signature::RSA_PKCS1_SHA256, &SystemRandom::new(), message, &mut out)
                     .map_err(|_| "aws-lc RSA signing failed".to_string())?;
                 Ok(out)
             }

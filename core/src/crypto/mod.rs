@@ -62,7 +62,10 @@ impl FromStr for SignType {
         match s.trim() {
             "RSA2" | "rsa2" => Ok(SignType::Rsa2),
             "RSA" | "rsa" => Ok(SignType::Rsa),
-            other => Err(InvalidInput::new("sign_type", format!("unsupported sign type {other:?}; use RSA2 (or legacy RSA)"))),
+            other => Err(InvalidInput::new(
+                "sign_type",
+                format!("unsupported sign type {other:?}; use RSA2 (or legacy RSA)"),
+            )),
         }
     }
 }

@@ -15,6 +15,7 @@ impl LegacySigner {
         Ok(Self { key })
     }
 
+    #[cfg(feature = "aws-lc")]
     pub(crate) fn bits(&self) -> usize {
         rsa::traits::PublicKeyParts::n(&self.key).bits()
     }

@@ -67,13 +67,14 @@ pub(crate) fn text_to_der(text: &str) -> Result<Vec<u8>, KeyProblem> {
         if let Some(bad) = line.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))) {
             // `\n` written literally (a key copied out of a JSON or properties file) is a common paste error.
             let hint = if line.contains("\\n") { " (a literal \\n: unescape the key text first)" } else { "" };
-            return Err(KeyProblem::Base64 { line: first_line + i, detail: format!("unexpected character {bad:?}{hint}") });
+            return Err(KeyProblem::Base64 {
+                line: first_line + i,
+                detail: format!("unexpected character {bad:?}{hint}"),
+            });
         }
         b64.push_str(line);
     }
-    LENIENT_B64
-        .decode(b64.as_bytes())
-        .map_err(|e| KeyProblem::Base64 { line: first_line, detail: e.to_string() })
+    LENIENT_B64.decode(b64.as_bytes()).map_err(|e| KeyProblem::Base64 { line: first_line, detail: e.to_string() })
 }
 
 /// Returns the base64 body between the BEGIN and END lines, and the body's first line number.
@@ -123,13 +124,20 @@ pub(crate) fn classify(der: &[u8]) -> Result<Decoded, KeyProblem> {
         if spki.algorithm.oid != RSA_ENCRYPTION {
             return Err(KeyProblem::NotRsa(spki.algorithm.oid.to_string()));
         }
-        let bits = spki.subject_public_key.as_bytes().ok_or(KeyProblem::Der("public key bit string is not byte-aligned".into()))?;
+        let bits = spki
+            .subject_public_key
+            .as_bytes()
+            .ok_or(KeyProblem::Der("public key bit string is not byte-aligned".into()))?;
         let key = pkcs1::RsaPublicKey::from_der(bits)
             .map_err(|e| KeyProblem::Der(format!("SubjectPublicKeyInfo holds no valid RSA public key: {e}")))?;
-        return Ok(Decoded::Public { public: RsaPublicParts::new(key.modulus.as_bytes(), key.public_exponent.as_bytes()) });
+        return Ok(Decoded::Public {
+            public: RsaPublicParts::new(key.modulus.as_bytes(), key.public_exponent.as_bytes()),
+        });
     }
     if let Ok(key) = pkcs1::RsaPublicKey::from_der(der) {
-        return Ok(Decoded::Public { public: RsaPublicParts::new(key.modulus.as_bytes(), key.public_exponent.as_bytes()) });
+        return Ok(Decoded::Public {
+            public: RsaPublicParts::new(key.modulus.as_bytes(), key.public_exponent.as_bytes()),
+        });
     }
     if looks_like_certificate(der) {
         return Err(KeyProblem::Certificate);

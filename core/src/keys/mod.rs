@@ -284,8 +284,15 @@ impl PublicKey {
     ///
     /// # Errors
     /// [`SignatureError::MalformedSign`] or [`SignatureError::Mismatch`].
-    pub fn verify(&self, message: &[u8], signature_b64: &str, sign_type: SignType, what: &str) -> Result<(), SignatureError> {
-        let sig = decode_signature(signature_b64).ok_or_else(|| SignatureError::MalformedSign { what: what.to_string() })?;
+    pub fn verify(
+        &self,
+        message: &[u8],
+        signature_b64: &str,
+        sign_type: SignType,
+        what: &str,
+    ) -> Result<(), SignatureError> {
+        let sig =
+            decode_signature(signature_b64).ok_or_else(|| SignatureError::MalformedSign { what: what.to_string() })?;
         if self.verifier.verify(sign_type, message, &sig) {
             Ok(())
         } else {

@@ -70,10 +70,12 @@ impl DepositBackNotification {
             )));
         }
         let field = |k: &str| params.get(k).filter(|v| !v.is_empty()).cloned();
-        let biz = field("biz_content").ok_or_else(|| DecodeError::new("the deposit-back message has no biz_content"))?;
+        let biz =
+            field("biz_content").ok_or_else(|| DecodeError::new("the deposit-back message has no biz_content"))?;
         let mut parsed: Self = serde_json::from_str(&biz)
             .map_err(|e| DecodeError::new(format!("the deposit-back biz_content is malformed: {e}")))?;
-        parsed.notify_id = field("notify_id").ok_or_else(|| DecodeError::new("the deposit-back message has no notify_id"))?;
+        parsed.notify_id =
+            field("notify_id").ok_or_else(|| DecodeError::new("the deposit-back message has no notify_id"))?;
         parsed.app_id = field("app_id").ok_or_else(|| DecodeError::new("the deposit-back message has no app_id"))?;
         parsed.utc_timestamp = field("utc_timestamp");
         Ok(parsed)

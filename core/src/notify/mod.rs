@@ -57,7 +57,9 @@ impl std::str::FromStr for NotifyRule {
         match s.trim().to_ascii_lowercase().as_str() {
             "v1" | "rsacheckv1" => Ok(NotifyRule::V1),
             "v2" | "rsacheckv2" => Ok(NotifyRule::V2),
-            other => Err(crate::error::InvalidInput::new("rule", format!("unknown notify rule {other:?}; use v1 or v2"))),
+            other => {
+                Err(crate::error::InvalidInput::new("rule", format!("unknown notify rule {other:?}; use v1 or v2")))
+            }
         }
     }
 }
@@ -141,7 +143,8 @@ pub fn verify_notify_params(
     expected_sign_type: Option<SignType>,
 ) -> Result<VerifiedNotification, Error> {
     const WHAT: &str = "notification";
-    let sign = params.get("sign").filter(|s| !s.trim().is_empty()).ok_or(SignatureError::Missing { what: WHAT.into() })?;
+    let sign =
+        params.get("sign").filter(|s| !s.trim().is_empty()).ok_or(SignatureError::Missing { what: WHAT.into() })?;
     let declared = params.get("sign_type").map(String::as_str).filter(|s| !s.trim().is_empty());
     let sign_type = match (declared, expected_sign_type) {
         (None, expected) => expected.unwrap_or_default(),

@@ -93,15 +93,17 @@ impl TradeNotification {
         let mut rest: BTreeMap<String, String> =
             params.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.clone(), v.clone())).collect();
         let mut opt = |k: &str| rest.remove(k);
-        let required = |v: Option<String>, k: &str| v.ok_or_else(|| DecodeError::new(format!("the notification has no `{k}`")));
+        let required =
+            |v: Option<String>, k: &str| v.ok_or_else(|| DecodeError::new(format!("the notification has no `{k}`")));
         let amount = |v: Option<String>, k: &str| -> Result<Option<Amount>, DecodeError> {
             v.map(|s| s.parse::<Amount>().map_err(|e| DecodeError::new(format!("notification `{k}`: {}", e.reason))))
                 .transpose()
         };
         let fund_bill_list = match opt("fund_bill_list") {
             None => Vec::new(),
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| DecodeError::new(format!("notification `fund_bill_list` is not the expected JSON: {e}")))?,
+            Some(json) => serde_json::from_str(&json).map_err(|e| {
+                DecodeError::new(format!("notification `fund_bill_list` is not the expected JSON: {e}"))
+            })?,
         };
         Ok(Self {
             notify_id: required(opt("notify_id"), "notify_id")?,
@@ -160,10 +162,10 @@ impl TradeNotification {
         if self.total_amount != Some(order.total_amount.into()) {
             return mismatch("total_amount", order.total_amount.to_string(), self.total_amount.map(|a| a.to_string()));
         }
-        if let Some(seller) = &order.seller_id {
-            if self.seller_id.as_ref() != Some(seller) {
-                return mismatch("seller_id", seller.clone(), self.seller_id.clone());
-            }
+        if let Some(seller) = &order.seller_id
+            && self.seller_id.as_ref() != Some(seller)
+        {
+            return mismatch("seller_id", seller.clone(), self.seller_id.clone());
         }
         Ok(())
     }

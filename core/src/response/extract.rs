@@ -127,7 +127,8 @@ mod tests {
 
     #[test]
     fn falls_back_to_error_response() {
-        let body = r#"{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-signature"}}"#;
+        let body =
+            r#"{"error_response":{"code":"40002","msg":"Invalid Arguments","sub_code":"isv.invalid-signature"}}"#;
         let env = extract(body, "alipay.trade.pay").expect("error_response found");
         assert_eq!(env.node_name, "error_response");
         assert_eq!(env.sign, None);

@@ -69,8 +69,8 @@ impl ResponseNode {
     ///
     /// # Errors
     /// [`GatewayError`] for every code but `10000`/`10003`, and for an unsigned node whatever its code.
-    pub fn into_accepted(self) -> Result<Self, GatewayError> {
-        if self.is_accepted() { Ok(self) } else { Err(self.to_gateway_error()) }
+    pub fn into_accepted(self) -> Result<Self, Box<GatewayError>> {
+        if self.is_accepted() { Ok(self) } else { Err(Box::new(self.to_gateway_error())) }
     }
 
     /// The node as a [`GatewayError`] (for an error node).

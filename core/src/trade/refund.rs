@@ -49,7 +49,11 @@ pub struct TradeRefundRequest {
 
 impl TradeRefundRequest {
     /// A refund of `refund_amount` on your order `out_trade_no`, numbered `out_request_no`.
-    pub fn by_out_trade_no(out_trade_no: impl Into<String>, refund_amount: Money, out_request_no: impl Into<String>) -> Self {
+    pub fn by_out_trade_no(
+        out_trade_no: impl Into<String>,
+        refund_amount: Money,
+        out_request_no: impl Into<String>,
+    ) -> Self {
         Self::new(Some(out_trade_no.into()), None, refund_amount, out_request_no.into())
     }
 
@@ -58,7 +62,12 @@ impl TradeRefundRequest {
         Self::new(None, Some(trade_no.into()), refund_amount, out_request_no.into())
     }
 
-    fn new(out_trade_no: Option<String>, trade_no: Option<String>, refund_amount: Money, out_request_no: String) -> Self {
+    fn new(
+        out_trade_no: Option<String>,
+        trade_no: Option<String>,
+        refund_amount: Money,
+        out_request_no: String,
+    ) -> Self {
         Self {
             out_trade_no,
             trade_no,

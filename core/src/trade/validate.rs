@@ -13,9 +13,10 @@ pub(crate) fn required(field: &str, value: &str, max_chars: usize) -> Result<(),
 /// An optional text field: at most `max_chars` characters when present.
 pub(crate) fn optional(field: &str, value: Option<&str>, max_chars: usize) -> Result<(), InvalidInput> {
     match value {
-        Some(v) if v.chars().count() > max_chars => {
-            Err(InvalidInput::new(field, format!("is {} characters long; Alipay allows {max_chars}", v.chars().count())))
-        }
+        Some(v) if v.chars().count() > max_chars => Err(InvalidInput::new(
+            field,
+            format!("is {} characters long; Alipay allows {max_chars}", v.chars().count()),
+        )),
         _ => Ok(()),
     }
 }

@@ -26,7 +26,8 @@ impl ReqwestTransport {
                 .map_err(|e| ConfigError::Invalid { name: "proxy", reason: e.to_string() })?;
             builder = builder.proxy(proxy);
         }
-        let client = builder.build().map_err(|e| ConfigError::Invalid { name: "http client", reason: e.to_string() })?;
+        let client =
+            builder.build().map_err(|e| ConfigError::Invalid { name: "http client", reason: e.to_string() })?;
         Ok(Self { client })
     }
 

@@ -23,8 +23,10 @@ fn the_four_private_key_forms_load_and_sign_identically() {
 
 #[test]
 fn the_four_public_key_forms_load_as_the_same_key() {
-    let forms = ["alipay_public_spki.pem", "alipay_public_pkcs1.pem", "alipay_public_spki.b64", "alipay_public_pkcs1.b64"];
-    let keys: Vec<PublicKey> = forms.iter().map(|f| PublicKey::from_text(&fixture(f)).unwrap_or_else(|e| panic!("{f}: {e}"))).collect();
+    let forms =
+        ["alipay_public_spki.pem", "alipay_public_pkcs1.pem", "alipay_public_spki.b64", "alipay_public_pkcs1.b64"];
+    let keys: Vec<PublicKey> =
+        forms.iter().map(|f| PublicKey::from_text(&fixture(f)).unwrap_or_else(|e| panic!("{f}: {e}"))).collect();
     assert!(keys.windows(2).all(|w| w[0].same_key_as(&w[1])));
 }
 
@@ -53,17 +55,24 @@ fn bad_private_key_material_is_named() {
     let cert = crate::support::repo_root().join("tests/vectors/cert_node_alipayCertPublicKey_RSA2.crt.txt");
     let cert = std::fs::read_to_string(cert).expect("cert vector");
     let json_escaped = fixture("app_pkcs1.pem").replace('\n', "\\n");
-    let table: Vec<(&str, String, fn(&KeyProblem) -> bool)> = vec![
+    type Case = (&'static str, String, fn(&KeyProblem) -> bool);
+    let table: Vec<Case> = vec![
         ("empty", String::new(), |p| matches!(p, KeyProblem::Empty)),
         ("a public key", fixture("app_public_spki.pem"), |p| matches!(p, KeyProblem::PublicWherePrivateExpected)),
-        ("bare public base64", fixture("alipay_public_spki.b64"), |p| matches!(p, KeyProblem::PublicWherePrivateExpected)),
+        ("bare public base64", fixture("alipay_public_spki.b64"), |p| {
+            matches!(p, KeyProblem::PublicWherePrivateExpected)
+        }),
         ("a certificate", cert, |p| matches!(p, KeyProblem::Certificate)),
         ("an encrypted key", fixture("app_encrypted_pkcs8.pem"), |p| matches!(p, KeyProblem::Encrypted)),
         ("an EC key", fixture("ec_pkcs8.pem"), |p| matches!(p, KeyProblem::NotRsa(_))),
         ("a broken base64 line", fixture("app_pkcs8.pem").replacen("MII", "MI*", 1), |p| {
             matches!(p, KeyProblem::Base64 { line: 2, .. })
         }),
-        ("a literal \\n", json_escaped, |p| matches!(p, KeyProblem::Base64 { detail, .. } if detail.contains("literal \\n"))),
+        (
+            "a literal \\n",
+            json_escaped,
+            |p| matches!(p, KeyProblem::Base64 { detail, .. } if detail.contains("literal \\n")),
+        ),
         ("truncated DER", fixture("app_pkcs1.b64")[..400].to_string(), |p| matches!(p, KeyProblem::Der(_))),
         ("not a key at all", "aGVsbG8gd29ybGQ=".to_string(), |p| matches!(p, KeyProblem::Der(_))),
         ("no END line", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n".to_string(), |p| matches!(p, KeyProblem::Pem(_))),

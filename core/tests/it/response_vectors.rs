@@ -12,7 +12,8 @@ fn java_extract_sign_content_cases() {
     let cases = cases.as_array().expect("array");
     assert!(cases.len() >= 10);
     for case in cases {
-        let env = extract(s(case, "response"), "alipay.trade.create").unwrap_or_else(|e| panic!("{}: {e}", s(case, "name")));
+        let env =
+            extract(s(case, "response"), "alipay.trade.create").unwrap_or_else(|e| panic!("{}: {e}", s(case, "name")));
         assert_eq!(env.signed_text, s(case, "expected_sign_content"), "{}", s(case, "name"));
         assert_eq!(env.encrypted, env.signed_text.starts_with('"'));
     }
@@ -25,7 +26,10 @@ fn node_get_sign_str_cases() {
         let method = s(case, "response_key").trim_end_matches("_response").replace('_', ".");
         let env = extract(s(case, "raw"), &method).unwrap_or_else(|e| panic!("{}: {e}", s(case, "name")));
         assert_eq!(env.signed_text, s(case, "expected_sign_content"), "{}", s(case, "name"));
-        assert!(env.sign.as_deref().is_some_and(|sig| sig.starts_with("P8xrBWqZ")), "the top-level sign, not the inner one");
+        assert!(
+            env.sign.as_deref().is_some_and(|sig| sig.starts_with("P8xrBWqZ")),
+            "the top-level sign, not the inner one"
+        );
     }
 }
 
@@ -58,7 +62,8 @@ fn unescaped_slash_retry_accepts_a_gateway_that_signed_plain_slashes() {
     let raw = format!(r#"{{"alipay_trade_pay_response":{},"sign":"{}"}}"#, s(case, "signed_content"), sign);
     for &b in backends() {
         let key = public_key(s(&v, "alipay_public_key_pem"), b);
-        let node = verify_response(raw.as_bytes(), "alipay.trade.pay", &key, SignType::Rsa2, Charset::Utf8).expect("retry verifies");
+        let node = verify_response(raw.as_bytes(), "alipay.trade.pay", &key, SignType::Rsa2, Charset::Utf8)
+            .expect("retry verifies");
         assert_eq!(node.raw, s(case, "signed_content"), "the raw text is kept, not the unescaped one");
     }
 }
@@ -97,7 +102,8 @@ fn a_success_without_sign_is_a_signature_error() {
     let v = vector("derived_v2_response_verify.json");
     let key = public_key(s(&v, "alipay_public_key_pem"), backends()[0]);
     let raw = format!(r#"{{"alipay_trade_pay_response":{}}}"#, s(&v["cases"][0], "signed_content"));
-    let err = verify_response(raw.as_bytes(), "alipay.trade.pay", &key, SignType::Rsa2, Charset::Utf8).expect_err("unsigned success");
+    let err = verify_response(raw.as_bytes(), "alipay.trade.pay", &key, SignType::Rsa2, Charset::Utf8)
+        .expect_err("unsigned success");
     assert!(matches!(err, Error::Signature(SignatureError::Missing { .. })), "{err}");
 }
 
@@ -107,7 +113,8 @@ fn a_tampered_amount_is_a_signature_error() {
     let raw = s(&v["cases"][0], "raw").replace("\"total_amount\":\"88.88\"", "\"total_amount\":\"0.01\"");
     for &b in backends() {
         let key = public_key(s(&v, "alipay_public_key_pem"), b);
-        let err = verify_response(raw.as_bytes(), "alipay.trade.pay", &key, SignType::Rsa2, Charset::Utf8).expect_err("tampered");
+        let err = verify_response(raw.as_bytes(), "alipay.trade.pay", &key, SignType::Rsa2, Charset::Utf8)
+            .expect_err("tampered");
         assert!(matches!(err, Error::Signature(SignatureError::Mismatch { .. })), "{err}");
     }
 }
@@ -117,9 +124,11 @@ fn gopay_face_to_face_pay_response_verifies() {
     let v = vector("gopay_sync_response_trade_pay_rsa2.json");
     for &b in backends() {
         let key = public_key(s(&v, "alipay_public_key_b64"), b);
-        key.verify(s(&v, "signed_content").as_bytes(), s(&v, "sign"), SignType::Rsa2, "gopay").expect("signed content verifies");
+        key.verify(s(&v, "signed_content").as_bytes(), s(&v, "sign"), SignType::Rsa2, "gopay")
+            .expect("signed content verifies");
         let raw = s(&v, "reconstructed_full_response_for_extraction_tests");
-        let node = verify_response(raw.as_bytes(), "alipay.trade.pay", &key, SignType::Rsa2, Charset::Utf8).expect("verifies");
+        let node =
+            verify_response(raw.as_bytes(), "alipay.trade.pay", &key, SignType::Rsa2, Charset::Utf8).expect("verifies");
         assert_eq!(node.value["trade_no"], "2019082922001432790585537960");
     }
 }
@@ -129,8 +138,9 @@ fn node_file_upload_response_verifies() {
     let v = vector("node_response_sign_file_upload.json");
     for &b in backends() {
         let key = public_key(s(&v, "alipay_public_key_pem"), b);
-        let node = verify_response(s(&v, "response_raw").as_bytes(), s(&v, "method"), &key, SignType::Rsa2, Charset::Utf8)
-            .expect("verifies");
+        let node =
+            verify_response(s(&v, "response_raw").as_bytes(), s(&v, "method"), &key, SignType::Rsa2, Charset::Utf8)
+                .expect("verifies");
         assert_eq!(node.raw, s(&v, "signed_content"));
         assert_eq!(node.value["file_id"], "CAxAToWB1JsAAAAAAAAAAAAADgSLAQBr");
     }

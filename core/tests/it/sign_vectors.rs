@@ -56,7 +56,10 @@ fn trade_pay_request_legacy_rsa_variant() {
     assert_eq!(build_sign_content(&p), s(variant, "expected_sign_content"));
     for &b in backends() {
         let key = private_key(&node_app_key_pem(), b);
-        assert_eq!(sign_params(&p, &key, SignType::Rsa, Charset::Utf8).expect("signs"), s(variant, "expected_sign_RSA"));
+        assert_eq!(
+            sign_params(&p, &key, SignType::Rsa, Charset::Utf8).expect("signs"),
+            s(variant, "expected_sign_RSA")
+        );
     }
 }
 
@@ -78,7 +81,10 @@ fn fzlee_hello_matches_openssl_dgst_for_sha1_and_sha256() {
         let key = private_key(s(&v, "private_key_pem"), b);
         let content = s(&v, "content");
         assert_eq!(sign_content(content, &key, SignType::Rsa, Charset::Utf8).expect("RSA"), s(&v, "expected_sign_RSA"));
-        assert_eq!(sign_content(content, &key, SignType::Rsa2, Charset::Utf8).expect("RSA2"), s(&v, "expected_sign_RSA2"));
+        assert_eq!(
+            sign_content(content, &key, SignType::Rsa2, Charset::Utf8).expect("RSA2"),
+            s(&v, "expected_sign_RSA2")
+        );
     }
 }
 

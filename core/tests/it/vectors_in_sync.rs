@@ -15,7 +15,8 @@ fn copies_match_the_shared_vectors() {
         let name = path.file_name().expect("file name");
         let ours = repo_root().join("tests/vectors").join(name);
         let theirs_bytes = std::fs::read(&path).expect("read shared vector");
-        let ours_bytes = std::fs::read(&ours).unwrap_or_else(|_| panic!("{} is missing from tests/vectors", ours.display()));
+        let ours_bytes =
+            std::fs::read(&ours).unwrap_or_else(|_| panic!("{} is missing from tests/vectors", ours.display()));
         assert!(theirs_bytes == ours_bytes, "{} differs from the shared copy", ours.display());
         compared += 1;
     }

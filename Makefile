@@ -1,0 +1,28 @@
+# The project's one task runner: `make test` is exactly what CI runs (after `.ci/run` installs tools).
+SHELL := /bin/bash
+NODE_SDK_DIR ?= $(CURDIR)/target/node-sdk
+
+.PHONY: test lint fmt node-sdk test-rust test-pure bench
+
+## Every test: formatting, lints, both crypto backends, and parity with the official Node SDK.
+test: lint node-sdk test-rust test-pure
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+## Installs the official Node SDK (npm `alipay-sdk`) into a scratch folder, when Node is present.
+node-sdk:
+	@if command -v npm >/dev/null; then scripts/install-node-sdk "$(NODE_SDK_DIR)"; \
+	else echo "npm not found: the Node SDK parity test will be skipped"; fi
+
+## The workspace with every feature (both crypto backends side by side).
+test-rust:
+	ALIPAY_NODE_SDK_DIR="$(NODE_SDK_DIR)" cargo test --workspace --all-features
+
+## The pure-Rust backend alone, as a target without aws-lc builds it.
+test-pure:
+	cargo test -p alipay-core --no-default-features --features rust-crypto
+
+bench:
+	scripts/bench-crypto
