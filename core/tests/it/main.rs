@@ -1,7 +1,11 @@
 //! Integration tests of alipay-core: the shared vectors, bad input, and the client over loopback HTTP.
 
+#[cfg(feature = "reqwest")]
+mod client_http;
 mod keys;
 mod node_sdk_parity;
+#[cfg(feature = "reqwest")]
+mod responder;
 mod response_vectors;
 mod sign_vectors;
 mod support;
