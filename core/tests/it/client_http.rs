@@ -272,3 +272,31 @@ async fn execute_reaches_any_method_and_returns_the_verified_node() {
     assert_eq!(answer.raw, node);
     assert_eq!(answer.value["file_id"], "F1");
 }
+
+#[tokio::test]
+async fn download_bill_queries_the_url_downloads_and_parses() {
+    use alipay_core::bill::{BillDownloadUrlQueryRequest, BillType};
+    let zip = crate::bills::bill_zip(&[("2088_20190916_业务明细.csv", crate::bills::DETAIL_CSV)]);
+    let server = Responder::start(move |seen| {
+        if seen.target.starts_with("/bill.zip") {
+            return Reply::Body(200, zip.clone());
+        }
+        let host = seen.header("host").unwrap_or("127.0.0.1").to_string();
+        let node = format!(
+            r#"{{"code":"10000","msg":"Success","bill_download_url":"http:\/\/{host}\/bill.zip?fileId=1&bizDates=20190916"}}"#
+        );
+        Reply::Body(200, signed_answer("alipay.data.dataservice.bill.downloadurl.query", &node))
+    })
+    .await;
+    let client = client_for(&server.url);
+    let bill =
+        client.download_bill(&BillDownloadUrlQueryRequest::new(BillType::Trade, "2019-09-16")).await.expect("bill");
+    assert_eq!(bill.trade_details.len(), 2);
+    let seen = server.requests();
+    assert_eq!((seen[1].method.as_str(), seen[1].target.as_str()), ("GET", "/bill.zip?fileId=1&bizDates=20190916"));
+    let err = client
+        .download_bill(&BillDownloadUrlQueryRequest::new(BillType::Trade, "16/09/2019"))
+        .await
+        .expect_err("bad date");
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+}

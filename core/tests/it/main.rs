@@ -1,9 +1,11 @@
 //! Integration tests of alipay-core: the shared vectors, bad input, and the client over loopback HTTP.
 
+mod bills;
 #[cfg(feature = "reqwest")]
 mod client_http;
 mod keys;
 mod node_sdk_parity;
+mod notify;
 #[cfg(feature = "reqwest")]
 mod responder;
 mod response_vectors;
