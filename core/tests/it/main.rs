@@ -3,9 +3,11 @@
 mod bills;
 #[cfg(feature = "reqwest")]
 mod client_http;
+mod client_config;
 mod keys;
 mod node_sdk_parity;
 mod notify;
+mod pages;
 #[cfg(feature = "reqwest")]
 mod responder;
 mod response_vectors;

@@ -41,3 +41,35 @@ pub fn private_key(text: &str, backend: Backend) -> PrivateKey {
 pub fn public_key(text: &str, backend: Backend) -> PublicKey {
     PublicKey::from_text_with_backend(text, backend).expect("fixture public key loads")
 }
+
+/// A transport for tests that must not touch the network: every request fails as not sent.
+#[derive(Debug)]
+pub struct NoNetwork;
+
+impl alipay_core::transport::Transport for NoNetwork {
+    fn send(
+        &self,
+        _: alipay_core::transport::HttpRequest,
+    ) -> alipay_core::transport::BoxFuture<'_, Result<alipay_core::transport::HttpResponse, alipay_core::error::TransportError>>
+    {
+        Box::pin(async {
+            Err(alipay_core::error::TransportError::not_sent(
+                alipay_core::error::TransportErrorKind::Other,
+                "no network in this test",
+            ))
+        })
+    }
+}
+
+/// A client on the fixture keys, a fixed clock and no network.
+pub fn offline_builder() -> alipay_core::ClientBuilder {
+    alipay_core::Client::builder()
+        .app_id("2021000122671080")
+        .app_private_key_text(&fixture("app_pkcs1.pem"))
+        .expect("app key")
+        .alipay_public_key_text(&fixture("alipay_public_spki.pem"))
+        .expect("alipay key")
+        .gateway(alipay_core::Gateway::Sandbox)
+        .clock(std::sync::Arc::new(alipay_core::clock::FixedClock::at_shanghai("2026-11-22 10:00:00")))
+        .transport(std::sync::Arc::new(NoNetwork))
+}
