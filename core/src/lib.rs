@@ -14,6 +14,7 @@ pub mod error;
 pub mod keys;
 pub mod money;
 pub mod notify;
+pub mod primitives;
 pub mod response;
 pub mod sign;
 pub mod trade;

@@ -25,7 +25,8 @@ fn the_app_public_key_configured_as_the_alipay_key_is_named() {
 
 #[test]
 fn a_public_key_given_as_the_app_private_key_is_named() {
-    let err = Client::builder().app_private_key_text(&fixture("alipay_public_spki.pem")).expect_err("public as private");
+    let err =
+        Client::builder().app_private_key_text(&fixture("alipay_public_spki.pem")).expect_err("public as private");
     let Error::Config(ConfigError::Key(k)) = &err else { panic!("{err}") };
     assert_eq!((k.role, &k.problem), (KeyRole::AppPrivateKey, &KeyProblem::PublicWherePrivateExpected));
     assert!(err.to_string().starts_with("configuration error: the app private key is a public key"), "{err}");

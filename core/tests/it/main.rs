@@ -1,13 +1,15 @@
 //! Integration tests of alipay-core: the shared vectors, bad input, and the client over loopback HTTP.
 
 mod bills;
+mod client_config;
 #[cfg(feature = "reqwest")]
 mod client_http;
-mod client_config;
 mod keys;
+mod models;
 mod node_sdk_parity;
 mod notify;
 mod pages;
+mod primitives;
 #[cfg(feature = "reqwest")]
 mod responder;
 mod response_vectors;

@@ -28,10 +28,9 @@ fn attr<'a>(tag: &'a str, name: &str) -> &'a str {
 
 #[test]
 fn page_pay_form_posts_the_signed_params_to_the_gateway() {
-    let client = offline_builder()
-        .build()
-        .expect("client")
-        .with_options(CallOptions::new().return_url("https://shop.example/return").notify_url("https://shop.example/notify"));
+    let client = offline_builder().build().expect("client").with_options(
+        CallOptions::new().return_url("https://shop.example/return").notify_url("https://shop.example/notify"),
+    );
     let mut req = TradePagePayRequest::new("P1", "12.30".parse().expect("money"), "A \"quoted\" <title> & more");
     req.qr_pay_mode = Some("2".into());
     let html = client.trade_page_pay(&req, PageFormat::Form).expect("form");
@@ -76,14 +75,18 @@ fn wap_pay_url_carries_every_param() {
 #[test]
 fn app_pay_order_string_is_sorted_encoded_and_signed() {
     let client = offline_builder().build().expect("client");
-    let order = client.trade_app_pay(&TradeAppPayRequest::new("A1", "9.99".parse().expect("money"), "会员")).expect("order");
+    let order =
+        client.trade_app_pay(&TradeAppPayRequest::new("A1", "9.99".parse().expect("money"), "会员")).expect("order");
     let keys: Vec<&str> = order.split('&').map(|kv| kv.split('=').next().unwrap_or("")).collect();
     let mut sorted = keys.clone();
     sorted.sort_unstable();
     assert_eq!(keys, sorted, "the order string is sorted");
     assert!(keys.contains(&"sign") && !order.contains(' '), "encoded, sign included");
     let params = parse_form_body(order.as_bytes()).expect("decodes");
-    assert_eq!(serde_json::from_str::<Value>(&params["biz_content"]).expect("json")["product_code"], "QUICK_MSECURITY_PAY");
+    assert_eq!(
+        serde_json::from_str::<Value>(&params["biz_content"]).expect("json")["product_code"],
+        "QUICK_MSECURITY_PAY"
+    );
     assert_signed_by_app(&params);
 }
 
@@ -91,5 +94,8 @@ fn app_pay_order_string_is_sorted_encoded_and_signed() {
 fn page_requests_are_checked_before_signing() {
     let client = offline_builder().build().expect("client");
     let req = TradePagePayRequest::new("", "1.00".parse().expect("money"), "x");
-    assert_eq!(client.trade_page_pay(&req, PageFormat::Form).expect_err("blank").kind(), alipay_core::ErrorKind::InvalidInput);
+    assert_eq!(
+        client.trade_page_pay(&req, PageFormat::Form).expect_err("blank").kind(),
+        alipay_core::ErrorKind::InvalidInput
+    );
 }

@@ -50,8 +50,10 @@ impl alipay_core::transport::Transport for NoNetwork {
     fn send(
         &self,
         _: alipay_core::transport::HttpRequest,
-    ) -> alipay_core::transport::BoxFuture<'_, Result<alipay_core::transport::HttpResponse, alipay_core::error::TransportError>>
-    {
+    ) -> alipay_core::transport::BoxFuture<
+        '_,
+        Result<alipay_core::transport::HttpResponse, alipay_core::error::TransportError>,
+    > {
         Box::pin(async {
             Err(alipay_core::error::TransportError::not_sent(
                 alipay_core::error::TransportErrorKind::Other,

@@ -1,0 +1,77 @@
+//! The primitives, string in and string out, identical in every language binding: for users debugging
+//! signature problems and for cross-language conformance tests.
+//!
+//! Keys are given as text (PEM or bare base64) and parsed on each call; a long-lived [`crate::Client`]
+//! parses them once.
+
+use std::collections::BTreeMap;
+
+use crate::charset::Charset;
+use crate::crypto::SignType;
+use crate::error::Error;
+use crate::keys::{KeyRole, PrivateKey, PublicKey};
+use crate::notify::{self, NotifyRule};
+use crate::response::{self, ResponseNode};
+
+pub use crate::sign::build_sign_content;
+
+/// Signs `params` under the request rule and returns the base64 `sign`.
+///
+/// `sign_type` is `RSA2` or `RSA`; `charset` is `utf-8` or `GBK`.
+///
+/// # Errors
+/// [`Error::Config`] for a bad key, [`Error::InvalidInput`] for an unknown sign type or charset.
+pub fn sign_params(
+    params: &BTreeMap<String, String>,
+    private_key: &str,
+    sign_type: &str,
+    charset: &str,
+) -> Result<String, Error> {
+    let key = PrivateKey::from_text(private_key).map_err(|e| e.with_role(KeyRole::AppPrivateKey))?;
+    crate::sign::sign_params(params, &key, sign_type.parse()?, charset.parse()?)
+}
+
+/// Verifies a raw gateway answer to `method` and returns its node: `raw` is the verified JSON text,
+/// `signed` is `false` only for an unsigned error node.
+///
+/// # Errors
+/// As [`crate::response::verify_response`], plus [`Error::Config`] for a bad key.
+pub fn verify_response(
+    raw_body: &[u8],
+    method: &str,
+    alipay_public_key: &str,
+    sign_type: &str,
+    charset: &str,
+) -> Result<ResponseNode, Error> {
+    let key = PublicKey::from_text(alipay_public_key).map_err(|e| e.with_role(KeyRole::AlipayPublicKey))?;
+    let sign_type: SignType = sign_type.parse()?;
+    let charset: Charset = charset.parse()?;
+    response::verify_response(raw_body, method, &key, sign_type, charset)
+}
+
+/// A notification as it arrives: the raw form body, or pairs a framework already decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotifyInput<'a> {
+    /// The raw `application/x-www-form-urlencoded` body, decoded here exactly once.
+    RawBody(&'a [u8]),
+    /// Already-decoded pairs.
+    Params(BTreeMap<String, String>),
+}
+
+/// Verifies a notification under `rule` and returns its pairs. The sign type is the notification's own
+/// `sign_type` (RSA2 when absent).
+///
+/// # Errors
+/// As [`crate::notify::verify_notify_body`], plus [`Error::Config`] for a bad key.
+pub fn verify_notify(
+    input: NotifyInput<'_>,
+    alipay_public_key: &str,
+    rule: NotifyRule,
+) -> Result<BTreeMap<String, String>, Error> {
+    let key = PublicKey::from_text(alipay_public_key).map_err(|e| e.with_role(KeyRole::AlipayPublicKey))?;
+    let verified = match input {
+        NotifyInput::RawBody(body) => notify::verify_notify_body(body, &key, rule, None)?,
+        NotifyInput::Params(params) => notify::verify_notify_params(params, &key, rule, None)?,
+    };
+    Ok(verified.into_params())
+}
