@@ -13,6 +13,7 @@ mod primitives;
 #[cfg(feature = "reqwest")]
 mod responder;
 mod response_vectors;
+mod robustness;
 mod sign_vectors;
 mod support;
 mod vectors_in_sync;
