@@ -22,7 +22,7 @@ test-rust:
 
 ## The pure-Rust backend alone, as a target without aws-lc builds it.
 test-pure:
-	cargo test -p alipay-core --no-default-features --features rust-crypto
+	ALIPAY_NODE_SDK_DIR="$(NODE_SDK_DIR)" cargo test -p alipay-core --no-default-features --features rust-crypto
 
 bench:
 	scripts/bench-crypto
