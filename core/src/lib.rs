@@ -26,3 +26,8 @@ pub use crypto::{Backend, SignType};
 pub use error::{Error, ErrorKind, GatewayError, Result};
 pub use keys::{KeyError, KeyProblem, KeyRole, PrivateKey, PublicKey};
 pub use money::{Amount, Money};
+
+/// The README's examples, compiled as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
