@@ -5,6 +5,7 @@
 //! an error naming the mistake. Key holders never print their secrets: `Debug` shows only the size.
 
 mod decode;
+mod generate;
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::crypto::{self, Backend, SignType};
 use crate::error::SignatureError;
 pub(crate) use decode::RsaPublicParts;
 use decode::{Decoded, classify, text_to_der};
+pub use generate::{GeneratedKeyPair, generate_rsa2048};
 
 /// Which key a [`KeyError`] is about, so the message can name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -264,6 +266,18 @@ impl PublicKey {
     /// The modulus size in bits.
     pub fn bits(&self) -> usize {
         self.parts.bits()
+    }
+
+    /// The key as SubjectPublicKeyInfo PEM (`-----BEGIN PUBLIC KEY-----`).
+    pub fn to_pem(&self) -> String {
+        let der = generate::spki_der(&self.parts).expect("a loaded RSA key always encodes");
+        pkcs1::der::pem::encode_string("PUBLIC KEY", pkcs1::der::pem::LineEnding::LF, &der)
+            .expect("PEM encoding of valid DER cannot fail")
+    }
+
+    /// The key as one base64 line (the form the Alipay console shows).
+    pub fn to_base64(&self) -> String {
+        B64.encode(generate::spki_der(&self.parts).expect("a loaded RSA key always encodes"))
     }
 
     /// `true` when both keys have the same modulus and exponent.

@@ -129,3 +129,22 @@ fn signing_and_verifying_round_trip_across_backends() {
         }
     }
 }
+
+#[test]
+fn generated_key_pairs_load_in_every_form_and_match() {
+    let pair = alipay_core::keys::generate_rsa2048().expect("generates");
+    let forms = [&pair.private_pkcs1_pem, &pair.private_pkcs8_pem, &pair.private_pkcs8_base64];
+    let public = PublicKey::from_text(&pair.public_base64).expect("public loads");
+    assert!(PublicKey::from_text(&pair.public_pem).expect("pem").same_key_as(&public), "same key");
+    for form in forms {
+        let key = PrivateKey::from_text(form).expect("private loads");
+        assert_eq!(key.bits(), 2048);
+        assert!(key.public_key().same_key_as(&public));
+        assert_eq!(key.public_key().to_base64(), pair.public_base64);
+    }
+    assert!(!format!("{pair:?}").contains(&pair.private_pkcs8_base64[40..80]));
+    assert_eq!(
+        PublicKey::from_text(&fixture("alipay_public_pkcs1.pem")).expect("k").to_pem(),
+        fixture("alipay_public_spki.pem")
+    );
+}
