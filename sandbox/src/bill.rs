@@ -1,0 +1,171 @@
+//! Bill files built from the sandbox's own trades, in Alipay's layout: a zip of GBK CSVs with `#`
+//! header and footer lines, full-width `（元）` headers and TAB-padded number cells.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use alipay_core::clock::format_shanghai;
+
+use crate::gateway::trade_api::BUYER_LOGON_ID;
+use crate::trades::Trade;
+
+const DETAIL_HEADER: &str = "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注";
+const SUMMARY_HEADER: &str = "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）";
+
+fn yuan(fen: i64) -> String {
+    alipay_core::Amount::from_fen(fen).to_string()
+}
+
+/// One line of the detail file: a payment or a refund.
+struct Line {
+    trade_no: String,
+    out_trade_no: String,
+    kind: &'static str,
+    subject: String,
+    created: String,
+    finished: String,
+    store: String,
+    fen: i64,
+    refund_no: String,
+}
+
+fn lines_on(trades: &[Trade], date_prefix: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for t in trades {
+        let store = t.store_id.clone().unwrap_or_default();
+        if let Some(paid) = t.paid_at.filter(|at| format_shanghai(*at).starts_with(date_prefix)) {
+            lines.push(Line {
+                trade_no: t.trade_no.clone(),
+                out_trade_no: t.out_trade_no.clone(),
+                kind: "交易",
+                subject: t.subject.clone(),
+                created: format_shanghai(t.created_at),
+                finished: format_shanghai(paid),
+                store: store.clone(),
+                fen: t.total_amount.fen(),
+                refund_no: String::new(),
+            });
+        }
+        for r in t.refunds.iter().filter(|r| format_shanghai(r.at).starts_with(date_prefix)) {
+            lines.push(Line {
+                trade_no: t.trade_no.clone(),
+                out_trade_no: t.out_trade_no.clone(),
+                kind: "退款",
+                subject: t.subject.clone(),
+                created: format_shanghai(t.created_at),
+                finished: format_shanghai(r.at),
+                store: store.clone(),
+                fen: -r.amount.fen(),
+                refund_no: r.out_request_no.clone(),
+            });
+        }
+    }
+    lines
+}
+
+/// Builds the trade bill zip for `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) of account `pid`.
+pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at: &str) -> Vec<u8> {
+    let lines = lines_on(trades, bill_date);
+    let account = format!("{pid}0156");
+    let compact = bill_date.replace('-', "");
+    let (start, end) = (format!("{bill_date} 00:00:00"), exported_at.to_string());
+    let mut detail = format!(
+        "#支付宝业务明细查询\r\n#账号：[{account}]\r\n#起始日期：[{start}]   终止日期：[{end}]\r\n\
+         #-----------------------------------------业务明细列表----------------------------------------\r\n{DETAIL_HEADER}\r\n"
+    );
+    for l in &lines {
+        let amount = yuan(l.fen);
+        detail.push_str(&format!(
+            "{}\t,{}\t,{}\t,{},{},{},{}\t,{}\t,\t,\t,{}\t,{amount},{amount},0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,{}\t,0.00,0.00,{}\r\n",
+            l.trade_no, l.out_trade_no, l.kind, l.subject, l.created, l.finished, l.store, l.store, BUYER_LOGON_ID, l.refund_no, l.subject
+        ));
+    }
+    let (pays, refunds): (Vec<&Line>, Vec<&Line>) = lines.iter().partition(|l| l.kind == "交易");
+    let sum = |ls: &[&Line]| yuan(ls.iter().map(|l| l.fen).sum());
+    detail.push_str(&format!(
+        "#-----------------------------------------业务明细列表结束------------------------------------\r\n\
+         #交易合计：{}笔，商家实收共{}元，商家优惠共0.00元\r\n#退款合计：{}笔，商家实收退款共{}元，商家优惠退款共0.00元\r\n#导出时间：[{end}]\r\n",
+        pays.len(),
+        sum(&pays),
+        refunds.len(),
+        sum(&refunds)
+    ));
+
+    let mut per_store: BTreeMap<String, (u64, u64, i64)> = BTreeMap::new();
+    for l in &lines {
+        let entry = per_store.entry(l.store.clone()).or_default();
+        if l.kind == "交易" {
+            entry.0 += 1
+        } else {
+            entry.1 += 1
+        }
+        entry.2 += l.fen;
+    }
+    let mut summary = format!(
+        "#支付宝业务汇总查询\r\n#账号：[{account}]\r\n#起始日期：[{start}]   终止日期：[{end}]\r\n\
+         #-----------------------------------------业务汇总列表----------------------------------------\r\n{SUMMARY_HEADER}\r\n"
+    );
+    let row = |store: &str, name: &str, (p, r, fen): (u64, u64, i64)| {
+        let y = yuan(fen);
+        format!("{store},{name},{p},{r},{y},{y},0.00,0.00,0.00,0.00,0.00,{y}\r\n")
+    };
+    let mut total = (0, 0, 0);
+    for (store, counts) in &per_store {
+        summary.push_str(&row(store, store, *counts));
+        total = (total.0 + counts.0, total.1 + counts.1, total.2 + counts.2);
+    }
+    summary.push_str(&row("合计", "", total));
+    summary.push_str(&format!(
+        "#----------------------------------------业务汇总列表结束-------------------------------------\r\n#导出时间：[{end}]\r\n"
+    ));
+    zip_gbk(&[
+        (format!("{account}_{compact}_业务明细.csv"), detail),
+        (format!("{account}_{compact}_业务明细(汇总).csv"), summary),
+    ])
+}
+
+/// Builds the account (signcustomer) bill: every balance movement of the day.
+pub fn account_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at: &str) -> Vec<u8> {
+    let account = format!("{pid}0156");
+    let mut text = format!(
+        "#支付宝账务明细查询\r\n#账号：[{account}]\r\n#起始日期：[{bill_date} 00:00:00]   终止日期：[{exported_at}]\r\n\
+         账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注\r\n"
+    );
+    let mut balance = 0i64;
+    let mut lines = lines_on(trades, bill_date);
+    lines.sort_by(|a, b| a.finished.cmp(&b.finished));
+    for (i, l) in lines.iter().enumerate() {
+        balance += l.fen;
+        let (income, expense, kind) = if l.fen >= 0 {
+            (yuan(l.fen), "0.00".to_string(), "在线支付")
+        } else {
+            ("0.00".to_string(), yuan(l.fen), "交易退款")
+        };
+        text.push_str(&format!(
+            "{:020}\t,{}\t,{}\t,{},{},{BUYER_LOGON_ID},{income},{expense},{},支付宝,{kind},\r\n",
+            i + 1,
+            l.trade_no,
+            l.out_trade_no,
+            l.subject,
+            l.finished,
+            yuan(balance)
+        ));
+    }
+    text.push_str(&format!("#导出时间：[{exported_at}]\r\n"));
+    let compact = bill_date.replace('-', "");
+    zip_gbk(&[(format!("{account}_{compact}_账务明细.csv"), text)])
+}
+
+fn zip_gbk(files: &[(String, String)]) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (name, text) in files {
+            zip.start_file(name.as_str(), opts).expect("zip entry");
+            zip.write_all(&encoding_rs::GBK.encode(text).0).expect("zip write");
+        }
+        zip.finish().expect("zip finish");
+    }
+    out.into_inner()
+}

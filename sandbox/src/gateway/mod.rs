@@ -1,0 +1,64 @@
+//! The v2 gateway: common parameters checked, the request signature verified, the business method
+//! run against the trade book, the answer signed — with faults applied around it when asked for.
+
+pub(crate) mod answer;
+pub(crate) mod request;
+pub(crate) mod trade_api;
+
+use std::time::SystemTime;
+
+use alipay_core::PublicKey;
+
+use crate::trades::{Event, TradeBook};
+use answer::Node;
+use request::GatewayRequest;
+
+/// The methods the sandbox speaks.
+pub const METHODS: &[&str] = &[
+    "alipay.trade.pay",
+    "alipay.trade.precreate",
+    "alipay.trade.create",
+    "alipay.trade.query",
+    "alipay.trade.refund",
+    "alipay.trade.fastpay.refund.query",
+    "alipay.trade.cancel",
+    "alipay.trade.close",
+    "alipay.data.dataservice.bill.downloadurl.query",
+];
+
+/// Parses and checks a gateway request; a refusal becomes an unsigned `error_response` body.
+pub(crate) fn read_request(query: &str, body: &[u8], app_id: &str, key: &PublicKey) -> Result<GatewayRequest, Vec<u8>> {
+    let charset = request::declared_charset(query);
+    let refuse = |r: request::Refusal| answer::error_body(r.code, r.msg, r.sub_code, &r.sub_msg, charset);
+    let req = request::read(query, body, app_id, key).map_err(refuse)?;
+    if !METHODS.contains(&req.method.as_str()) {
+        return Err(refuse(request::Refusal {
+            code: "40002",
+            msg: "Invalid Arguments",
+            sub_code: "isv.invalid-method",
+            sub_msg: format!("不存在的方法名: {}", req.method),
+        }));
+    }
+    Ok(req)
+}
+
+/// Runs a trade method; the bill query is answered by the caller (it needs the server's URL).
+pub(crate) fn run_trade_method(
+    book: &mut TradeBook,
+    req: &GatewayRequest,
+    now: SystemTime,
+    events: &mut Vec<Event>,
+) -> Node {
+    let result = match req.method.as_str() {
+        "alipay.trade.pay" => trade_api::pay(book, req, now, events),
+        "alipay.trade.precreate" => trade_api::precreate(book, req, now, events),
+        "alipay.trade.create" => trade_api::create(book, req, now, events),
+        "alipay.trade.query" => trade_api::query(book, req, now, events),
+        "alipay.trade.refund" => trade_api::refund(book, req, now, events),
+        "alipay.trade.fastpay.refund.query" => trade_api::refund_query(book, req, now, events),
+        "alipay.trade.cancel" => trade_api::cancel(book, req, now, events),
+        "alipay.trade.close" => trade_api::close_trade(book, req, now, events),
+        other => Err(Node::failure("40002", "Invalid Arguments", "isv.invalid-method", other)),
+    };
+    result.unwrap_or_else(|failure| failure)
+}

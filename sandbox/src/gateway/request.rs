@@ -1,0 +1,100 @@
+//! Reading a gateway request like Alipay does: parameters from the URL query and the form body, the
+//! common parameters checked, the signature verified with the registered app public key.
+
+use std::collections::BTreeMap;
+
+use alipay_core::notify::parse_form_body;
+use alipay_core::sign::build_sign_content;
+use alipay_core::{Charset, PublicKey, SignType};
+use serde_json::{Map, Value};
+
+/// A gateway-level refusal: answered as an unsigned `error_response`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub msg: &'static str,
+    pub sub_code: &'static str,
+    pub sub_msg: String,
+}
+
+fn missing(sub_code: &'static str, what: &str) -> Refusal {
+    Refusal { code: "40001", msg: "Missing Required Arguments", sub_code, sub_msg: format!("缺少{what}参数") }
+}
+
+fn invalid(sub_code: &'static str, sub_msg: impl Into<String>) -> Refusal {
+    Refusal { code: "40002", msg: "Invalid Arguments", sub_code, sub_msg: sub_msg.into() }
+}
+
+/// A request that passed the gateway's checks.
+#[derive(Debug, Clone)]
+pub struct GatewayRequest {
+    pub method: String,
+    pub charset: Charset,
+    pub sign_type: SignType,
+    pub params: BTreeMap<String, String>,
+    pub biz: Map<String, Value>,
+}
+
+impl GatewayRequest {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+    }
+
+    pub fn biz_str(&self, name: &str) -> Option<&str> {
+        self.biz.get(name).and_then(Value::as_str).filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// The charset a request declares (for answering even a request that fails its checks).
+pub fn declared_charset(query: &str) -> Charset {
+    query.split('&').find_map(|kv| kv.strip_prefix("charset=")).and_then(|c| c.parse().ok()).unwrap_or(Charset::Utf8)
+}
+
+/// Parses and checks a request. `query` is the URL's query string, `body` the form body.
+pub fn read(query: &str, body: &[u8], app_id: &str, app_public_key: &PublicKey) -> Result<GatewayRequest, Refusal> {
+    let mut raw = query.as_bytes().to_vec();
+    if !body.is_empty() {
+        raw.push(b'&');
+        raw.extend_from_slice(body);
+    }
+    let params = parse_form_body(&raw).map_err(|e| invalid("isv.invalid-parameter", e.message))?;
+    let get = |k: &str| params.get(k).map(String::as_str).filter(|v| !v.trim().is_empty());
+    let method = get("method").ok_or_else(|| missing("isv.missing-method", "method"))?.to_string();
+    let got_app_id = get("app_id").ok_or_else(|| missing("isv.missing-app-id", "app_id"))?;
+    let sign = get("sign").ok_or_else(|| missing("isv.missing-signature", "sign"))?;
+    let sign_type = get("sign_type").ok_or_else(|| missing("isv.missing-signature-type", "sign_type"))?;
+    let timestamp = get("timestamp").ok_or_else(|| missing("isv.missing-timestamp", "timestamp"))?;
+    let version = get("version").ok_or_else(|| missing("isv.missing-version", "version"))?;
+    if got_app_id != app_id {
+        return Err(invalid("isv.invalid-app-id", format!("无效的AppID参数: {got_app_id}")));
+    }
+    let sign_type: SignType = sign_type.parse().map_err(|_| invalid("isv.invalid-signature-type", "无效的签名类型"))?;
+    let charset: Charset = get("charset")
+        .map_or(Ok(Charset::Utf8), str::parse)
+        .map_err(|_| invalid("isv.invalid-charset", "字符集错误"))?;
+    if get("format").is_some_and(|f| !f.eq_ignore_ascii_case("json")) {
+        return Err(invalid("isv.invalid-format", "无效的数据格式"));
+    }
+    if alipay_core::clock::parse_shanghai(timestamp).is_none() {
+        return Err(invalid("isv.invalid-timestamp", "非法的时间戳参数"));
+    }
+    if version != "1.0" {
+        return Err(invalid("isv.invalid-version", "无效的版本号"));
+    }
+    let content = build_sign_content(&params);
+    let bytes = charset.encode(&content).map_err(|_| invalid("isv.invalid-charset", "字符集错误"))?;
+    if app_public_key.verify(&bytes, sign, sign_type, "request").is_err() {
+        return Err(invalid(
+            "isv.invalid-signature",
+            format!("验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：{content}"),
+        ));
+    }
+    let biz = match get("biz_content") {
+        None => Map::new(),
+        Some(text) => match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(map)) => map,
+            _ => return Err(invalid("isv.invalid-parameter", "biz_content 不是合法的 JSON 对象")),
+        },
+    };
+    Ok(GatewayRequest { method, charset, sign_type, params, biz })
+}

@@ -1,0 +1,54 @@
+//! # alipay-sandbox
+//!
+//! An offline Alipay gateway that behaves like the real one — the way stripe-mock serves Stripe's
+//! ecosystem. It speaks the v2 gateway exactly (verifies every request's RSA2 signature with the
+//! registered app public key, signs every answer with its own "Alipay" key over the raw node text with
+//! `/` escaped as `\/`), keeps trades with real state, plays the buyer (see [`buyer`]), sends signed
+//! notifications with retries, serves bills as GBK CSV zips, and fails on demand ([`Fault`]), all in
+//! virtual time that can run faster than the wall clock.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use alipay_sandbox::{Sandbox, SandboxConfig, buyer};
+//! use alipay_core::trade::TradePayRequest;
+//!
+//! let sandbox = Sandbox::start(SandboxConfig { speed: 100.0, ..SandboxConfig::default() })?;
+//! let client = sandbox.client()?; // in process; or `sandbox.serve(..)` for real HTTP
+//! let paid = client.trade_pay(&TradePayRequest::new("T1", "9.90".parse()?, "Coffee", buyer::PAYS_AT_ONCE)).await?;
+//! assert!(paid.is_paid());
+//! # Ok(()) }
+//! ```
+//!
+//! Sandbox-only HTTP endpoints (for tests in any language):
+//!
+//! | endpoint | what |
+//! | --- | --- |
+//! | `POST /gateway.do` | the v2 gateway |
+//! | `GET /sandbox/bill/<token>` | a bill zip (the URL the bill query returns; valid 30 s) |
+//! | `POST /sandbox/qr/scan` (form `qr_code` or `out_trade_no`, `action=pay`\|`abandon`) | the buyer scans |
+//! | `GET /sandbox/trades` | every trade (ground truth) |
+//! | `GET /sandbox/notifications` | every notification and its delivery attempts |
+//! | `POST /sandbox/time/advance` (form `seconds`) | move virtual time forward |
+//! | `POST /sandbox/faults` (form `fault`, optional `method`, `ms`) | a one-shot fault |
+#![forbid(unsafe_code)]
+
+mod bill;
+pub mod buyer;
+mod clock;
+mod faults;
+mod gateway;
+mod notifier;
+mod sandbox;
+mod server;
+mod trades;
+mod transport;
+mod view;
+
+pub use clock::VirtualClock;
+pub use faults::{Fault, FaultRule};
+pub use gateway::METHODS;
+pub use notifier::{Attempt, Delivery, RETRY_SCHEDULE};
+pub use sandbox::{BILL_URL_VALIDITY, Reply, Sandbox, SandboxConfig, SandboxError, ScanOutcome};
+pub use server::SandboxServer;
+pub use trades::{DEFAULT_TIMEOUT, Origin, Refund, Trade};
+pub use transport::InProcess;

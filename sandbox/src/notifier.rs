@@ -1,0 +1,142 @@
+//! Asynchronous notifications: a signed form POST (the V1 rule) to the trade's `notify_url` for every
+//! state change and every refund, retried on Alipay's back-off schedule (4m, 10m, 10m, 1h, 2h, 6h, 15h,
+//! in virtual time) until the receiver answers exactly `success`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime};
+
+use alipay_core::clock::format_shanghai;
+use alipay_core::sign::sign_content_excluding;
+use alipay_core::{PrivateKey, SignType};
+use serde::Serialize;
+
+use crate::gateway::trade_api::{BUYER_LOGON_ID, BUYER_USER_ID};
+use crate::trades::Event;
+
+/// The waits between delivery attempts after the first.
+pub const RETRY_SCHEDULE: [Duration; 7] = [
+    Duration::from_secs(4 * 60),
+    Duration::from_secs(10 * 60),
+    Duration::from_secs(10 * 60),
+    Duration::from_secs(3600),
+    Duration::from_secs(2 * 3600),
+    Duration::from_secs(6 * 3600),
+    Duration::from_secs(15 * 3600),
+];
+
+/// One delivery attempt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    /// When (virtual time, `yyyy-MM-dd HH:mm:ss` Shanghai).
+    pub at: String,
+    /// What the receiver answered: `HTTP 200: success`, or the transport failure.
+    pub outcome: String,
+}
+
+/// A notification and its delivery history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// The `notify_id`.
+    pub notify_id: String,
+    /// Where it goes.
+    pub notify_url: String,
+    /// The trade.
+    pub out_trade_no: String,
+    /// The `trade_status` it reports.
+    pub trade_status: String,
+    /// Every field sent, `sign` included.
+    pub params: BTreeMap<String, String>,
+    /// The attempts so far.
+    pub attempts: Vec<Attempt>,
+    /// `true` once the receiver answered `success`.
+    pub acknowledged: bool,
+    /// `true` when every retry is spent without `success`.
+    pub abandoned: bool,
+    #[serde(skip)]
+    pub(crate) next_at: Option<SystemTime>,
+    #[serde(skip)]
+    pub(crate) in_flight: bool,
+}
+
+/// The signed fields of the notification for `event`.
+pub fn notification_params(
+    event: &Event,
+    notify_id: &str,
+    app_id: &str,
+    seller_id: &str,
+    now: SystemTime,
+    key: &PrivateKey,
+) -> BTreeMap<String, String> {
+    let t = &event.trade;
+    let mut p = BTreeMap::new();
+    let mut put = |k: &str, v: String| {
+        p.insert(k.to_string(), v);
+    };
+    put("notify_time", format_shanghai(now));
+    put("notify_type", "trade_status_sync".into());
+    put("notify_id", notify_id.into());
+    put("app_id", app_id.into());
+    put("auth_app_id", app_id.into());
+    put("charset", "utf-8".into());
+    put("version", "1.0".into());
+    put("sign_type", "RSA2".into());
+    put("trade_no", t.trade_no.clone());
+    put("out_trade_no", t.out_trade_no.clone());
+    put("buyer_id", BUYER_USER_ID.into());
+    put("buyer_logon_id", BUYER_LOGON_ID.into());
+    put("seller_id", seller_id.into());
+    put("trade_status", t.status.as_str().into());
+    put("total_amount", t.total_amount.to_string());
+    put("subject", t.subject.clone());
+    put("gmt_create", format_shanghai(t.created_at));
+    if let Some(paid) = t.paid_at {
+        let amount = t.total_amount.to_string();
+        put("receipt_amount", amount.clone());
+        put("invoice_amount", amount.clone());
+        put("buyer_pay_amount", amount.clone());
+        put("point_amount", "0.00".into());
+        put("gmt_payment", format_shanghai(paid));
+        put("fund_bill_list", format!(r#"[{{"amount":"{amount}","fundChannel":"ALIPAYACCOUNT"}}]"#));
+    }
+    if let Some(closed) = t.closed_at {
+        put("gmt_close", format_shanghai(closed));
+    }
+    if let Some(refund) = &event.refund {
+        put("out_biz_no", refund.out_request_no.clone());
+        put("refund_fee", alipay_core::Amount::from_fen(t.refunded()).to_string());
+        put("send_back_fee", refund.amount.to_string());
+        put("gmt_refund", format!("{}.00", format_shanghai(refund.at)));
+    }
+    if let Some(passback) = &t.passback_params {
+        put("passback_params", passback.clone());
+    }
+    let content = sign_content_excluding(p.iter().map(|(k, v)| (k.as_str(), v.as_str())), &["sign", "sign_type"]);
+    let sign = key.sign(content.as_bytes(), SignType::Rsa2).expect("the sandbox key signs");
+    p.insert("sign".into(), sign);
+    p
+}
+
+/// The form body of a notification.
+pub fn form_body(params: &BTreeMap<String, String>) -> Vec<u8> {
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish().into_bytes()
+}
+
+impl Delivery {
+    /// Records an attempt's outcome and schedules the next one.
+    pub(crate) fn record(&mut self, at: SystemTime, acknowledged: bool, outcome: String) {
+        self.in_flight = false;
+        self.attempts.push(Attempt { at: format_shanghai(at), outcome });
+        if acknowledged {
+            self.acknowledged = true;
+            self.next_at = None;
+            return;
+        }
+        match RETRY_SCHEDULE.get(self.attempts.len() - 1) {
+            Some(wait) => self.next_at = Some(at + *wait),
+            None => {
+                self.abandoned = true;
+                self.next_at = None;
+            }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Bills built from the sandbox's own trades, downloaded and parsed end to end.
+
+use std::time::Duration;
+
+use alipay_core::bill::{BillBusinessType, BillDownloadUrlQueryRequest, BillType};
+use alipay_core::trade::{TradePayRequest, TradeRefundRequest};
+use alipay_sandbox::buyer;
+
+use crate::support::{money, order, sandbox};
+
+#[tokio::test]
+async fn yesterdays_trade_bill_holds_the_payments_and_refunds() {
+    let (sb, client) = sandbox(1.0);
+    let (a, b) = (order("BILLA"), order("BILLB"));
+    let day = alipay_core::clock::format_shanghai(sb.now())[..10].to_string();
+    client.trade_pay(&TradePayRequest::new(&a, money("12.00"), "咖啡", buyer::PAYS_AT_ONCE)).await.expect("pay");
+    client.trade_pay(&TradePayRequest::new(&b, money("3.50"), "茶", buyer::PAYS_AT_ONCE)).await.expect("pay");
+    client.trade_refund(&TradeRefundRequest::by_out_trade_no(&a, money("2.00"), "R1")).await.expect("refund");
+
+    let today =
+        client.download_bill(&BillDownloadUrlQueryRequest::new(BillType::Trade, &day)).await.expect_err("today");
+    assert_eq!(today.as_gateway().and_then(|g| g.sub_code.clone()).as_deref(), Some("isp.bill_not_exist"));
+
+    sb.advance(Duration::from_secs(24 * 3600));
+    let bill = client.download_bill(&BillDownloadUrlQueryRequest::new(BillType::Trade, &day)).await.expect("bill");
+    assert_eq!(bill.trade_details.len(), 3);
+    let refund = bill.trade_details.iter().find(|r| r.business_type == BillBusinessType::Refund).expect("refund row");
+    assert_eq!((refund.out_trade_no.as_str(), refund.order_amount.fen()), (a.as_str(), -200));
+    assert_eq!(refund.refund_request_no.as_deref(), Some("R1"));
+    let total = bill.trade_summary.iter().find(|r| r.is_total).expect("total row");
+    assert_eq!((total.trade_count, total.refund_count, total.order_amount.fen()), (2, 1, 1350));
+
+    let account =
+        client.download_bill(&BillDownloadUrlQueryRequest::new(BillType::SignCustomer, &day)).await.expect("account");
+    assert_eq!(account.account_details.len(), 3);
+    assert_eq!(account.account_details.last().expect("row").balance.fen(), 1350);
+}
+
+#[tokio::test]
+async fn a_bill_url_expires_after_30_seconds() {
+    let (sb, client) = sandbox(1.0);
+    sb.advance(Duration::from_secs(24 * 3600));
+    let yesterday = alipay_core::clock::format_shanghai(sb.now() - Duration::from_secs(24 * 3600))[..10].to_string();
+    let url = client
+        .data_dataservice_bill_downloadurl_query(&BillDownloadUrlQueryRequest::new(BillType::Trade, &yesterday))
+        .await
+        .expect("url")
+        .bill_download_url;
+    assert!(client.download(&url).await.is_ok());
+    sb.advance(Duration::from_secs(31));
+    let err = client.download(&url).await.expect_err("expired");
+    assert!(
+        matches!(&err, alipay_core::Error::Transport(t) if t.kind == alipay_core::error::TransportErrorKind::Status(410)),
+        "{err}"
+    );
+}

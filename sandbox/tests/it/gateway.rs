@@ -1,0 +1,104 @@
+//! The gateway speaks v2 exactly: request signatures verified with the registered app key (the
+//! gateway's own sign content echoed on failure), common parameters checked, answers signed over the
+//! raw node text with `/` escaped.
+
+use alipay_core::trade::{TradePrecreateRequest, TradeQueryRequest};
+use alipay_core::transport::{HttpMethod, HttpRequest};
+use alipay_core::{Charset, PrivateKey};
+use alipay_sandbox::Reply;
+use serde_json::{Value, json};
+
+use crate::support::{money, order, sandbox};
+
+#[tokio::test]
+async fn a_request_signed_with_the_wrong_key_gets_isv_invalid_signature_with_the_sign_content() {
+    let (sb, _) = sandbox(1.0);
+    let stranger =
+        PrivateKey::from_text(&alipay_core::keys::generate_rsa2048().expect("key").private_pkcs1_pem).expect("key");
+    let client = sb.client_builder().expect("builder").app_private_key(stranger).build().expect("client");
+    let err = client.trade_query(&TradeQueryRequest::by_out_trade_no("T1")).await.expect_err("bad signature");
+    let gw = err.as_gateway().expect("gateway error");
+    assert_eq!(
+        (gw.code.as_str(), gw.sub_code.as_deref(), gw.verified),
+        ("40002", Some("isv.invalid-signature"), false)
+    );
+    let sub_msg = gw.sub_msg.as_deref().unwrap_or("");
+    assert!(
+        sub_msg.contains(
+            "网关生成的验签字符串为：app_id=2021000000000000&biz_content={\"out_trade_no\":\"T1\"}&charset=utf-8"
+        ),
+        "{sub_msg}"
+    );
+    assert!(sub_msg.contains("&method=alipay.trade.query&sign_type=RSA2&timestamp="), "{sub_msg}");
+}
+
+async fn raw(sb: &alipay_sandbox::Sandbox, query: &str) -> Value {
+    let request = HttpRequest {
+        method: HttpMethod::Post,
+        url: format!("{}?{query}", sb.gateway_url()),
+        headers: vec![],
+        body: vec![],
+    };
+    match sb.handle(request).await {
+        Reply::Http(r) => serde_json::from_slice(&r.body).expect("json"),
+        Reply::Drop => panic!("dropped"),
+    }
+}
+
+#[tokio::test]
+async fn missing_and_invalid_common_parameters_are_named() {
+    let (sb, client) = sandbox(1.0);
+    let cases = [
+        ("app_id=2021000000000000", "isv.missing-method"),
+        ("method=alipay.trade.query", "isv.missing-app-id"),
+        ("method=alipay.trade.query&app_id=2021000000000000", "isv.missing-signature"),
+        ("method=alipay.trade.query&app_id=2021000000000000&sign=x", "isv.missing-signature-type"),
+        (
+            "method=alipay.trade.query&app_id=1&sign=x&sign_type=RSA2&timestamp=2026-01-01+00:00:00&version=1.0",
+            "isv.invalid-app-id",
+        ),
+        (
+            "method=alipay.trade.query&app_id=2021000000000000&sign=x&sign_type=MD5&timestamp=2026-01-01+00:00:00&version=1.0",
+            "isv.invalid-signature-type",
+        ),
+        (
+            "method=alipay.trade.query&app_id=2021000000000000&sign=x&sign_type=RSA2&timestamp=yesterday&version=1.0",
+            "isv.invalid-timestamp",
+        ),
+    ];
+    for (query, sub_code) in cases {
+        let answer = raw(&sb, query).await;
+        assert_eq!(answer["error_response"]["sub_code"], sub_code, "{query}");
+        assert!(answer.get("sign").is_none(), "gateway-level errors are unsigned");
+    }
+    let err = client.execute("alipay.no.such.method", &json!({})).await.expect_err("unknown method");
+    assert_eq!(err.as_gateway().and_then(|g| g.sub_code.clone()).as_deref(), Some("isv.invalid-method"));
+    let err = client.execute("alipay.trade.query", &json!({})).await.expect_err("no trade reference");
+    assert_eq!(err.as_gateway().and_then(|g| g.sub_code.clone()).as_deref(), Some("ACQ.INVALID_PARAMETER"));
+    assert!(err.as_gateway().is_some_and(|g| g.verified), "business failures are signed");
+}
+
+#[tokio::test]
+async fn answers_escape_slashes_and_are_signed_over_the_escaped_text() {
+    let (_sb, client) = sandbox(1.0);
+    let no = order("ESC");
+    let node = client
+        .execute("alipay.trade.precreate", &json!({"out_trade_no": no, "total_amount": "1.00", "subject": "a/b"}))
+        .await
+        .expect("precreate");
+    assert!(node.signed);
+    assert!(node.raw.contains(r#""qr_code":"https:\/\/qr.alipay.com\/"#), "{}", node.raw);
+    assert!(node.raw.starts_with(r#"{"code":"10000","msg":"Success""#), "code and msg come first: {}", node.raw);
+    assert_eq!(node.value["qr_code"].as_str().map(|q| q.starts_with("https://qr.alipay.com/")), Some(true));
+}
+
+#[tokio::test]
+async fn a_gbk_client_is_understood_and_answered_in_gbk() {
+    let (sb, _) = sandbox(1.0);
+    let client = sb.client_builder().expect("builder").charset(Charset::Gbk).build().expect("client");
+    let no = order("GBK");
+    let pre =
+        client.trade_precreate(&TradePrecreateRequest::new(&no, money("1.00"), "测试订单")).await.expect("precreate");
+    assert!(!pre.qr_code.is_empty());
+    assert_eq!(sb.trade(&no).expect("t").subject, "测试订单");
+}

@@ -1,0 +1,10 @@
+//! Integration tests of the sandbox: every behaviour, through alipay-core's client, in process and over
+//! loopback HTTP.
+
+mod bills;
+mod faults;
+mod gateway;
+mod http;
+mod notifications;
+mod support;
+mod trades;
