@@ -418,7 +418,13 @@ impl Sandbox {
     async fn gateway(&self, query: &str, body: &[u8]) -> Reply {
         let req = match gateway::read_request(query, body, &self.inner.app_id, &self.inner.app_public_key) {
             Ok(req) => req,
-            Err(error_body) => return text_reply(200, error_body),
+            Err(gateway::Refused::ErrorResponse(body)) => return text_reply(200, body),
+            Err(gateway::Refused::InMethodNode { method, charset, sign_type, node }) => {
+                return text_reply(
+                    200,
+                    answer::signed_body(&method, &node, &self.inner.alipay_key, sign_type, charset),
+                );
+            }
         };
         let faults = self.inner.faults.lock().expect("lock").draw(&req.method);
         for fault in &faults {

@@ -26,18 +26,39 @@ pub const METHODS: &[&str] = &[
     "alipay.data.dataservice.bill.downloadurl.query",
 ];
 
-/// Parses and checks a gateway request; a refusal becomes an unsigned `error_response` body.
-pub(crate) fn read_request(query: &str, body: &[u8], app_id: &str, key: &PublicKey) -> Result<GatewayRequest, Vec<u8>> {
+/// Why a request was refused before any business logic ran.
+pub(crate) enum Refused {
+    /// Refused for a method the gateway knows: answered in that method's node, signed (as Alipay does,
+    /// e.g. for `isv.invalid-signature`).
+    InMethodNode { method: String, charset: alipay_core::Charset, sign_type: alipay_core::SignType, node: Node },
+    /// No usable method: an unsigned `error_response` body.
+    ErrorResponse(Vec<u8>),
+}
+
+/// Parses and checks a gateway request.
+pub(crate) fn read_request(query: &str, body: &[u8], app_id: &str, key: &PublicKey) -> Result<GatewayRequest, Refused> {
     let charset = request::declared_charset(query);
-    let refuse = |r: request::Refusal| answer::error_body(r.code, r.msg, r.sub_code, &r.sub_msg, charset);
-    let req = request::read(query, body, app_id, key).map_err(refuse)?;
+    let req = request::read(query, body, app_id, key).map_err(|r| {
+        let known = request::declared_method(query).filter(|m| METHODS.contains(&m.as_str()));
+        match known {
+            Some(method) => Refused::InMethodNode {
+                method,
+                charset,
+                sign_type: request::declared_sign_type(query),
+                node: Node::failure(r.code, r.msg, r.sub_code, &r.sub_msg),
+            },
+            None => Refused::ErrorResponse(answer::error_body(r.code, r.msg, r.sub_code, &r.sub_msg, charset)),
+        }
+    })?;
     if !METHODS.contains(&req.method.as_str()) {
-        return Err(refuse(request::Refusal {
-            code: "40002",
-            msg: "Invalid Arguments",
-            sub_code: "isv.invalid-method",
-            sub_msg: format!("不存在的方法名: {}", req.method),
-        }));
+        let sub_msg = format!("不存在的方法名: {}", req.method);
+        return Err(Refused::ErrorResponse(answer::error_body(
+            "40002",
+            "Invalid Arguments",
+            "isv.invalid-method",
+            &sub_msg,
+            charset,
+        )));
     }
     Ok(req)
 }

@@ -50,6 +50,19 @@ pub fn declared_charset(query: &str) -> Charset {
     query.split('&').find_map(|kv| kv.strip_prefix("charset=")).and_then(|c| c.parse().ok()).unwrap_or(Charset::Utf8)
 }
 
+/// The method a request names in its URL query, if any.
+pub fn declared_method(query: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "method").map(|(_, v)| v.into_owned())
+}
+
+/// The sign type a request names (RSA2 when absent or unknown).
+pub fn declared_sign_type(query: &str) -> SignType {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "sign_type")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or_default()
+}
+
 /// Parses and checks a request. `query` is the URL's query string, `body` the form body.
 pub fn read(query: &str, body: &[u8], app_id: &str, app_public_key: &PublicKey) -> Result<GatewayRequest, Refusal> {
     let mut raw = query.as_bytes().to_vec();

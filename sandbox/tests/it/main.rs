@@ -5,6 +5,7 @@ mod bills;
 mod faults;
 mod gateway;
 mod http;
+mod node_fidelity;
 mod notifications;
 mod support;
 mod trades;
