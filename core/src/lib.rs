@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod bill;
+pub mod cert;
 pub mod charset;
 pub mod client;
 pub mod clock;

@@ -12,7 +12,7 @@ use super::KeyProblem;
 const RSA_ENCRYPTION: pkcs8::ObjectIdentifier = pkcs8::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 /// Standard base64 that tolerates missing `=` padding (some consoles strip it).
-const LENIENT_B64: GeneralPurpose = GeneralPurpose::new(
+pub(crate) const LENIENT_B64: GeneralPurpose = GeneralPurpose::new(
     &base64::alphabet::STANDARD,
     GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );

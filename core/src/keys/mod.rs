@@ -15,8 +15,8 @@ use base64::engine::general_purpose::STANDARD as B64;
 
 use crate::crypto::{self, Backend, SignType};
 use crate::error::SignatureError;
-pub(crate) use decode::RsaPublicParts;
 use decode::{Decoded, classify, text_to_der};
+pub(crate) use decode::{LENIENT_B64, RsaPublicParts};
 pub use generate::{GeneratedKeyPair, generate_rsa2048};
 
 /// Which key a [`KeyError`] is about, so the message can name it.

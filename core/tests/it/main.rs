@@ -1,6 +1,7 @@
 //! Integration tests of alipay-core: the shared vectors, bad input, and the client over loopback HTTP.
 
 mod bills;
+mod cert_vectors;
 mod client_config;
 #[cfg(feature = "reqwest")]
 mod client_http;
