@@ -1,0 +1,93 @@
+//! `alipay`: the offline demo, the sandbox gateway, key and certificate tools, signature debugging and
+//! trade operations — one binary over alipay-core.
+
+mod demo;
+mod profile;
+mod serve;
+mod tools;
+mod trade;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "alipay", version, about = "Alipay open-platform tools over alipay-core")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Walk through barcode pay, QR pay, notifications, refunds, close and bills against an embedded sandbox.
+    Demo {
+        /// Virtual time speed of the embedded sandbox.
+        #[arg(long, default_value_t = 60.0)]
+        speed: f64,
+    },
+    /// Serve the offline sandbox gateway until interrupted; prints one JSON line describing it.
+    Sandbox(serve::SandboxArgs),
+    /// Key tools.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// The SN of a certificate (app_cert_sn, or the Alipay public-key certificate's).
+    CertSn {
+        /// A PEM certificate file.
+        file: PathBuf,
+    },
+    /// alipay_root_cert_sn of Alipay's root certificate file.
+    RootCertSn {
+        /// The root certificate file (several PEM certificates).
+        file: PathBuf,
+    },
+    /// Sign parameters and show exactly what was signed.
+    Sign(tools::SignArgs),
+    /// Verify a raw gateway answer read from stdin; print the verified node.
+    VerifyResponse(tools::VerifyResponseArgs),
+    /// Verify a notification's raw form body read from stdin; print the verified fields.
+    VerifyNotify(tools::VerifyNotifyArgs),
+    /// Operate on a trade through a configured gateway (profile file or ALIPAY_* environment).
+    Trade(trade::TradeArgs),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Generate an RSA-2048 app key pair (PKCS#1 and PKCS#8 PEM, and the one-line forms).
+    Generate {
+        /// Write the files into this folder instead of printing JSON.
+        #[arg(long)]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo { speed } => demo::run(speed).await,
+        Command::Sandbox(args) => serve::run(args).await,
+        Command::Keys { command: KeysCommand::Generate { out_dir } } => tools::keys_generate(out_dir),
+        Command::CertSn { file } => tools::cert_sn(&file, false),
+        Command::RootCertSn { file } => tools::cert_sn(&file, true),
+        Command::Sign(args) => tools::sign(args),
+        Command::VerifyResponse(args) => tools::verify_response(args),
+        Command::VerifyNotify(args) => tools::verify_notify(args),
+        Command::Trade(args) => trade::run(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("alipay: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Reads a file, naming it in the error.
+pub(crate) fn read_file(path: &std::path::Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}

@@ -1,0 +1,199 @@
+//! The `alipay` command, run as a user runs it.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn alipay(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_alipay")).args(args).output().expect("run alipay")
+}
+
+fn alipay_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alipay"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child.stdin.take().expect("stdin").write_all(stdin).expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+fn vectors() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
+}
+
+fn vector(name: &str) -> Value {
+    let text = std::fs::read_to_string(vectors().join(name)).expect("vector");
+    serde_json::from_str(&text.lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>().join("\n")).expect("json")
+}
+
+fn temp_file(name: &str, content: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("alipay-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join(name);
+    std::fs::write(&path, content).expect("write");
+    path
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn the_demo_walks_through_every_step_and_verifies_everything() {
+    let out = alipay(&["demo", "--speed", "120"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = stdout(&out);
+    for needle in [
+        "[1/6]",
+        "[6/6]",
+        "10000 Success: paid",
+        "ACQ.TRADE_NOT_EXIST",
+        "fund_change N",
+        "REFUND_SUCCESS",
+        "TRADE_CLOSED",
+        "detail rows",
+        "net 75.80 yuan",
+        "signature verified, order checked",
+    ] {
+        assert!(text.contains(needle), "the demo output lacks {needle:?}:\n{text}");
+    }
+    assert!(text.contains('█'), "the QR code is drawn");
+}
+
+#[test]
+fn sign_prints_the_sign_content_and_the_vector_signature() {
+    let v = vector("derived_sign_node_util_params.json");
+    let key = temp_file("app.pem", v["private_key_pem"].as_str().expect("pem"));
+    let mut args: Vec<String> = vec!["sign".into(), "--app-private-key".into(), key.display().to_string()];
+    for (k, val) in v["params"].as_object().expect("params") {
+        args.push(format!("{k}={}", val.as_str().expect("str")));
+    }
+    let out = alipay(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(json["sign_content"], v["expected_sign_content"]);
+    assert_eq!(json["sign"], v["expected_sign_RSA2"]);
+}
+
+#[test]
+fn verify_response_exits_0_with_the_node_or_1_with_the_reason() {
+    let v = vector("node_response_sign_file_upload.json");
+    let key = temp_file("alipay_pub.pem", v["alipay_public_key_pem"].as_str().expect("pem"));
+    let args =
+        ["verify-response", "--method", "alipay.open.file.upload", "--alipay-public-key", key.to_str().expect("p")];
+    let raw = v["response_raw"].as_str().expect("raw");
+    let ok = alipay_stdin(&args, raw.as_bytes());
+    assert!(ok.status.success());
+    assert_eq!(stdout(&ok).trim(), v["signed_content"].as_str().expect("content"));
+    let bad = alipay_stdin(&args, raw.replace("CAxAToWB", "CAxAToWC").as_bytes());
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("does not verify"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+}
+
+#[test]
+fn verify_notify_reads_the_raw_form_body() {
+    let v = vector("derived_notify_v1.json");
+    let key = temp_file("notify_pub.pem", v["alipay_public_key_pem"].as_str().expect("pem"));
+    let body = v["form_urlencoded_body"].as_str().expect("body");
+    let out = alipay_stdin(&["verify-notify", "--alipay-public-key", key.to_str().expect("p")], body.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pairs: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    assert_eq!(pairs["subject"], "测试 订单&1");
+    let v2 = alipay_stdin(
+        &["verify-notify", "--alipay-public-key", key.to_str().expect("p"), "--rule", "v2"],
+        body.as_bytes(),
+    );
+    assert_eq!(v2.status.code(), Some(1), "the V2 rule keeps sign_type in the content: no match");
+}
+
+#[test]
+fn keys_generate_prints_usable_keys_and_cert_sn_matches_the_node_sdk() {
+    let out = alipay(&["keys", "generate"]);
+    assert!(out.status.success());
+    let keys: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let private =
+        alipay_core::PrivateKey::from_text(keys["app_private_key_pkcs8_base64"].as_str().expect("b64")).expect("loads");
+    let public =
+        alipay_core::PublicKey::from_text(keys["app_public_key_base64"].as_str().expect("b64")).expect("loads");
+    assert!(private.public_key().same_key_as(&public));
+    assert!(keys["app_private_key_pkcs1_pem"].as_str().expect("pem").starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+
+    let cert = vectors().join("cert_node_alipayCertPublicKey_RSA2.crt.txt");
+    let out = alipay(&["cert-sn", cert.to_str().expect("p")]);
+    assert_eq!(stdout(&out).trim(), "7513daaaa48aa3ba2e4018d84402479c");
+    let root = vectors().join("cert_node_alipayRootCert.crt.txt");
+    let out = alipay(&["root-cert-sn", root.to_str().expect("p")]);
+    assert_eq!(stdout(&out).trim(), "687b59193f3f462dd5336e5abf83c5d8_02941eef3187dddf3d3b83462e1dfcf6");
+    let bad = alipay(&["cert-sn", "/nonexistent.crt"]);
+    assert_eq!(bad.status.code(), Some(1));
+}
+
+#[tokio::test]
+async fn sandbox_prints_one_json_line_and_serves_trade_operations() {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_alipay"))
+        .args(["sandbox", "--port", "0", "--speed", "10"])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let line = lines.next_line().await.expect("read").expect("one line");
+    let info: Value = serde_json::from_str(&line).expect("the first line is JSON");
+    let gateway = info["gateway"].as_str().expect("gateway");
+    assert!(gateway.starts_with("http://127.0.0.1:") && gateway.ends_with("/gateway.do"));
+
+    let key_file = temp_file("sandbox_app.pem", info["app_private_key"].as_str().expect("generated key"));
+    let pub_file = temp_file("sandbox_alipay.pem", info["alipay_public_key"].as_str().expect("pem"));
+    let profile = temp_file(
+        "profile.json",
+        &serde_json::json!({
+            "app_id": info["app_id"], "gateway": gateway,
+            "app_private_key_file": key_file, "alipay_public_key_file": pub_file,
+        })
+        .to_string(),
+    );
+    let client = alipay_core::Client::builder()
+        .app_id(info["app_id"].as_str().expect("app id"))
+        .app_private_key_text(info["app_private_key"].as_str().expect("key"))
+        .expect("key")
+        .alipay_public_key_text(info["alipay_public_key"].as_str().expect("key"))
+        .expect("key")
+        .gateway(alipay_core::Gateway::Custom(gateway.to_string()))
+        .build()
+        .expect("client");
+    let req = alipay_core::trade::TradePayRequest::new(
+        "CLI-1",
+        "5.00".parse().expect("m"),
+        "x",
+        alipay_sandbox::buyer::PAYS_AT_ONCE,
+    );
+    client.trade_pay(&req).await.expect("pay through the served sandbox");
+
+    let p = profile.to_str().expect("p");
+    let run = |args: Vec<&str>| {
+        let mut all = vec!["trade", "--profile", p];
+        all.extend(args);
+        alipay(&all)
+    };
+    let q = run(vec!["query", "--out-trade-no", "CLI-1"]);
+    assert!(q.status.success(), "{}", String::from_utf8_lossy(&q.stderr));
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&q)).expect("json")["trade_status"], "TRADE_SUCCESS");
+    let r = run(vec!["refund", "--out-trade-no", "CLI-1", "--amount", "1.00", "--out-request-no", "R1"]);
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&r)).expect("json")["fund_change"], "Y");
+    let c = run(vec!["cancel", "--out-trade-no", "CLI-1"]);
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&c)).expect("json")["action"], "refund");
+    let closed = run(vec!["close", "--out-trade-no", "CLI-1"]);
+    assert_eq!(closed.status.code(), Some(1), "a paid (now refunded) trade cannot be closed");
+    assert!(String::from_utf8_lossy(&closed.stderr).contains("ACQ.TRADE_STATUS_ERROR"));
+    child.kill().await.expect("stop the sandbox");
+}
