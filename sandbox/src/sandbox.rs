@@ -134,11 +134,14 @@ impl std::fmt::Debug for Sandbox {
 }
 
 impl Sandbox {
-    /// Starts a sandbox (its background task runs on the current tokio runtime).
+    /// Starts a sandbox. Call it inside a tokio runtime: its background task (timeouts, notification
+    /// retries) runs there.
     ///
     /// # Errors
-    /// [`SandboxError::Keys`] when key generation fails.
+    /// [`SandboxError::Server`] outside a tokio runtime; [`SandboxError::Keys`] when key generation fails.
     pub fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| SandboxError::Server("Sandbox::start must be called inside a tokio runtime".into()))?;
         let keys_err = |e: alipay_core::KeyError| SandboxError::Keys(e.to_string());
         let (app_public_key, app_private_key_pem) = match config.app_public_key {
             Some(k) => (k, None),
@@ -171,7 +174,7 @@ impl Sandbox {
             base_url: Mutex::new("http://sandbox.invalid".into()),
             http,
         });
-        tokio::spawn(background(Arc::downgrade(&inner)));
+        runtime.spawn(background(Arc::downgrade(&inner)));
         Ok(Sandbox { inner })
     }
 

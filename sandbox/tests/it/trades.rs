@@ -277,3 +277,9 @@ async fn a_paid_out_trade_no_cannot_be_paid_again_and_a_waiting_one_keeps_waitin
         .expect_err("changed");
     assert_eq!(gateway_sub_code(&changed).as_deref(), Some("ACQ.CONTEXT_INCONSISTENT"));
 }
+
+#[test]
+fn starting_outside_a_runtime_is_an_error_not_a_panic() {
+    let err = alipay_sandbox::Sandbox::start(alipay_sandbox::SandboxConfig::default()).expect_err("no runtime");
+    assert!(err.to_string().contains("tokio runtime"), "{err}");
+}
