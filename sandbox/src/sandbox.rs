@@ -276,11 +276,7 @@ impl Sandbox {
 
     /// A trade's current state (the ground truth).
     pub fn trade(&self, out_trade_no: &str) -> Option<Trade> {
-        let mut events = Vec::new();
-        let now = self.now();
-        let trade = self.state().book.get(out_trade_no, now, &mut events).cloned();
-        self.enqueue(events);
-        trade
+        self.with_book(|book, now, events| book.get(out_trade_no, now, events).cloned())
     }
 
     /// Every trade.
@@ -300,26 +296,17 @@ impl Sandbox {
     /// # Errors
     /// [`SandboxError::NoTrade`] or [`SandboxError::WrongState`] (closed or already paid).
     pub fn scan_qr(&self, code: &str, outcome: ScanOutcome) -> Result<Trade, SandboxError> {
-        let now = self.now();
-        let mut events = Vec::new();
-        let result = {
-            let mut state = self.state();
-            match state.book.by_qr(code, now, &mut events) {
-                None => Err(SandboxError::NoTrade(code.to_string())),
-                Some(t) if t.status != TradeStatus::WaitBuyerPay => {
-                    Err(SandboxError::WrongState { out_trade_no: t.out_trade_no.clone(), status: t.status.to_string() })
+        self.with_book(|book, now, events| match book.by_qr(code, now, events) {
+            None => Err(SandboxError::NoTrade(code.to_string())),
+            Some(t) if t.status != TradeStatus::WaitBuyerPay => Err(wrong_state(t)),
+            Some(t) => {
+                t.scanned = true;
+                if outcome == ScanOutcome::Pay {
+                    mark_paid(t, now, events);
                 }
-                Some(t) => {
-                    t.scanned = true;
-                    if outcome == ScanOutcome::Pay {
-                        mark_paid(t, now, &mut events);
-                    }
-                    Ok(t.clone())
-                }
+                Ok(t.clone())
             }
-        };
-        self.enqueue(events);
-        result
+        })
     }
 
     /// Marks a paid trade `TRADE_FINISHED` (as the end of its refund period would).
@@ -327,35 +314,32 @@ impl Sandbox {
     /// # Errors
     /// [`SandboxError::NoTrade`] or [`SandboxError::WrongState`].
     pub fn finish_trade(&self, out_trade_no: &str) -> Result<Trade, SandboxError> {
-        let now = self.now();
-        let mut events = Vec::new();
-        let result = {
-            let mut state = self.state();
-            match state.book.get(out_trade_no, now, &mut events) {
-                None => Err(SandboxError::NoTrade(out_trade_no.to_string())),
-                Some(t) if t.status != TradeStatus::TradeSuccess => {
-                    Err(SandboxError::WrongState { out_trade_no: t.out_trade_no.clone(), status: t.status.to_string() })
-                }
-                Some(t) => {
-                    t.status = TradeStatus::TradeFinished;
-                    events.push(Event { trade: t.clone(), refund: None });
-                    Ok(t.clone())
-                }
+        self.with_book(|book, now, events| match book.get(out_trade_no, now, events) {
+            None => Err(SandboxError::NoTrade(out_trade_no.to_string())),
+            Some(t) if t.status != TradeStatus::TradeSuccess => Err(wrong_state(t)),
+            Some(t) => {
+                t.status = TradeStatus::TradeFinished;
+                events.push(Event { trade: t.clone(), refund: None });
+                Ok(t.clone())
             }
-        };
-        self.enqueue(events);
-        result
+        })
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.inner.state.lock().expect("sandbox state lock")
     }
 
-    fn settle(&self) {
-        let mut events = Vec::new();
+    /// Runs `f` on the trade book at virtual now, under the state lock, then notifies what changed.
+    fn with_book<R>(&self, f: impl FnOnce(&mut TradeBook, SystemTime, &mut Vec<Event>) -> R) -> R {
         let now = self.now();
-        self.state().book.settle_all(now, &mut events);
+        let mut events = Vec::new();
+        let result = f(&mut self.state().book, now, &mut events);
         self.enqueue(events);
+        result
+    }
+
+    fn settle(&self) {
+        self.with_book(|book, now, events| book.settle_all(now, events));
     }
 
     /// Turns state changes into notifications for trades that have a `notify_url`.
@@ -455,15 +439,10 @@ impl Sandbox {
 
     /// Runs the business method under the state lock.
     fn run(&self, req: &GatewayRequest) -> Node {
-        let now = self.now();
-        let mut events = Vec::new();
-        let node = if req.method == "alipay.data.dataservice.bill.downloadurl.query" {
-            self.bill_query(req, now)
-        } else {
-            gateway::run_trade_method(&mut self.state().book, req, now, &mut events)
-        };
-        self.enqueue(events);
-        node
+        if req.method == "alipay.data.dataservice.bill.downloadurl.query" {
+            return self.bill_query(req, self.now());
+        }
+        self.with_book(|book, now, events| gateway::run_trade_method(book, req, now, events))
     }
 
     fn signed(&self, req: &GatewayRequest, node: &Node, forged: bool) -> Reply {
@@ -634,6 +613,10 @@ async fn background(inner: Weak<Inner>) {
         sandbox.settle();
         sandbox.deliver_due();
     }
+}
+
+fn wrong_state(t: &Trade) -> SandboxError {
+    SandboxError::WrongState { out_trade_no: t.out_trade_no.clone(), status: t.status.to_string() }
 }
 
 fn split_url(url: &str) -> (String, String) {

@@ -7,6 +7,8 @@ mod client_config;
 mod client_http;
 mod keys;
 mod models;
+#[path = "../../../tests/support/node_sdk.rs"]
+mod node_sdk;
 mod node_sdk_parity;
 mod notify;
 mod pages;

@@ -15,6 +15,7 @@ use alipay_core::sign::{build_sign_content, sign_params};
 use alipay_core::{Charset, SignType};
 use serde_json::{Value, json};
 
+use crate::node_sdk::node_sdk_dir;
 use crate::support::{backends, fixture, private_key};
 
 /// A tiny deterministic generator (xorshift64*), so every run checks the same cases.
@@ -110,26 +111,9 @@ fn generated_cases(count: usize) -> Vec<(String, BTreeMap<String, String>)> {
         .collect()
 }
 
-fn node_sdk_dir() -> Option<PathBuf> {
-    let required = std::env::var("ALIPAY_REQUIRE_NODE_SDK").is_ok_and(|v| v == "1");
-    let dir = std::env::var_os("ALIPAY_NODE_SDK_DIR").map(PathBuf::from);
-    match dir.filter(|d| d.join("node_modules/alipay-sdk/package.json").is_file()) {
-        Some(d) => Some(d),
-        None if required => {
-            panic!("ALIPAY_REQUIRE_NODE_SDK=1 but ALIPAY_NODE_SDK_DIR holds no node_modules/alipay-sdk")
-        }
-        None => {
-            eprintln!(
-                "official Node SDK not installed (set ALIPAY_NODE_SDK_DIR; `make test` does): parity not checked"
-            );
-            None
-        }
-    }
-}
-
 #[test]
 fn signatures_match_the_official_node_sdk() {
-    let Some(sdk) = node_sdk_dir() else { return };
+    let Some(sdk) = node_sdk_dir("parity") else { return };
     let pem = fixture("app_pkcs1.pem");
     let cases = generated_cases(300);
     let payload: Vec<Value> = cases

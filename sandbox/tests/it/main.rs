@@ -6,6 +6,8 @@ mod faults;
 mod gateway;
 mod http;
 mod node_fidelity;
+#[path = "../../../tests/support/node_sdk.rs"]
+mod node_sdk;
 mod notifications;
 mod support;
 mod trades;

@@ -10,28 +10,12 @@ use alipay_core::trade::TradeStatus;
 use alipay_sandbox::{Sandbox, SandboxConfig, buyer};
 use serde_json::{Value, json};
 
+use crate::node_sdk::node_sdk_dir;
 use crate::support::order;
-
-fn node_sdk_dir() -> Option<PathBuf> {
-    let required = std::env::var("ALIPAY_REQUIRE_NODE_SDK").is_ok_and(|v| v == "1");
-    let dir = std::env::var_os("ALIPAY_NODE_SDK_DIR").map(PathBuf::from);
-    match dir.filter(|d| d.join("node_modules/alipay-sdk/package.json").is_file()) {
-        Some(d) => Some(d),
-        None if required => {
-            panic!("ALIPAY_REQUIRE_NODE_SDK=1 but ALIPAY_NODE_SDK_DIR holds no node_modules/alipay-sdk")
-        }
-        None => {
-            eprintln!(
-                "official Node SDK not installed (set ALIPAY_NODE_SDK_DIR; `make test` does): fidelity not checked"
-            );
-            None
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_official_node_sdk_is_accepted_and_accepts_the_answers() {
-    let Some(sdk) = node_sdk_dir() else { return };
+    let Some(sdk) = node_sdk_dir("fidelity") else { return };
     let sb = Sandbox::start(SandboxConfig::default()).expect("sandbox");
     let server = sb.serve("127.0.0.1:0".parse().expect("addr")).await.expect("serve");
     let (paid, qr) = (order("NODE"), order("NODEQR"));
