@@ -1,8 +1,11 @@
 //! Time, injected. Alipay wants `timestamp` as `yyyy-MM-dd HH:mm:ss` in China Standard Time (UTC+8)
-//! whatever the host's zone; tests pin the clock so signatures are deterministic.
+//! whatever the host's zone; tests pin the clock so signatures are deterministic. Workflows also wait
+//! through the clock ([`Clock::sleep`]), so a simulated clock can make a 5-second poll take a millisecond.
 
 use std::fmt;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
+
+use crate::transport::BoxFuture;
 
 use time::format_description::FormatItem;
 use time::macros::{format_description, offset};
@@ -17,6 +20,12 @@ const TIMESTAMP: &[FormatItem<'static>] = format_description!("[year]-[month]-[d
 pub trait Clock: Send + Sync + fmt::Debug {
     /// Now.
     fn now(&self) -> SystemTime;
+
+    /// Waits for `duration` of this clock's time without blocking a thread. The default sleeps on the
+    /// tokio timer (real time); a simulated clock sleeps in its own time.
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(duration))
+    }
 }
 
 /// The system clock.

@@ -33,6 +33,14 @@ pub enum Error {
     /// The caller passed a value that can never be sent (an amount out of range, a missing field).
     #[error("invalid input: {0}")]
     InvalidInput(#[from] InvalidInput),
+    /// The workflow journal could not be read or written. A workflow that fails to record its intent
+    /// sends nothing.
+    #[error("journal error: {0}")]
+    Journal(#[from] crate::journal::JournalError),
+    /// A bug in alipay-core (a workflow task panicked). Nothing is hidden: the journal still holds the
+    /// workflow, and [`crate::workflow::Workflows::recover`] drives it to its end.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 /// What the caller should do about an [`Error`]. Stable across releases; bindings expose it as-is.
@@ -55,6 +63,10 @@ pub enum ErrorKind {
     NotSent,
     /// A verified answer could not be decoded into the expected shape.
     Decode,
+    /// The workflow journal failed (disk full, permissions, a corrupt file): fix the storage.
+    Journal,
+    /// A bug in alipay-core; please report it.
+    Internal,
 }
 
 impl Error {
@@ -69,6 +81,8 @@ impl Error {
             Error::Transport(t) if t.outcome_unknown => ErrorKind::OutcomeUnknown,
             Error::Transport(_) => ErrorKind::NotSent,
             Error::Decode(_) => ErrorKind::Decode,
+            Error::Journal(_) => ErrorKind::Journal,
+            Error::Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -120,6 +134,22 @@ pub enum ConfigError {
     /// A required setting was not given.
     #[error("missing required setting `{0}`")]
     Missing(&'static str),
+    /// A workflow needs a tokio runtime to run in, and none is current.
+    #[error("workflows run on tokio: call them from inside a tokio runtime")]
+    NoRuntime,
+    /// Not one answer from Alipay verified during a workflow, so its outcome cannot be established and
+    /// nothing was cancelled blindly. Almost always a wrong Alipay public key (or someone tampering with
+    /// the answers). The workflow stays open in the journal: fix the key, then run `recover()`.
+    #[error(
+        "{workflow}: none of {answers} answers from Alipay verified; check the Alipay public key \
+         (the workflow stays open in the journal for recover())"
+    )]
+    Unverifiable {
+        /// The workflow's journal key, e.g. `trade:T1`.
+        workflow: String,
+        /// How many answers failed verification.
+        answers: u32,
+    },
     /// A setting has a value that cannot work.
     #[error("invalid setting `{name}`: {reason}")]
     Invalid {

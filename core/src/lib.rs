@@ -12,6 +12,7 @@ pub mod clock;
 pub mod crypto;
 mod enums;
 pub mod error;
+pub mod journal;
 pub mod keys;
 pub mod money;
 pub mod notify;
