@@ -1,7 +1,8 @@
 //! # alipay-core
 //!
 //! One implementation of the Alipay (支付宝) open-platform client: RSA2-signed requests, responses and
-//! notifications verified before they are believed, typed trade calls, page/wap/app pay, and bills.
+//! notifications verified before they are believed, typed trade calls, page/wap/app pay, bills, and
+//! crash-safe face-to-face workflows ([`workflow`]) over a journal ([`journal`]).
 #![forbid(unsafe_code)]
 
 pub mod bill;
@@ -21,6 +22,7 @@ pub mod response;
 pub mod sign;
 pub mod trade;
 pub mod transport;
+pub mod workflow;
 
 pub use charset::Charset;
 pub use client::{CallOptions, Client, ClientBuilder, ClientConfig, Gateway, PageFormat};

@@ -80,6 +80,17 @@ impl Client {
         &self.options
     }
 
+    /// The clock this client stamps requests with and workflows wait on.
+    pub(crate) fn clock(&self) -> &Arc<dyn Clock> {
+        &self.inner.clock
+    }
+
+    /// Sends an already-serialized `biz_content` and parses the verified answer (workflows re-send a
+    /// journaled request byte for byte with it).
+    pub(crate) async fn call_text<T: DeserializeOwned>(&self, method: &str, biz_content: &str) -> Result<T, Error> {
+        parse_node(self.execute_raw(method, Some(biz_content)).await?)
+    }
+
     fn timestamp(&self) -> String {
         format_shanghai(self.inner.clock.now())
     }

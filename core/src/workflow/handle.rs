@@ -1,0 +1,92 @@
+//! The handle of a running payment workflow: its events, its cancel button, its outcome.
+
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+use super::event::WorkflowEvent;
+use super::outcome::PaymentOutcome;
+use crate::error::Error;
+
+/// What the handle tells its workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Signal {
+    /// Carry on.
+    Run,
+    /// Stop waiting for the buyer: take the cancel path now.
+    Stop,
+    /// The handle let go without stopping: carry on to the end alone.
+    Detached,
+}
+
+/// A payment workflow running in the background.
+///
+/// * [`PaymentHandle::cancel`] — or dropping the handle — makes the workflow stop waiting for the buyer
+///   and cancel the trade at once; it still runs to a truthful end (a buyer who paid in the meantime is
+///   reported paid, or refunded by the cancel), recorded in the journal.
+/// * [`PaymentHandle::detach`] lets the workflow finish on its own; its outcome goes to the journal
+///   and to the event callback.
+/// * [`PaymentHandle::next_event`] streams progress; [`PaymentHandle::outcome`] waits for the end.
+#[derive(Debug)]
+pub struct PaymentHandle {
+    pub(crate) out_trade_no: String,
+    pub(crate) qr_code: Option<String>,
+    pub(crate) signal: watch::Sender<Signal>,
+    pub(crate) task: Option<JoinHandle<Result<PaymentOutcome, Error>>>,
+    pub(crate) events: mpsc::UnboundedReceiver<WorkflowEvent>,
+}
+
+impl PaymentHandle {
+    /// Your order number.
+    pub fn out_trade_no(&self) -> &str {
+        &self.out_trade_no
+    }
+
+    /// The QR code to show (QR payments, once `alipay.trade.precreate` answered). `None` for barcode
+    /// payments, or when the precreate failed — then [`PaymentHandle::outcome`] says how.
+    pub fn qr_code(&self) -> Option<&str> {
+        self.qr_code.as_deref()
+    }
+
+    /// Stop waiting for the buyer and cancel the trade now (the buyer walked away, the cashier pressed
+    /// cancel). Has no effect once the workflow is cancelling or done.
+    pub fn cancel(&self) {
+        self.signal.send_replace(Signal::Stop);
+    }
+
+    /// The next progress event, or `None` once the workflow has ended and every event was read.
+    pub async fn next_event(&mut self) -> Option<WorkflowEvent> {
+        self.events.recv().await
+    }
+
+    /// Waits for the workflow's end.
+    ///
+    /// # Errors
+    /// [`Error::Config`] (`Unverifiable`) when no answer verified — nothing was cancelled blindly and
+    /// the journal keeps the workflow for `recover()`; [`Error::Internal`] if the workflow's task
+    /// panicked (a bug; the journal still holds the workflow).
+    pub async fn outcome(mut self) -> Result<PaymentOutcome, Error> {
+        let task = self.task.take().ok_or_else(|| Error::Internal("the outcome was already taken".into()))?;
+        match task.await {
+            Ok(result) => result,
+            Err(e) => Err(Error::Internal(format!("the payment workflow task failed: {e}"))),
+        }
+    }
+
+    /// Lets the workflow run to its end without this handle (it will not be cancelled).
+    pub fn detach(self) {
+        self.signal.send_replace(Signal::Detached);
+    }
+}
+
+impl Drop for PaymentHandle {
+    fn drop(&mut self) {
+        // Dropping without detaching means "stop waiting"; once detached (or finished) it changes nothing.
+        self.signal.send_if_modified(|s| {
+            let stop = *s == Signal::Run;
+            if stop {
+                *s = Signal::Stop;
+            }
+            stop
+        });
+    }
+}

@@ -1,0 +1,76 @@
+//! What one call told the workflow, sorted by how far it can be believed.
+
+use crate::error::{Error, GatewayError};
+
+/// One call's result, classified for the decision functions.
+#[derive(Debug)]
+pub(crate) enum Heard<T> {
+    /// A verified success answer.
+    Answer(T),
+    /// A verified refusal: Alipay definitely did not do it (and said why).
+    Refused(GatewayError),
+    /// The request may or may not have been applied (`20000`, a lost answer, a 5xx, an unreadable body).
+    Unknown(Error),
+    /// An answer came but cannot be believed (bad or missing signature, an unsigned error).
+    Unverified(Error),
+    /// The request never reached Alipay.
+    NotSent(Error),
+}
+
+/// Sorts a call's result. An unsigned error is not proof of anything, so it counts as unverified.
+pub(crate) fn hear<T>(result: Result<T, Error>) -> Heard<T> {
+    match result {
+        Ok(answer) => Heard::Answer(answer),
+        Err(Error::Gateway(g)) if !g.verified => Heard::Unverified(Error::Gateway(g)),
+        Err(Error::Gateway(g)) if g.is_outcome_unknown() => Heard::Unknown(Error::Gateway(g)),
+        Err(Error::Gateway(g)) => Heard::Refused(*g),
+        Err(e @ Error::Signature(_)) => Heard::Unverified(e),
+        Err(Error::Transport(t)) if !t.outcome_unknown => Heard::NotSent(Error::Transport(t)),
+        // Transport after sending, an unreadable body, and anything unexpected: we cannot tell.
+        Err(e) => Heard::Unknown(e),
+    }
+}
+
+impl<T> Heard<T> {
+    /// `true` when this came from a verified answer.
+    pub(crate) fn verified(&self) -> bool {
+        matches!(self, Heard::Answer(_) | Heard::Refused(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{SignatureError, TransportError, TransportErrorKind};
+
+    fn gateway(code: &str, sub_code: &str, verified: bool) -> Error {
+        GatewayError {
+            method: "alipay.trade.pay".into(),
+            code: code.into(),
+            msg: "m".into(),
+            sub_code: Some(sub_code.into()),
+            sub_msg: None,
+            verified,
+        }
+        .into()
+    }
+
+    #[test]
+    fn only_verified_refusals_count_as_refusals() {
+        assert!(matches!(hear::<()>(Err(gateway("40004", "ACQ.TRADE_NOT_EXIST", true))), Heard::Refused(_)));
+        assert!(matches!(hear::<()>(Err(gateway("40004", "ACQ.TRADE_NOT_EXIST", false))), Heard::Unverified(_)));
+        assert!(matches!(hear::<()>(Err(gateway("20000", "ACQ.SYSTEM_ERROR", true))), Heard::Unknown(_)));
+        assert!(matches!(hear::<()>(Err(gateway("40004", "ACQ.SYSTEM_ERROR", true))), Heard::Unknown(_)));
+    }
+
+    #[test]
+    fn transport_failures_split_on_whether_anything_was_sent() {
+        let sent = TransportError::outcome_unknown(TransportErrorKind::Timeout, "t");
+        let not_sent = TransportError::not_sent(TransportErrorKind::Connect, "c");
+        assert!(matches!(hear::<()>(Err(sent.into())), Heard::Unknown(_)));
+        assert!(matches!(hear::<()>(Err(not_sent.into())), Heard::NotSent(_)));
+        let forged = SignatureError::Mismatch { what: "x".into() };
+        assert!(matches!(hear::<()>(Err(forged.into())), Heard::Unverified(_)));
+        assert!(hear::<u8>(Ok(1)).verified());
+    }
+}
