@@ -347,3 +347,7 @@ impl PaymentMachine {
         })
     }
 }
+
+#[cfg(test)]
+#[path = "payment_tests.rs"]
+mod tests;

@@ -179,3 +179,125 @@ impl RefundMachine {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde::de::DeserializeOwned;
+    use serde_json::json;
+
+    use super::*;
+    use crate::error::{GatewayError, TransportError, TransportErrorKind};
+
+    fn parse<T: DeserializeOwned>(v: serde_json::Value) -> T {
+        serde_json::from_value(v).expect("test answer")
+    }
+
+    fn refund(fund_change: &str) -> Heard<TradeRefundResponse> {
+        Heard::Answer(parse(json!({"code": "10000", "msg": "Success", "fund_change": fund_change, "refund_fee": "1.00"})))
+    }
+
+    fn query(refunded: bool) -> Heard<TradeFastpayRefundQueryResponse> {
+        let mut v = json!({"code": "10000", "msg": "Success", "out_request_no": "R1"});
+        if refunded {
+            v["refund_status"] = json!("REFUND_SUCCESS");
+        }
+        Heard::Answer(parse(v))
+    }
+
+    fn lost<T>() -> Heard<T> {
+        Heard::Unknown(TransportError::outcome_unknown(TransportErrorKind::Io, "connection reset").into())
+    }
+
+    fn refused<T>(sub_code: &str) -> Heard<T> {
+        Heard::Refused(GatewayError {
+            method: "alipay.trade.refund".into(),
+            code: "40004".into(),
+            msg: "Business Failed".into(),
+            sub_code: Some(sub_code.into()),
+            sub_msg: None,
+            verified: true,
+        })
+    }
+
+    fn machine() -> RefundMachine {
+        RefundMachine::new(RefundPolicy::default(), "refund:T1:R1".into(), Some("T1".into()), None, "R1".into()).0
+    }
+
+    #[track_caller]
+    fn outcome(step: RefundStep) -> RefundOutcome {
+        match step {
+            RefundStep::Finish(o) => o,
+            other => panic!("expected an outcome, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fund_change_y_is_proof_enough() {
+        let o = outcome(machine().on_refund(refund("Y")));
+        assert!(matches!(o.status, RefundResult::Refunded(RefundEvidence::Refund(_))));
+        assert_eq!((o.history.attempts, o.history.queries), (1, 0));
+    }
+
+    #[test]
+    fn fund_change_n_is_confirmed_by_the_refund_query() {
+        let mut m = machine();
+        assert!(matches!(m.on_refund(refund("N")), RefundStep::Confirm { .. }));
+        let o = outcome(m.on_query(query(true)));
+        assert!(matches!(o.status, RefundResult::Refunded(RefundEvidence::Query(_))));
+    }
+
+    #[test]
+    fn a_lost_refund_is_queried_then_resent_under_the_same_number() {
+        let mut m = machine();
+        assert!(matches!(m.on_refund(lost()), RefundStep::Confirm { .. }));
+        // Alipay never got it: send it again (the driver re-sends the journaled request as is).
+        assert!(matches!(m.on_query(query(false)), RefundStep::Send { attempt: 2, .. }));
+        let o = outcome(m.on_refund(refund("Y")));
+        assert_eq!(o.out_request_no, "R1");
+        assert_eq!(o.history.attempts, 2);
+    }
+
+    #[test]
+    fn a_first_refusal_is_final_but_one_after_a_lost_attempt_is_checked() {
+        let o = outcome(machine().on_refund(refused("ACQ.TRADE_HAS_CLOSE")));
+        assert!(matches!(o.status, RefundResult::Rejected(_)));
+
+        let mut m = machine();
+        let _ = m.on_refund(lost());
+        let _ = m.on_query(query(false));
+        assert!(matches!(m.on_refund(refused("ACQ.TRADE_HAS_CLOSE")), RefundStep::Confirm { .. }));
+        assert!(outcome(m.on_query(query(true))).is_refunded());
+    }
+
+    #[test]
+    fn unknown_only_after_every_attempt_and_query() {
+        let mut m = machine();
+        let mut step = m.on_refund(lost());
+        let mut sends = 1;
+        loop {
+            step = match step {
+                RefundStep::Confirm { .. } => m.on_query(lost()),
+                RefundStep::Send { .. } => {
+                    sends += 1;
+                    m.on_refund(lost())
+                }
+                RefundStep::Finish(o) => {
+                    assert!(matches!(o.status, RefundResult::Unknown { .. }));
+                    break;
+                }
+                RefundStep::GiveUp(e) => panic!("{e}"),
+            };
+        }
+        assert_eq!(sends, 1, "a query that never answers never licenses a resend");
+        assert_eq!(m.history.queries, RefundPolicy::default().confirm_queries);
+    }
+
+    #[test]
+    fn never_reaching_alipay_is_not_sent_not_unknown() {
+        let mut m = machine();
+        let not_sent = || Heard::NotSent(TransportError::not_sent(TransportErrorKind::Connect, "refused").into());
+        assert!(matches!(m.on_refund(not_sent()), RefundStep::Send { attempt: 2, .. }));
+        assert!(matches!(m.on_refund(not_sent()), RefundStep::Send { attempt: 3, .. }));
+        assert!(matches!(outcome(m.on_refund(not_sent())).status, RefundResult::NotSent(_)));
+    }
+}

@@ -5,6 +5,7 @@ mod cert_vectors;
 mod client_config;
 #[cfg(feature = "reqwest")]
 mod client_http;
+mod journal;
 mod keys;
 mod models;
 #[path = "../../../tests/support/node_sdk.rs"]
