@@ -122,6 +122,10 @@ struct Inner {
 
 /// An offline Alipay gateway. Cheap to clone; clones share state. Dropping the last clone stops its
 /// background work (timeouts, notification retries).
+///
+/// It is also a [`Clock`](alipay_core::clock::Clock) running in its virtual time: give it to a client
+/// (`.clock(Arc::new(sandbox.clone()))`, done by [`Sandbox::client_builder`]) and a workflow's 5-second
+/// polls take 5 s of virtual time.
 #[derive(Clone)]
 pub struct Sandbox {
     inner: Arc<Inner>,
@@ -130,6 +134,16 @@ pub struct Sandbox {
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sandbox").field("app_id", &self.inner.app_id).finish_non_exhaustive()
+    }
+}
+
+impl alipay_core::clock::Clock for Sandbox {
+    fn now(&self) -> SystemTime {
+        self.inner.clock.now()
+    }
+
+    fn sleep(&self, duration: Duration) -> alipay_core::transport::BoxFuture<'static, ()> {
+        Box::pin(tokio::time::sleep(self.inner.clock.real(duration)))
     }
 }
 
@@ -233,7 +247,8 @@ impl Sandbox {
         Arc::new(crate::transport::InProcess::new(self.clone()))
     }
 
-    /// A client builder wired to this sandbox in process (app id, keys, transport).
+    /// A client builder wired to this sandbox in process (app id, keys, transport, and the sandbox's
+    /// virtual clock — so workflows poll in virtual time).
     ///
     /// # Errors
     /// [`SandboxError::Keys`] when the sandbox was given an app public key (it has no private half).
@@ -247,7 +262,8 @@ impl Sandbox {
             .map_err(|e| SandboxError::Keys(e.to_string()))?
             .alipay_public_key(self.alipay_public_key().clone())
             .gateway(Gateway::Custom(self.gateway_url()))
-            .transport(self.transport());
+            .transport(self.transport())
+            .clock(Arc::new(self.clone()));
         Ok(builder)
     }
 

@@ -11,3 +11,4 @@ mod node_sdk;
 mod notifications;
 mod support;
 mod trades;
+mod workflows;

@@ -1,0 +1,161 @@
+//! Every simulated buyer × every fault, hitting the payment, a query or the cancel: each outcome must
+//! match the sandbox's ground truth, and no trade may be left waiting for a buyer.
+
+use std::time::Duration;
+
+use alipay_core::trade::{CancelAction, TradePayRequest};
+use alipay_core::workflow::{CancelCause, NotPaidReason, PaidEvidence, PaymentStatus};
+use alipay_sandbox::{Fault, FaultRule, buyer};
+
+use super::truth::{check, check_journal, order, setup};
+
+const BUYERS: [(&str, &str); 7] = [
+    ("pays at once", buyer::PAYS_AT_ONCE),
+    ("confirms after 10 s", buyer::CONFIRMS_AFTER_10S),
+    ("never confirms", buyer::NEVER_CONFIRMS),
+    ("insufficient balance", buyer::INSUFFICIENT_BALANCE),
+    ("invalid code", buyer::INVALID_CODE),
+    ("20000, paid behind it", buyer::SYSTEM_ERROR_PAID),
+    ("20000, unpaid", buyer::SYSTEM_ERROR_UNPAID),
+];
+
+fn faults() -> Vec<(&'static str, Fault)> {
+    vec![
+        ("latency", Fault::Latency(Duration::from_secs(3))),
+        ("drop before apply", Fault::DropBeforeApply),
+        ("drop after apply", Fault::DropAfterApply),
+        ("502 applied", Fault::Http5xx { status: 502, applied: true }),
+        ("503 not applied", Fault::Http5xx { status: 503, applied: false }),
+        ("20000 applied", Fault::SystemError { applied: true }),
+        ("20000 not applied", Fault::SystemError { applied: false }),
+        ("forged signature", Fault::ForgedSignature),
+    ]
+}
+
+const TARGETS: [&str; 3] = ["alipay.trade.pay", "alipay.trade.query", "alipay.trade.cancel"];
+
+fn pay(auth_code: &str) -> TradePayRequest {
+    TradePayRequest::new(order("MX"), "12.50".parse().expect("money"), "矩阵测试 matrix", auth_code)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_faults_each_buyer_ends_as_the_spec_says() {
+    let (sandbox, workflows, journal) = setup();
+    for (name, code) in BUYERS {
+        let outcome = workflows.pay_and_wait(pay(code)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        check(&sandbox, &outcome).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check_journal(&journal, &outcome).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let h = outcome.history;
+        match (code, &outcome.status) {
+            (buyer::PAYS_AT_ONCE, PaymentStatus::Paid(PaidEvidence::Pay(_))) => assert_eq!(h.queries, 0),
+            (buyer::CONFIRMS_AFTER_10S, PaymentStatus::Paid(PaidEvidence::Query(_))) => {
+                // Paid 10 s after the payment, polled every 5 s: the 2nd query in exact virtual time, or
+                // an earlier one, as virtual time also runs while the CPU signs and verifies.
+                assert!((1..=3).contains(&h.queries), "{name}: {h:?}");
+            }
+            (
+                buyer::NEVER_CONFIRMS,
+                PaymentStatus::NotPaid(NotPaidReason::Cancelled {
+                    action: CancelAction::Close,
+                    cause: CancelCause::BuyerTimeout,
+                }),
+            ) => assert_eq!((h.queries, h.cancel_attempts), (5, 1), "{name}"),
+            (buyer::INSUFFICIENT_BALANCE, PaymentStatus::NotPaid(NotPaidReason::Failed(g))) => {
+                assert_eq!(g.sub_code.as_deref(), Some("ACQ.BUYER_BALANCE_NOT_ENOUGH"));
+                assert_eq!(h.cancel_attempts, 0, "{name}: a verified 40004 is not cancelled");
+            }
+            (buyer::INVALID_CODE, PaymentStatus::NotPaid(NotPaidReason::Failed(g))) => {
+                assert_eq!(g.sub_code.as_deref(), Some("ACQ.PAYMENT_AUTH_CODE_INVALID"));
+            }
+            (buyer::SYSTEM_ERROR_PAID, PaymentStatus::Paid(PaidEvidence::Query(_))) => {}
+            (
+                buyer::SYSTEM_ERROR_UNPAID,
+                PaymentStatus::NotPaid(NotPaidReason::Cancelled {
+                    action: CancelAction::Close,
+                    cause: CancelCause::OutcomeUnknown,
+                }),
+            ) => {}
+            (_, status) => panic!("{name}: unexpected {status:?}"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_buyer_under_every_fault_ends_truthfully() {
+    let (sandbox, workflows, journal) = setup();
+    let mut runs = 0;
+    for (buyer_name, code) in BUYERS {
+        for (fault_name, fault) in faults() {
+            for target in TARGETS {
+                let scenario = format!("{buyer_name} × {fault_name} on {target}");
+                sandbox.clear_faults();
+                sandbox.inject(Some(target), fault);
+                let outcome = workflows.pay_and_wait(pay(code)).await.unwrap_or_else(|e| panic!("{scenario}: {e}"));
+                check(&sandbox, &outcome).unwrap_or_else(|e| panic!("{scenario}: {e}"));
+                check_journal(&journal, &outcome).await.unwrap_or_else(|e| panic!("{scenario}: {e}"));
+                // Buyers who pay are never turned away by one fault: the truth is found.
+                let pays = matches!(code, buyer::PAYS_AT_ONCE | buyer::CONFIRMS_AFTER_10S | buyer::SYSTEM_ERROR_PAID);
+                let payment_never_arrived = target == "alipay.trade.pay"
+                    && matches!(
+                        fault,
+                        Fault::DropBeforeApply
+                            | Fault::Http5xx { applied: false, .. }
+                            | Fault::SystemError { applied: false }
+                    );
+                if pays && !payment_never_arrived {
+                    assert!(outcome.is_paid(), "{scenario}: a paying buyer must end paid: {outcome:?}");
+                }
+                if !pays {
+                    assert!(!outcome.is_paid(), "{scenario}: {outcome:?}");
+                }
+                runs += 1;
+            }
+        }
+    }
+    assert_eq!(runs, 7 * 8 * 3);
+}
+
+/// Random faults on every method at once, many workflows in parallel: whatever cannot be settled on the
+/// spot is unknown, and `recover()` settles it once the faults stop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn random_faults_everywhere_leave_nothing_waiting_after_recovery() {
+    let (sandbox, workflows, journal) = setup();
+    let rules = faults()
+        .into_iter()
+        .map(|(_, fault)| FaultRule { method: None, probability: 0.04, fault })
+        .collect();
+    sandbox.set_random_faults(20261122, rules);
+    let runs: Vec<_> = (0..140)
+        .map(|i| {
+            let workflows = workflows.clone();
+            let code = BUYERS[i % BUYERS.len()].1;
+            tokio::spawn(async move { workflows.pay_and_wait(pay(code)).await })
+        })
+        .collect();
+    let mut unknown = Vec::new();
+    for run in runs {
+        let outcome = run.await.expect("task").expect("workflow");
+        match outcome.status {
+            PaymentStatus::Unknown { .. } => unknown.push(outcome),
+            _ => {
+                check(&sandbox, &outcome).unwrap_or_else(|e| panic!("{e}"));
+                check_journal(&journal, &outcome).await.unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+    sandbox.clear_faults();
+    let report = workflows.recover().await.expect("recover");
+    assert_eq!(report.recovered.len(), unknown.len(), "exactly the unknown ones are unfinished");
+    for r in &report.recovered {
+        match &r.result {
+            Ok(alipay_core::workflow::Outcome::Payment(o)) => check(&sandbox, o).unwrap_or_else(|e| panic!("{e}")),
+            other => panic!("recovery of {}: {other:?}", r.entry.key),
+        }
+    }
+    let waiting: Vec<_> = sandbox
+        .trades()
+        .into_iter()
+        .filter(|t| t.status == alipay_core::trade::TradeStatus::WaitBuyerPay)
+        .collect();
+    assert!(waiting.is_empty(), "{waiting:?}");
+}

@@ -1,0 +1,65 @@
+//! Shared setup, and the check of a workflow's outcome against the sandbox's ground truth.
+
+use std::sync::Arc;
+
+use alipay_core::journal::{EntryState, JournalEntry, MemoryJournal, TradeJournal};
+use alipay_core::trade::{CancelAction, TradeStatus};
+use alipay_core::workflow::{NotPaidReason, PaymentOutcome, PaymentStatus, Workflows};
+use alipay_sandbox::{Sandbox, SandboxConfig};
+
+/// Virtual time runs this much faster: a 5 s poll takes 2.5 ms.
+pub const SPEED: f64 = 2000.0;
+
+/// A sandbox, workflows over an in-process client in its virtual time, and their journal.
+pub fn setup() -> (Sandbox, Workflows, MemoryJournal) {
+    let sandbox = Sandbox::start(SandboxConfig { speed: SPEED, ..SandboxConfig::default() }).expect("sandbox starts");
+    let journal = MemoryJournal::new();
+    let workflows = Workflows::new(sandbox.client().expect("client"), Arc::new(journal.clone()));
+    (sandbox, workflows, journal)
+}
+
+/// Checks `outcome` against the sandbox: what the workflow says happened is what happened, and the
+/// trade is not left waiting for a buyer.
+pub fn check(sandbox: &Sandbox, outcome: &PaymentOutcome) -> Result<(), String> {
+    let trade = sandbox.trade(&outcome.out_trade_no);
+    if let Some(t) = trade.as_ref().filter(|t| t.status == TradeStatus::WaitBuyerPay) {
+        return Err(format!("the trade was left WAIT_BUYER_PAY (scanned: {}): {outcome:?}", t.scanned));
+    }
+    let refunded_in_full = |t: &alipay_sandbox::Trade| t.refunded() == t.total_amount.fen();
+    match (&outcome.status, &trade) {
+        (PaymentStatus::Paid(_), Some(t)) if t.status.is_paid() && t.refunds.is_empty() => Ok(()),
+        (PaymentStatus::Paid(_), t) => Err(format!("reported paid, but the trade is {t:?}")),
+        (PaymentStatus::NotPaid(reason), t) => {
+            let consistent = match (reason, t) {
+                (_, None) => !matches!(reason, NotPaidReason::Cancelled { .. }),
+                (NotPaidReason::Cancelled { action: CancelAction::Refund, .. }, Some(t)) => {
+                    t.paid_at.is_some() && refunded_in_full(t) && t.status == TradeStatus::TradeClosed
+                }
+                (NotPaidReason::NotCreated, Some(t)) => !t.visible() && t.paid_at.is_none(),
+                (_, Some(t)) => {
+                    t.status == TradeStatus::TradeClosed && (t.paid_at.is_none() || refunded_in_full(t))
+                }
+            };
+            if consistent { Ok(()) } else { Err(format!("reported not paid ({}), but the trade is {t:?}", reason.as_str())) }
+        }
+        (PaymentStatus::Unknown { .. }, _) => Err(format!("unknown outcome: {outcome:?}")),
+        (other, _) => Err(format!("unexpected status {other:?}")),
+    }
+}
+
+/// The journal entry of a payment must be settled, with the outcome's status in its summary.
+pub async fn check_journal(journal: &dyn TradeJournal, outcome: &PaymentOutcome) -> Result<(), String> {
+    let key = JournalEntry::trade_key(&outcome.out_trade_no);
+    let entry = journal.entry(&key).await.map_err(|e| e.to_string())?.ok_or("no journal entry")?;
+    let summary: serde_json::Value = serde_json::from_str(entry.outcome.as_deref().unwrap_or("null")).map_err(|e| e.to_string())?;
+    let expected = outcome.summary();
+    if entry.state != EntryState::Settled || summary["status"] != expected["status"] {
+        return Err(format!("journal has {:?} {summary}, the outcome is {expected}", entry.state));
+    }
+    Ok(())
+}
+
+/// A unique order number.
+pub fn order(tag: &str) -> String {
+    crate::support::order(tag)
+}
