@@ -1,1 +1,112 @@
-//! placeholder
+//! `recover()` from every point a crash can leave a workflow at: intent journaled but nothing sent,
+//! payment sent and waiting, paid but not recorded, QR code shown, refund applied but its answer lost.
+
+use std::time::SystemTime;
+
+use alipay_core::journal::{EntryState, JournalEntry, TradeJournal, WorkflowKind};
+use alipay_core::trade::{CancelAction, TradePayRequest, TradePrecreateRequest, TradeRefundRequest, TradeStatus};
+use alipay_core::workflow::{CancelCause, NotPaidReason, Outcome, PaymentStatus, RefundEvidence, RefundResult};
+use alipay_core::{Money, Result};
+use alipay_sandbox::buyer;
+use serde::Serialize;
+
+use super::truth::{check, order, setup};
+
+fn money(s: &str) -> Money {
+    s.parse().expect("money")
+}
+
+/// The entry a workflow writes before its first request, as a crash leaves it.
+fn intent(kind: WorkflowKind, out_trade_no: &str, request: &impl Serialize, out_request_no: Option<&str>) -> JournalEntry {
+    let now = SystemTime::now();
+    JournalEntry {
+        key: match out_request_no {
+            Some(r) => JournalEntry::refund_key(out_trade_no, r),
+            None => JournalEntry::trade_key(out_trade_no),
+        },
+        kind,
+        out_trade_no: Some(out_trade_no.to_string()),
+        trade_no: None,
+        out_request_no: out_request_no.map(str::to_string),
+        biz_content: serde_json::to_string(request).expect("json"),
+        app_auth_token: None,
+        state: EntryState::Open,
+        outcome: None,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_crash_point_is_driven_to_a_truthful_end() -> Result<()> {
+    let (sandbox, workflows, journal) = setup();
+    let client = workflows.client().clone();
+
+    // 1. Intent written, crash before the payment left.
+    let never_sent = TradePayRequest::new(order("RC"), money("1.00"), "never sent", buyer::PAYS_AT_ONCE);
+    journal.begin(intent(WorkflowKind::Pay, &never_sent.out_trade_no, &never_sent, None)).await?;
+    // 2. The payment left; the buyer is still deciding; crash.
+    let waiting = TradePayRequest::new(order("RC"), money("2.00"), "waiting", buyer::NEVER_CONFIRMS);
+    journal.begin(intent(WorkflowKind::Pay, &waiting.out_trade_no, &waiting, None)).await?;
+    assert!(client.trade_pay(&waiting).await?.is_waiting_for_buyer());
+    // 3. The buyer paid; crash before the outcome was recorded.
+    let paid = TradePayRequest::new(order("RC"), money("3.00"), "paid", buyer::PAYS_AT_ONCE);
+    journal.begin(intent(WorkflowKind::Pay, &paid.out_trade_no, &paid, None)).await?;
+    assert!(client.trade_pay(&paid).await?.is_paid());
+    // 4. A QR code on screen; crash.
+    let qr = TradePrecreateRequest::new(order("RC"), money("4.00"), "qr");
+    journal.begin(intent(WorkflowKind::Precreate, &qr.out_trade_no, &qr, None)).await?;
+    client.trade_precreate(&qr).await?;
+    // 5. A refund applied, its answer lost in the crash.
+    let refunded = TradeRefundRequest::by_out_trade_no(&paid.out_trade_no, money("1.00"), "R-LOST");
+    journal.begin(intent(WorkflowKind::Refund, &paid.out_trade_no, &refunded, Some("R-LOST"))).await?;
+    client.trade_refund(&refunded).await?;
+    // 6. A refund journaled, never sent.
+    let unsent = TradeRefundRequest::by_out_trade_no(&paid.out_trade_no, money("0.50"), "R-UNSENT");
+    journal.begin(intent(WorkflowKind::Refund, &paid.out_trade_no, &unsent, Some("R-UNSENT"))).await?;
+    // 7. A settled workflow is left alone.
+    let done = TradePayRequest::new(order("RC"), money("7.00"), "done", buyer::PAYS_AT_ONCE);
+    assert!(workflows.pay_and_wait(done).await?.is_paid());
+
+    let mut report = workflows.recover().await?;
+    report.recovered.sort_by_key(|r| r.entry.created_at);
+    let results: Vec<_> = report.recovered.iter().map(|r| (r.entry.key.as_str(), r.result.as_ref().expect("recovered"))).collect();
+    assert_eq!(results.len(), 6, "{results:?}");
+    for (key, result) in &results {
+        match result {
+            Outcome::Payment(o) => {
+                check(&sandbox, o).unwrap_or_else(|e| panic!("{key}: {e}"));
+                let expected_paid = o.out_trade_no == paid.out_trade_no;
+                assert_eq!(o.is_paid(), expected_paid, "{key}: {o:?}");
+                if o.out_trade_no == waiting.out_trade_no || o.out_trade_no == qr.out_trade_no {
+                    assert!(
+                        matches!(
+                            o.status,
+                            PaymentStatus::NotPaid(NotPaidReason::Cancelled {
+                                action: CancelAction::Close,
+                                cause: CancelCause::Recovered
+                            })
+                        ),
+                        "{key}: {o:?}"
+                    );
+                }
+            }
+            Outcome::Refund(o) if o.out_request_no == "R-LOST" => {
+                assert!(matches!(o.status, RefundResult::Refunded(RefundEvidence::Query(_))), "{key}: {o:?}");
+            }
+            Outcome::Refund(o) => {
+                assert!(matches!(o.status, RefundResult::Refunded(RefundEvidence::Refund(_))), "{key}: {o:?}");
+            }
+        }
+    }
+    assert!(journal.unfinished().await?.is_empty());
+    let trade = sandbox.trade(&paid.out_trade_no).expect("paid trade");
+    assert_eq!(trade.status, TradeStatus::TradeSuccess);
+    let numbers: Vec<_> = trade.refunds.iter().map(|r| r.out_request_no.as_str()).collect();
+    assert_eq!(numbers, ["R-LOST", "R-UNSENT"], "each refund exactly once");
+    assert!(sandbox.trade(&never_sent.out_trade_no).is_none());
+
+    // Nothing left: a second recovery does nothing.
+    assert!(workflows.recover().await?.recovered.is_empty());
+    Ok(())
+}
