@@ -273,7 +273,13 @@ fn apply_update(tx: &Transaction<'_>, key: &str, u: &EntryUpdate) -> Result<(), 
         .execute(
             "UPDATE workflows SET state = COALESCE(?2, state), trade_no = COALESCE(?3, trade_no), \
              outcome = COALESCE(?4, outcome), updated_at = ?5 WHERE key = ?1",
-            params![key, u.state.map(EntryState::as_str), u.trade_no, u.outcome, to_millis(std::time::SystemTime::now())],
+            params![
+                key,
+                u.state.map(EntryState::as_str),
+                u.trade_no,
+                u.outcome,
+                to_millis(std::time::SystemTime::now())
+            ],
         )
         .map_err(storage("update an entry"))?;
     if changed == 0 {

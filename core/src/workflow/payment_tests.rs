@@ -20,7 +20,9 @@ fn pay(code: &str) -> Heard<TradePayResponse> {
 }
 
 fn query(status: &str) -> Heard<TradeQueryResponse> {
-    Heard::Answer(parse(json!({"code": "10000", "msg": "Success", "trade_no": "2026112222001", "trade_status": status})))
+    Heard::Answer(parse(
+        json!({"code": "10000", "msg": "Success", "trade_no": "2026112222001", "trade_status": status}),
+    ))
 }
 
 fn cancel(retry: &str, action: Option<&str>) -> Heard<TradeCancelResponse> {
@@ -114,7 +116,10 @@ fn a_buyer_who_never_confirms_is_cancelled_right_after_the_last_query() {
     let o = outcome(m.on_cancel(cancel("N", Some("close"))));
     assert!(matches!(
         o.status,
-        PaymentStatus::NotPaid(NotPaidReason::Cancelled { action: CancelAction::Close, cause: CancelCause::BuyerTimeout })
+        PaymentStatus::NotPaid(NotPaidReason::Cancelled {
+            action: CancelAction::Close,
+            cause: CancelCause::BuyerTimeout
+        })
     ));
     assert_eq!((o.history.queries, o.history.cancel_attempts), (5, 1));
 }
@@ -243,7 +248,8 @@ fn stopping_while_polling_cancels_at_once_and_a_late_payment_still_counts() {
 #[test]
 fn an_unscanned_qr_code_keeps_waiting_then_is_cancelled() {
     let mut m = qr();
-    let created: TradePrecreateResponse = parse(json!({"code": "10000", "msg": "m", "out_trade_no": "T1", "qr_code": "q"}));
+    let created: TradePrecreateResponse =
+        parse(json!({"code": "10000", "msg": "m", "out_trade_no": "T1", "qr_code": "q"}));
     let mut step = m.on_precreate(Heard::Answer(created), Duration::ZERO);
     for n in 1..=24 {
         expect_query(step, n);
@@ -264,7 +270,8 @@ fn a_qr_code_never_shown_is_cancelled_after_one_query() {
 #[test]
 fn alipay_closing_the_trade_ends_it_unpaid() {
     let mut m = qr();
-    let created: TradePrecreateResponse = parse(json!({"code": "10000", "msg": "m", "out_trade_no": "T1", "qr_code": "q"}));
+    let created: TradePrecreateResponse =
+        parse(json!({"code": "10000", "msg": "m", "out_trade_no": "T1", "qr_code": "q"}));
     expect_query(m.on_precreate(Heard::Answer(created), Duration::ZERO), 1);
     let o = outcome(m.on_query(query("TRADE_CLOSED"), S5));
     assert!(matches!(o.status, PaymentStatus::NotPaid(NotPaidReason::Closed)));
@@ -282,8 +289,7 @@ fn recovery_queries_first_and_cancels_a_waiting_trade_at_once() {
     assert!(matches!(step, Step::Query { after: Duration::ZERO, .. }));
     expect_cancel(m.on_query(query("WAIT_BUYER_PAY"), Duration::ZERO), 1, CancelCause::Recovered);
 
-    let (mut m, _) =
-        PaymentMachine::recovering(Flow::Qr, PollPolicy::qr(), "trade:T1".into(), "T1".into(), None);
+    let (mut m, _) = PaymentMachine::recovering(Flow::Qr, PollPolicy::qr(), "trade:T1".into(), "T1".into(), None);
     assert!(outcome(m.on_query(query("TRADE_FINISHED"), Duration::ZERO)).is_paid());
 }
 

@@ -97,8 +97,13 @@ impl Workflows {
                     WorkflowKind::Pay => (Flow::Barcode, self.barcode.clone()),
                     _ => (Flow::Qr, self.qr.clone()),
                 };
-                let (machine, step) =
-                    PaymentMachine::recovering(flow, policy, entry.key.clone(), out_trade_no.clone(), entry.trade_no.clone());
+                let (machine, step) = PaymentMachine::recovering(
+                    flow,
+                    policy,
+                    entry.key.clone(),
+                    out_trade_no.clone(),
+                    entry.trade_no.clone(),
+                );
                 // Nobody can ask a recovery to stop early: it is the cancel path already.
                 let (_signal, signal_rx) = watch::channel(Signal::Run);
                 let outcome = run_payment(ctx, machine, Submission::Recover(step), signal_rx, out_trade_no).await?;

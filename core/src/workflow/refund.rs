@@ -193,7 +193,9 @@ mod tests {
     }
 
     fn refund(fund_change: &str) -> Heard<TradeRefundResponse> {
-        Heard::Answer(parse(json!({"code": "10000", "msg": "Success", "fund_change": fund_change, "refund_fee": "1.00"})))
+        Heard::Answer(parse(
+            json!({"code": "10000", "msg": "Success", "fund_change": fund_change, "refund_fee": "1.00"}),
+        ))
     }
 
     fn query(refunded: bool) -> Heard<TradeFastpayRefundQueryResponse> {

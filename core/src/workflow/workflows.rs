@@ -17,7 +17,9 @@ use super::run::{Context, Submission, run_payment, run_refund};
 use crate::client::Client;
 use crate::error::{ConfigError, Error, InvalidInput};
 use crate::journal::{EntryState, EntryUpdate, JournalEntry, TradeJournal, WorkflowKind};
-use crate::trade::{ApiRequest, TradeFastpayRefundQueryRequest, TradePayRequest, TradePrecreateRequest, TradeRefundRequest};
+use crate::trade::{
+    ApiRequest, TradeFastpayRefundQueryRequest, TradePayRequest, TradePrecreateRequest, TradeRefundRequest,
+};
 
 /// Runs payment and refund workflows for one client, journaling each. Cheap to clone; clones share
 /// the journal and know each other's running workflows.

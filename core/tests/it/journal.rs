@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use alipay_core::journal::{EntryState, EntryUpdate, JournalEntry, JournalError, MemoryJournal, TradeJournal, WorkflowKind};
+use alipay_core::journal::{
+    EntryState, EntryUpdate, JournalEntry, JournalError, MemoryJournal, TradeJournal, WorkflowKind,
+};
 
 fn entry(key: &str, age_secs: u64) -> JournalEntry {
     let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 - age_secs);

@@ -69,7 +69,10 @@ async fn cancel_takes_the_cancel_path_at_once() {
     assert!(
         matches!(
             outcome.status,
-            PaymentStatus::NotPaid(NotPaidReason::Cancelled { action: CancelAction::Close, cause: CancelCause::Requested })
+            PaymentStatus::NotPaid(NotPaidReason::Cancelled {
+                action: CancelAction::Close,
+                cause: CancelCause::Requested
+            })
         ),
         "{outcome:?}"
     );
@@ -113,7 +116,8 @@ async fn a_detached_workflow_runs_to_its_end() {
 async fn an_order_number_is_never_used_twice_even_after_a_failure() {
     let (sandbox, workflows, _) = setup();
     let failed = pay(buyer::INSUFFICIENT_BALANCE);
-    let again = TradePayRequest::new(failed.out_trade_no.clone(), "8.80".parse().expect("money"), "Latte", buyer::PAYS_AT_ONCE);
+    let again =
+        TradePayRequest::new(failed.out_trade_no.clone(), "8.80".parse().expect("money"), "Latte", buyer::PAYS_AT_ONCE);
     assert!(!workflows.pay_and_wait(failed).await.expect("outcome").is_paid());
     let trades_before = sandbox.trades().len();
     let err = workflows.pay_and_wait(again).await.expect_err("reused order number");

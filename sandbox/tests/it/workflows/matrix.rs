@@ -120,10 +120,7 @@ async fn every_buyer_under_every_fault_ends_truthfully() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_faults_everywhere_leave_nothing_waiting_after_recovery() {
     let (sandbox, workflows, journal) = setup();
-    let rules = faults()
-        .into_iter()
-        .map(|(_, fault)| FaultRule { method: None, probability: 0.04, fault })
-        .collect();
+    let rules = faults().into_iter().map(|(_, fault)| FaultRule { method: None, probability: 0.04, fault }).collect();
     sandbox.set_random_faults(20261122, rules);
     let runs: Vec<_> = (0..140)
         .map(|i| {
@@ -152,10 +149,7 @@ async fn random_faults_everywhere_leave_nothing_waiting_after_recovery() {
             other => panic!("recovery of {}: {other:?}", r.entry.key),
         }
     }
-    let waiting: Vec<_> = sandbox
-        .trades()
-        .into_iter()
-        .filter(|t| t.status == alipay_core::trade::TradeStatus::WaitBuyerPay)
-        .collect();
+    let waiting: Vec<_> =
+        sandbox.trades().into_iter().filter(|t| t.status == alipay_core::trade::TradeStatus::WaitBuyerPay).collect();
     assert!(waiting.is_empty(), "{waiting:?}");
 }

@@ -13,7 +13,8 @@ async fn a_notification_is_handled_once_however_often_it_is_delivered() {
     let (sandbox, workflows, _) = setup();
     // Nobody listens at this URL: the sandbox keeps the notification and its retries.
     let options = CallOptions::new().notify_url("http://127.0.0.1:9/alipay/notify");
-    let notifying = Workflows::new(workflows.client().with_options(options), std::sync::Arc::clone(workflows.journal()));
+    let notifying =
+        Workflows::new(workflows.client().with_options(options), std::sync::Arc::clone(workflows.journal()));
     let request = TradePayRequest::new(order("NT"), "3.30".parse().expect("money"), "Tea", buyer::PAYS_AT_ONCE);
     let out_trade_no = request.out_trade_no.clone();
     assert!(notifying.pay_and_wait(request).await.expect("pay").is_paid());

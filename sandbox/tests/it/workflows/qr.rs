@@ -52,16 +52,18 @@ async fn the_code_comes_back_at_once_and_a_scan_and_pay_is_paid() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_nobody_scans_is_cancelled_after_the_policy_runs_out() {
     let (sandbox, workflows, _) = setup();
-    let workflows = workflows.with_qr_policy(
-        alipay_core::workflow::PollPolicy::qr().with_deadline(Duration::from_secs(60)),
-    );
+    let workflows =
+        workflows.with_qr_policy(alipay_core::workflow::PollPolicy::qr().with_deadline(Duration::from_secs(60)));
     let mut handle = workflows.precreate_and_wait(precreate()).await.expect("start");
     play(&sandbox, &mut handle, Buyer::NeverScans).await;
     let outcome = handle.outcome().await.expect("outcome");
     assert!(
         matches!(
             outcome.status,
-            PaymentStatus::NotPaid(NotPaidReason::Cancelled { action: CancelAction::Close, cause: CancelCause::BuyerTimeout })
+            PaymentStatus::NotPaid(NotPaidReason::Cancelled {
+                action: CancelAction::Close,
+                cause: CancelCause::BuyerTimeout
+            })
         ),
         "{outcome:?}"
     );
@@ -96,8 +98,7 @@ async fn every_qr_buyer_under_every_fault_ends_truthfully() {
                 check_journal(&journal, &outcome).await.unwrap_or_else(|e| panic!("{scenario}: {e}"));
                 assert_eq!(outcome.is_paid(), shown && buyer == Buyer::ScansAndPays, "{scenario}: {outcome:?}");
                 // A code is shown only when the precreate answer arrived verified.
-                let answer_lost = target == "alipay.trade.precreate"
-                    && !matches!(fault, Fault::Latency(_));
+                let answer_lost = target == "alipay.trade.precreate" && !matches!(fault, Fault::Latency(_));
                 assert_eq!(shown, !answer_lost, "{scenario}");
             }
         }

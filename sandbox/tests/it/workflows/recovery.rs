@@ -17,7 +17,12 @@ fn money(s: &str) -> Money {
 }
 
 /// The entry a workflow writes before its first request, as a crash leaves it.
-fn intent(kind: WorkflowKind, out_trade_no: &str, request: &impl Serialize, out_request_no: Option<&str>) -> JournalEntry {
+fn intent(
+    kind: WorkflowKind,
+    out_trade_no: &str,
+    request: &impl Serialize,
+    out_request_no: Option<&str>,
+) -> JournalEntry {
     let now = SystemTime::now();
     JournalEntry {
         key: match out_request_no {
@@ -70,7 +75,8 @@ async fn every_crash_point_is_driven_to_a_truthful_end() -> Result<()> {
 
     let mut report = workflows.recover().await?;
     report.recovered.sort_by_key(|r| r.entry.created_at);
-    let results: Vec<_> = report.recovered.iter().map(|r| (r.entry.key.as_str(), r.result.as_ref().expect("recovered"))).collect();
+    let results: Vec<_> =
+        report.recovered.iter().map(|r| (r.entry.key.as_str(), r.result.as_ref().expect("recovered"))).collect();
     assert_eq!(results.len(), 6, "{results:?}");
     for (key, result) in &results {
         match result {

@@ -54,7 +54,10 @@ async fn asking_again_with_the_same_request_confirms_and_moves_no_money() {
     let request = TradeRefundRequest::by_out_trade_no(&out_trade_no, money("5.00"), "R-1");
     assert!(workflows.refund_until_known(request.clone()).await.expect("first").is_refunded());
     let again = workflows.refund_until_known(request).await.expect("again");
-    assert!(matches!(again.status, RefundResult::Refunded(RefundEvidence::Query(_))), "fund_change=N is confirmed: {again:?}");
+    assert!(
+        matches!(again.status, RefundResult::Refunded(RefundEvidence::Query(_))),
+        "fund_change=N is confirmed: {again:?}"
+    );
     assert_eq!(refunds(&sandbox, &out_trade_no), [("R-1".to_string(), money("5.00"))]);
 
     let different = TradeRefundRequest::by_out_trade_no(&out_trade_no, money("6.00"), "R-1");

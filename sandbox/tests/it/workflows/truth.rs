@@ -37,11 +37,13 @@ pub fn check(sandbox: &Sandbox, outcome: &PaymentOutcome) -> Result<(), String> 
                     t.paid_at.is_some() && refunded_in_full(t) && t.status == TradeStatus::TradeClosed
                 }
                 (NotPaidReason::NotCreated, Some(t)) => !t.visible() && t.paid_at.is_none(),
-                (_, Some(t)) => {
-                    t.status == TradeStatus::TradeClosed && (t.paid_at.is_none() || refunded_in_full(t))
-                }
+                (_, Some(t)) => t.status == TradeStatus::TradeClosed && (t.paid_at.is_none() || refunded_in_full(t)),
             };
-            if consistent { Ok(()) } else { Err(format!("reported not paid ({}), but the trade is {t:?}", reason.as_str())) }
+            if consistent {
+                Ok(())
+            } else {
+                Err(format!("reported not paid ({}), but the trade is {t:?}", reason.as_str()))
+            }
         }
         (PaymentStatus::Unknown { .. }, _) => Err(format!("unknown outcome: {outcome:?}")),
         (other, _) => Err(format!("unexpected status {other:?}")),
@@ -52,7 +54,8 @@ pub fn check(sandbox: &Sandbox, outcome: &PaymentOutcome) -> Result<(), String> 
 pub async fn check_journal(journal: &dyn TradeJournal, outcome: &PaymentOutcome) -> Result<(), String> {
     let key = JournalEntry::trade_key(&outcome.out_trade_no);
     let entry = journal.entry(&key).await.map_err(|e| e.to_string())?.ok_or("no journal entry")?;
-    let summary: serde_json::Value = serde_json::from_str(entry.outcome.as_deref().unwrap_or("null")).map_err(|e| e.to_string())?;
+    let summary: serde_json::Value =
+        serde_json::from_str(entry.outcome.as_deref().unwrap_or("null")).map_err(|e| e.to_string())?;
     let expected = outcome.summary();
     if entry.state != EntryState::Settled || summary["status"] != expected["status"] {
         return Err(format!("journal has {:?} {summary}, the outcome is {expected}", entry.state));
