@@ -20,9 +20,9 @@ node-sdk:
 test-rust:
 	ALIPAY_NODE_SDK_DIR="$(NODE_SDK_DIR)" cargo test --workspace --all-features
 
-## The pure-Rust backend alone, as a target without aws-lc builds it.
+## The pure-Rust crypto backend alone (with the SQLite journal), as a target without aws-lc builds it.
 test-pure:
-	ALIPAY_NODE_SDK_DIR="$(NODE_SDK_DIR)" cargo test -p alipay-core --no-default-features --features rust-crypto
+	ALIPAY_NODE_SDK_DIR="$(NODE_SDK_DIR)" cargo test -p alipay-core --no-default-features --features rust-crypto,sqlite
 
 bench:
 	scripts/bench-crypto
