@@ -1,17 +1,28 @@
 //! `alipay demo`: the product's main job, shown end to end against an embedded offline sandbox over real
-//! HTTP — barcode pay, QR pay with a simulated scan, verified notifications, partial refunds, close, and
-//! the bill.
+//! HTTP — barcode pay with a buyer who confirms on the phone, one who never does (the trade is
+//! cancelled), QR pay with a simulated scan, verified notifications, refunds that cannot happen twice,
+//! and the bill. The workflows are journaled in SQLite, as on a real till.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use alipay_core::bill::{BillDownloadUrlQueryRequest, BillType};
 use alipay_core::notify::{ExpectedOrder, NotifyRule};
+use alipay_core::journal::SqliteJournal;
 use alipay_core::trade::*;
+use alipay_core::workflow::{
+    EventKind, NotPaidReason, PaidEvidence, PaymentHandle, PaymentOutcome, PaymentStatus, RefundEvidence, RefundResult,
+    Workflows,
+};
 use alipay_core::{CallOptions, Client, Gateway, Money};
 use alipay_sandbox::{Sandbox, SandboxConfig, ScanOutcome, buyer};
 
 const STEPS: usize = 6;
+
+/// A journal file for this run only.
+fn journal_path() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("alipay-demo-{}.db", std::process::id()))
+}
 
 struct Timeline {
     sandbox: Sandbox,
@@ -93,12 +104,49 @@ fn err(e: alipay_core::Error) -> String {
     e.to_string()
 }
 
+/// Narrates a payment workflow from its events; `on_wait(n)` runs while query `n` is awaited.
+async fn narrate(t: &Timeline, handle: &mut PaymentHandle, mut on_wait: impl FnMut(u32)) {
+    while let Some(event) = handle.next_event().await {
+        match event.kind {
+            EventKind::WaitingForBuyer { query, of } => {
+                t.say(&format!("… waiting for the buyer (query {query}/{of} in 5 s)"));
+                on_wait(query);
+            }
+            EventKind::Cancelling { cause } => {
+                t.say(&format!("→ still WAIT_BUYER_PAY: alipay.trade.cancel at once ({})", cause.as_str()));
+            }
+            EventKind::CancelRetry { attempt, of } => t.say(&format!("  cancel retry {attempt}/{of}")),
+            EventKind::Done(_) | EventKind::Failed { .. } => return,
+            _ => {}
+        }
+    }
+}
+
+fn describe(outcome: &PaymentOutcome) -> String {
+    let trade_no = outcome.trade_no.as_deref().unwrap_or("?");
+    let h = outcome.history;
+    match &outcome.status {
+        PaymentStatus::Paid(PaidEvidence::Pay(_)) => format!("paid at once, trade_no {trade_no} (verified pay answer)"),
+        PaymentStatus::Paid(_) => {
+            format!("paid after {} queries, trade_no {trade_no} (verified query answer)", h.queries)
+        }
+        PaymentStatus::NotPaid(NotPaidReason::Cancelled { action, .. }) => format!(
+            "NOT paid: cancelled with action {} after {} queries — the buyer can no longer pay",
+            action.as_str(),
+            h.queries
+        ),
+        PaymentStatus::NotPaid(reason) => format!("NOT paid ({})", reason.as_str()),
+        PaymentStatus::Unknown { .. } => "UNKNOWN: kept open in the journal for recover()".into(),
+        _ => "an outcome this demo does not know".into(),
+    }
+}
+
 pub async fn run(speed: f64) -> Result<(), String> {
     println!("alipay demo — face-to-face payments against an offline Alipay sandbox (virtual time ×{speed})");
     let sandbox = Sandbox::start(SandboxConfig { speed, ..SandboxConfig::default() }).map_err(|e| e.to_string())?;
     let t = Timeline { sandbox: sandbox.clone(), started: Instant::now() };
 
-    t.step(1, "Start the sandbox gateway and a notify_url receiver");
+    t.step(1, "Start the sandbox gateway, a notify_url receiver and the workflow journal");
     let server = sandbox.serve("127.0.0.1:0".parse().expect("addr")).await.map_err(|e| e.to_string())?;
     let inbox = Inbox::default();
     let notify_url = notify_receiver(inbox.clone()).await?;
@@ -108,93 +156,83 @@ pub async fn run(speed: f64) -> Result<(), String> {
         .map_err(err)?
         .alipay_public_key(sandbox.alipay_public_key().clone())
         .gateway(Gateway::Custom(server.gateway_url()))
+        // Waits run in the sandbox's virtual time: a 5 s poll takes 5 s / speed.
+        .clock(Arc::new(sandbox.clone()))
         .build()
         .map_err(err)?
         .with_options(CallOptions::new().notify_url(&notify_url));
+    let path = journal_path();
+    let journal = SqliteJournal::open(&path).map_err(|e| e.to_string())?;
+    let workflows = Workflows::new(client.clone(), Arc::new(journal));
     t.say(&format!("gateway {} · app {} · RSA2 keys generated", server.gateway_url(), sandbox.app_id()));
     t.say(&format!("notifications go to {notify_url}"));
+    t.say(&format!("every workflow is journaled in {} before its first request", path.display()));
     let app_id = sandbox.app_id().to_string();
     let seller = sandbox.seller_id().to_string();
     let order = |no: &str, amount: &str| ExpectedOrder::new(&app_id, no, money(amount)).with_seller_id(&seller);
 
-    t.step(2, "Barcode pay: the cashier scans the buyer's payment code");
+    t.step(2, "Barcode pay: the buyer confirms on the phone (10003), the workflow polls");
     let pay_no = "DEMO-BAR-0001";
     t.say(&format!(
-        "alipay.trade.pay {pay_no} 25.80 yuan, auth_code {} (a buyer who pays at once)",
-        buyer::PAYS_AT_ONCE
+        "alipay.trade.pay {pay_no} 25.80 yuan, auth_code {} (confirms after 10 s)",
+        buyer::CONFIRMS_AFTER_10S
     ));
-    let paid = client
-        .trade_pay(&TradePayRequest::new(pay_no, money("25.80"), "Latte ×2", buyer::PAYS_AT_ONCE))
-        .await
-        .map_err(err)?;
-    t.say(&format!(
-        "→ {} {}: paid, trade_no {} (answer signature verified)",
-        paid.code,
-        paid.msg,
-        paid.trade_no.as_deref().unwrap_or("?")
-    ));
+    let request = TradePayRequest::new(pay_no, money("25.80"), "Latte ×2", buyer::CONFIRMS_AFTER_10S);
+    let mut handle = workflows.start_pay(request).await.map_err(err)?;
+    narrate(&t, &mut handle, |_| {}).await;
+    let paid = handle.outcome().await.map_err(err)?;
+    t.say(&format!("→ {}", describe(&paid)));
     expect_notification(&t, &client, &inbox, &order(pay_no, "25.80")).await?;
 
-    t.step(3, "QR pay: precreate, show the code, the buyer scans it");
+    t.step(3, "Barcode pay: the buyer never confirms — the workflow cancels the trade");
+    let cancel_no = "DEMO-BAR-0002";
+    t.say(&format!("alipay.trade.pay {cancel_no} 8.00 yuan, auth_code {} (never confirms)", buyer::NEVER_CONFIRMS));
+    let request = TradePayRequest::new(cancel_no, money("8.00"), "Cookie", buyer::NEVER_CONFIRMS);
+    let mut handle = workflows.start_pay(request).await.map_err(err)?;
+    narrate(&t, &mut handle, |_| {}).await;
+    let cancelled = handle.outcome().await.map_err(err)?;
+    t.say(&format!("→ {}", describe(&cancelled)));
+    expect_notification(&t, &client, &inbox, &order(cancel_no, "8.00")).await?;
+
+    t.step(4, "QR pay: precreate, show the code, the buyer scans it while the workflow waits");
     let qr_no = "DEMO-QR-0001";
-    let pre = client
-        .trade_precreate(&TradePrecreateRequest::new(qr_no, money("99.00"), "Annual membership"))
-        .await
-        .map_err(err)?;
-    t.say(&format!("alipay.trade.precreate {qr_no} 99.00 yuan → qr_code {}", pre.qr_code));
-    for line in qr_lines(&pre.qr_code)?.lines() {
+    let request = TradePrecreateRequest::new(qr_no, money("99.00"), "Annual membership");
+    let mut handle = workflows.precreate_and_wait(request).await.map_err(err)?;
+    let qr_code = handle.qr_code().ok_or("the precreate failed")?.to_string();
+    t.say(&format!("alipay.trade.precreate {qr_no} 99.00 yuan → qr_code {qr_code}"));
+    for line in qr_lines(&qr_code)?.lines() {
         println!("           {line}");
     }
-    match client.trade_query(&TradeQueryRequest::by_out_trade_no(qr_no)).await {
-        Err(e) if e.as_gateway().and_then(|g| g.sub_code.as_deref()) == Some("ACQ.TRADE_NOT_EXIST") => {
-            t.say("query → ACQ.TRADE_NOT_EXIST: nobody has scanned yet, keep waiting (not a failure)");
+    t.say("until the scan, query answers ACQ.TRADE_NOT_EXIST: that means keep waiting, not failure");
+    narrate(&t, &mut handle, |query| {
+        if query == 2 && sandbox.scan_qr(&qr_code, ScanOutcome::Pay).is_ok() {
+            t.say("the buyer scans the code and pays (simulated)");
         }
-        other => return Err(format!("unexpected answer before the scan: {other:?}")),
-    }
-    sandbox.scan_qr(&pre.qr_code, ScanOutcome::Pay).map_err(|e| e.to_string())?;
-    t.say("the buyer scans the code and pays (simulated)");
-    let q = client.trade_query(&TradeQueryRequest::by_out_trade_no(qr_no)).await.map_err(err)?;
-    t.say(&format!("query → {}", q.trade_status.map(|s| s.to_string()).unwrap_or_default()));
+    })
+    .await;
+    let qr_paid = handle.outcome().await.map_err(err)?;
+    t.say(&format!("→ {}", describe(&qr_paid)));
     expect_notification(&t, &client, &inbox, &order(qr_no, "99.00")).await?;
 
-    t.step(4, "Partial refunds, idempotent by out_request_no");
+    t.step(5, "Refunds until known: one out_request_no per refund, never twice");
     for (no, amount) in [("R-1", "30.00"), ("R-1", "30.00"), ("R-2", "19.00")] {
-        let r =
-            client.trade_refund(&TradeRefundRequest::by_out_trade_no(qr_no, money(amount), no)).await.map_err(err)?;
-        let moved = if r.fund_change == Some(true) { "money moved" } else { "a repeat: no money moved" };
-        t.say(&format!(
-            "refund {no} {amount} → fund_change {} ({moved}), refunded so far {}",
-            if r.fund_change == Some(true) { "Y" } else { "N" },
-            r.refund_fee.map(|a| a.to_string()).unwrap_or_default()
-        ));
-        if r.fund_change == Some(true) {
-            expect_notification(&t, &client, &inbox, &order(qr_no, "99.00")).await?;
+        let request = TradeRefundRequest::by_out_trade_no(qr_no, money(amount), no);
+        let refund = workflows.refund_until_known(request).await.map_err(err)?;
+        match &refund.status {
+            RefundResult::Refunded(RefundEvidence::Refund(r)) => {
+                t.say(&format!(
+                    "refund {no} {amount} → fund_change Y (money moved), refunded so far {}",
+                    r.refund_fee.map(|a| a.to_string()).unwrap_or_default()
+                ));
+                expect_notification(&t, &client, &inbox, &order(qr_no, "99.00")).await?;
+            }
+            RefundResult::Refunded(RefundEvidence::Query(q)) => t.say(&format!(
+                "refund {no} {amount} again → fund_change N, refund query says {}: a repeat, no money moved",
+                q.refund_status.as_ref().map(|s| s.to_string()).unwrap_or_default()
+            )),
+            other => return Err(format!("refund {no}: {other:?}")),
         }
     }
-    let rq = client
-        .trade_fastpay_refund_query(&TradeFastpayRefundQueryRequest::by_out_trade_no(qr_no, "R-2"))
-        .await
-        .map_err(err)?;
-    t.say(&format!(
-        "refund query R-2 → {} {}",
-        rq.refund_status.map(|s| s.to_string()).unwrap_or_else(|| "no status".into()),
-        rq.refund_amount.map(|a| a.to_string()).unwrap_or_default()
-    ));
-
-    t.step(5, "Close an order the buyer never confirms");
-    let close_no = "DEMO-BAR-0002";
-    let waiting = client
-        .trade_pay(&TradePayRequest::new(close_no, money("8.00"), "Cookie", buyer::NEVER_CONFIRMS))
-        .await
-        .map_err(err)?;
-    t.say(&format!(
-        "alipay.trade.pay {close_no} → {} {}: the buyer must confirm on the phone",
-        waiting.code, waiting.msg
-    ));
-    client.trade_close(&TradeCloseRequest::by_out_trade_no(close_no)).await.map_err(err)?;
-    let q = client.trade_query(&TradeQueryRequest::by_out_trade_no(close_no)).await.map_err(err)?;
-    t.say(&format!("alipay.trade.close → query says {}", q.trade_status.map(|s| s.to_string()).unwrap_or_default()));
-    expect_notification(&t, &client, &inbox, &order(close_no, "8.00")).await?;
 
     t.step(6, "Tomorrow: download yesterday's bill and read it");
     let day = alipay_core::clock::format_shanghai(sandbox.now())[..10].to_string();
@@ -227,5 +265,8 @@ pub async fn run(speed: f64) -> Result<(), String> {
         t.started.elapsed().as_secs_f64()
     );
     server.shutdown();
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
     Ok(())
 }

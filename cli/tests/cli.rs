@@ -51,7 +51,10 @@ fn the_demo_walks_through_every_step_and_verifies_everything() {
     for needle in [
         "[1/6]",
         "[6/6]",
-        "10000 Success: paid",
+        "waiting for the buyer (query 1/5",
+        "paid after",
+        "alipay.trade.cancel at once (buyer_timeout)",
+        "cancelled with action close",
         "ACQ.TRADE_NOT_EXIST",
         "fund_change N",
         "REFUND_SUCCESS",
