@@ -24,5 +24,7 @@ test-rust:
 test-pure:
 	ALIPAY_NODE_SDK_DIR="$(NODE_SDK_DIR)" cargo test -p alipay-core --no-default-features --features rust-crypto,sqlite
 
+## Crypto against OpenSSL, then 10,000 concurrent pay_and_wait workflows (wall time, peak RSS, CPU).
 bench:
 	scripts/bench-crypto
+	cargo bench -p alipay-sandbox --bench workflows

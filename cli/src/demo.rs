@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use alipay_core::bill::{BillDownloadUrlQueryRequest, BillType};
-use alipay_core::notify::{ExpectedOrder, NotifyRule};
 use alipay_core::journal::SqliteJournal;
+use alipay_core::notify::{ExpectedOrder, NotifyRule};
 use alipay_core::trade::*;
 use alipay_core::workflow::{
     EventKind, NotPaidReason, PaidEvidence, PaymentHandle, PaymentOutcome, PaymentStatus, RefundEvidence, RefundResult,
