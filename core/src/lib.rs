@@ -11,6 +11,7 @@ pub mod charset;
 pub mod client;
 pub mod clock;
 pub mod crypto;
+pub mod encrypt;
 mod enums;
 pub mod error;
 pub mod journal;

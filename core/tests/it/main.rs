@@ -1,5 +1,6 @@
 //! Integration tests of alipay-core: the shared vectors, bad input, and the client over loopback HTTP.
 
+mod aes_vectors;
 mod bills;
 mod cert_vectors;
 mod client_config;
