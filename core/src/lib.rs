@@ -23,6 +23,7 @@ pub mod response;
 pub mod sign;
 pub mod trade;
 pub mod transport;
+pub mod v3;
 pub mod workflow;
 
 pub use charset::Charset;

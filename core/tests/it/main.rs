@@ -21,4 +21,5 @@ mod response_vectors;
 mod robustness;
 mod sign_vectors;
 mod support;
+mod v3_vectors;
 mod vectors_in_sync;
