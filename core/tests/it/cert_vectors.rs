@@ -37,3 +37,58 @@ fn bad_certificate_text_gets_a_decode_error() {
     assert!(cert_sn("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----").is_err());
     assert!(cert_sn("-----BEGIN CERTIFICATE-----\nMIIB").is_err());
 }
+
+mod chains {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    use alipay_core::cert::{TrustError, parse_certificates, verify_chain};
+
+    use super::cert;
+
+    fn at_year(year: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs((year - 1970) * 365 * 24 * 3600 + 200 * 24 * 3600)
+    }
+
+    #[test]
+    fn the_self_signed_rsa_roots_of_the_root_file_verify() {
+        let roots = parse_certificates(&cert("cert_node_alipayRootCert.crt.txt")).expect("roots");
+        // File order: SM2 root, Ant Financial R1 (SHA256withRSA), ECDSA root, iTrusChina (SHA1withRSA).
+        for i in [1, 3] {
+            verify_chain(&roots[i..=i], &roots, at_year(2026)).unwrap_or_else(|e| panic!("root {i}: {e}"));
+        }
+    }
+
+    #[test]
+    fn a_leaf_without_its_intermediate_does_not_chain() {
+        let roots = parse_certificates(&cert("cert_node_alipayRootCert.crt.txt")).expect("roots");
+        let leaf = parse_certificates(&cert("cert_node_alipayCertPublicKey_RSA2.crt.txt")).expect("leaf");
+        match verify_chain(&leaf, &roots, at_year(2021)) {
+            Err(TrustError::NotChained { sn, issuer, .. }) => {
+                assert_eq!(sn, "7513daaaa48aa3ba2e4018d84402479c");
+                assert!(issuer.contains("Class 2 R1"), "{issuer}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn outside_its_validity_a_certificate_is_not_trusted() {
+        let roots = parse_certificates(&cert("cert_node_alipayRootCert.crt.txt")).expect("roots");
+        let leaf = parse_certificates(&cert("cert_node_alipayCertPublicKey_RSA2.crt.txt")).expect("leaf");
+        // The vector's Alipay certificate expired in May 2022.
+        assert!(matches!(verify_chain(&leaf, &roots, at_year(2026)), Err(TrustError::Expired { .. })));
+        assert!(matches!(verify_chain(&roots[1..=1], &roots, at_year(2040)), Err(TrustError::Expired { .. })));
+    }
+
+    #[test]
+    fn a_forged_signature_does_not_chain() {
+        let roots = parse_certificates(&cert("cert_node_alipayRootCert.crt.txt")).expect("roots");
+        let mut forged = roots[1].clone();
+        let mut bytes = forged.signature.raw_bytes().to_vec();
+        bytes[10] ^= 1;
+        forged.signature = x509_cert::der::asn1::BitString::from_bytes(&bytes).expect("bits");
+        // Trusting only the genuine root, the altered copy has no valid issuer.
+        let only_genuine = [roots[1].clone()];
+        assert!(matches!(verify_chain(&[forged], &only_genuine, at_year(2026)), Err(TrustError::NotChained { .. })));
+    }
+}

@@ -4,6 +4,10 @@
 //! The SN of a certificate is the lowercase hex MD5 of its issuer DN, rendered RFC 2253 style (most
 //! specific RDN first, `,` without spaces), followed by its serial number in decimal.
 
+mod chain;
+
+pub use chain::{TrustError, verify_chain};
+
 use base64::Engine as _;
 use md5::{Digest as _, Md5};
 use x509_cert::Certificate;
@@ -78,7 +82,14 @@ pub fn root_cert_sn(pem: &str) -> Result<String, DecodeError> {
 /// # Errors
 /// [`DecodeError`] for a bad certificate; the key's own problems as a decode error too.
 pub fn public_key_of(pem: &str) -> Result<PublicKey, DecodeError> {
-    let cert = parse_certificates(pem)?.remove(0);
+    key_of(&parse_certificates(pem)?[0])
+}
+
+/// The public key of one certificate.
+///
+/// # Errors
+/// [`DecodeError`] when the key is not a usable RSA key.
+pub fn key_of(cert: &Certificate) -> Result<PublicKey, DecodeError> {
     let spki = cert
         .tbs_certificate
         .subject_public_key_info
