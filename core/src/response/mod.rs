@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::charset::Charset;
 use crate::crypto::SignType;
+use crate::encrypt::EncryptKey;
 use crate::error::{ConfigError, DecodeError, Error, GatewayError, SignatureError};
 use crate::keys::PublicKey;
 
@@ -25,7 +26,8 @@ pub struct ResponseNode {
     pub method: String,
     /// The node name found, e.g. `alipay_trade_query_response` or `error_response`.
     pub node_name: String,
-    /// The node's JSON text exactly as received (the signed text).
+    /// The node's JSON text exactly as received (the signed text); for an AES-encrypted answer, the
+    /// decrypted JSON of the verified ciphertext.
     pub raw: String,
     /// The node, parsed.
     pub value: Map<String, Value>,
@@ -96,7 +98,7 @@ impl ResponseNode {
 /// # Errors
 /// * [`Error::Decode`] when the body is not an Alipay answer (bad charset, not JSON, no node, duplicates).
 /// * [`Error::Signature`] when the signature does not verify, or a success has none.
-/// * [`Error::Config`] when the answer is AES-encrypted (no content-encryption key can be configured yet).
+/// * [`Error::Config`] when the answer is AES-encrypted (use [`verify_envelope`] with the key).
 pub fn verify_response(
     body: &[u8],
     method: &str,
@@ -106,6 +108,24 @@ pub fn verify_response(
 ) -> Result<ResponseNode, Error> {
     let text = charset.decode(body, "the answer")?;
     let env = extract(&text, method)?;
+    verify_envelope(&env, method, alipay_public_key, sign_type, charset, None)
+}
+
+/// Verifies an extracted answer (see [`extract`]) with `alipay_public_key` — in certificate mode, the key
+/// of the certificate named by [`Envelope::alipay_cert_sn`] — and, for an AES-encrypted answer, decrypts
+/// the verified text with `encrypt_key` (PROTOCOL §6). Verification always comes first.
+///
+/// # Errors
+/// As [`verify_response`]; an encrypted answer without `encrypt_key` is [`Error::Config`], and one that
+/// does not decrypt is [`Error::Decode`] (with the verified text kept).
+pub fn verify_envelope(
+    env: &Envelope<'_>,
+    method: &str,
+    alipay_public_key: &PublicKey,
+    sign_type: SignType,
+    charset: Charset,
+    encrypt_key: Option<&EncryptKey>,
+) -> Result<ResponseNode, Error> {
     let what = env.node_name.clone();
     let signed = match &env.sign {
         Some(sign) => {
@@ -114,32 +134,46 @@ pub fn verify_response(
         }
         None => false,
     };
-    if env.encrypted {
+    let node_text = if env.encrypted {
         if !signed {
             return Err(SignatureError::Missing { what }.into());
         }
-        return Err(ConfigError::Invalid {
-            name: "encrypt_key",
-            reason: format!("`{what}` is AES-encrypted, and this client has no content-encryption key"),
-        }
-        .into());
-    }
-    let value: Map<String, Value> = serde_json::from_str(env.signed_text).map_err(|e| DecodeError {
+        let Some(key) = encrypt_key else {
+            return Err(ConfigError::Invalid {
+                name: "encrypt_key",
+                reason: format!("`{what}` is AES-encrypted, and this client has no content-encryption key"),
+            }
+            .into());
+        };
+        decrypt_node(env.signed_text, key, charset, &what)?
+    } else {
+        env.signed_text.to_string()
+    };
+    let value: Map<String, Value> = serde_json::from_str(&node_text).map_err(|e| DecodeError {
         message: format!("`{what}` is not a JSON object: {e}"),
-        verified_node: signed.then(|| env.signed_text.to_string()),
+        verified_node: signed.then(|| node_text.clone()),
     })?;
     let node = ResponseNode {
         method: method.to_string(),
-        node_name: env.node_name,
-        raw: env.signed_text.to_string(),
+        node_name: env.node_name.clone(),
+        raw: node_text,
         value,
         signed,
-        alipay_cert_sn: env.alipay_cert_sn,
+        alipay_cert_sn: env.alipay_cert_sn.clone(),
     };
     if !signed && (node.sub_code().is_none() || node.code() == CODE_SUCCESS) {
         return Err(SignatureError::Missing { what }.into());
     }
     Ok(node)
+}
+
+/// The plaintext JSON of a verified encrypted node: the JSON string token, unescaped, decrypted.
+fn decrypt_node(token: &str, key: &EncryptKey, charset: Charset, what: &str) -> Result<String, Error> {
+    let keep = |message: String| DecodeError { message, verified_node: Some(token.to_string()) };
+    let ciphertext: String =
+        serde_json::from_str(token).map_err(|e| keep(format!("`{what}` is not a JSON string: {e}")))?;
+    let plain = key.decrypt(&ciphertext).map_err(|e| keep(format!("`{what}`: {}", e.message)))?;
+    Ok(charset.decode(&plain, what)?.into_owned())
 }
 
 fn verify_signed_text(

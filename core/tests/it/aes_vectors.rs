@@ -69,3 +69,32 @@ fn bad_keys_and_bad_ciphertext_are_typed_errors_without_the_key() {
         assert_ne!(garbage, b"test1234567");
     }
 }
+
+#[test]
+fn an_encrypted_v2_answer_is_verified_over_its_quoted_ciphertext_then_decrypted() {
+    use alipay_core::response::{extract, verify_envelope, verify_response};
+    use alipay_core::{Charset, ErrorKind, PublicKey};
+
+    let v = vector("derived_aes_encrypted_v2_v3.json");
+    let raw = s(&v["v2_response"], "raw");
+    for &backend in backends() {
+        let alipay = PublicKey::from_text_with_backend(&fixture("alipay_public_spki.pem"), backend).expect("key");
+        let k = key(s(&v, "encrypt_key_b64"), backend);
+        let env = extract(raw, "alipay.trade.precreate").expect("extract");
+        assert_eq!(env.signed_text, s(&v["v2_response"], "signed_content_INCLUDING_QUOTES"));
+        let node = verify_envelope(&env, "alipay.trade.precreate", &alipay, SignType::Rsa2, Charset::Utf8, Some(&k))
+            .expect("verified, then decrypted");
+        assert_eq!(node.code(), "10000");
+        assert_eq!(node.value["qr_code"], "https://qr.alipay.com/bax03206ug1ytlumpsb6006c");
+        // Without the key: a configuration error, never a guess.
+        let err = verify_response(raw.as_bytes(), "alipay.trade.precreate", &alipay, SignType::Rsa2, Charset::Utf8)
+            .expect_err("no key");
+        assert_eq!(err.kind(), ErrorKind::Config);
+        // A tampered ciphertext fails verification before any decryption.
+        let tampered = raw.replacen("4AOYHE0r", "4AOYHE0s", 1);
+        let env = extract(&tampered, "alipay.trade.precreate").expect("extract");
+        let err = verify_envelope(&env, "alipay.trade.precreate", &alipay, SignType::Rsa2, Charset::Utf8, Some(&k))
+            .expect_err("tampered");
+        assert_eq!(err.kind(), ErrorKind::Signature);
+    }
+}
