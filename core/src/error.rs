@@ -192,6 +192,16 @@ pub enum SignatureError {
         /// The sign type the message declares.
         found: String,
     },
+    /// An answer names an Alipay certificate (`alipay_cert_sn`) that could not be trusted: a rotated
+    /// certificate that does not chain to the configured root certificate, or is outside its validity.
+    /// The answer is not believed.
+    #[error("Alipay certificate {sn} is not trusted: {reason}")]
+    UntrustedCertificate {
+        /// The certificate's SN.
+        sn: String,
+        /// Why.
+        reason: String,
+    },
     /// The private-key operation failed (should not happen with a key that loaded).
     #[error("signing failed: {0}")]
     SigningFailed(String),

@@ -5,8 +5,10 @@
 //! specific RDN first, `,` without spaces), followed by its serial number in decimal.
 
 mod chain;
+mod store;
 
 pub use chain::{TrustError, verify_chain};
+pub use store::CertMode;
 
 use base64::Engine as _;
 use md5::{Digest as _, Md5};

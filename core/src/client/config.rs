@@ -3,9 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::cert::CertMode;
 use crate::charset::Charset;
 use crate::clock::{Clock, SystemClock};
 use crate::crypto::SignType;
+use crate::encrypt::EncryptKey;
 use crate::error::{ConfigError, Error};
 use crate::keys::{KeyRole, PrivateKey, PublicKey};
 use crate::transport::{Transport, TransportSettings};
@@ -55,6 +57,13 @@ pub struct ClientConfig {
     pub sign_type: SignType,
     /// `utf-8` (default) or `GBK`.
     pub charset: Charset,
+    /// Certificate mode, when configured: `app_cert_sn` and `alipay_root_cert_sn` go with every request,
+    /// and answers are verified with the key of the certificate they name.
+    pub cert_mode: Option<CertMode>,
+    /// The AES content-encryption key, when configured.
+    pub encrypt_key: Option<EncryptKey>,
+    /// Whether calls encrypt their content unless their [`super::CallOptions`] say otherwise.
+    pub encrypt_by_default: bool,
 }
 
 /// Builds a [`Client`]. `app_id`, the app private key and the Alipay public key are required.
@@ -82,6 +91,9 @@ pub struct ClientBuilder {
     settings: TransportSettings,
     transport: Option<Arc<dyn Transport>>,
     clock: Option<Arc<dyn Clock>>,
+    cert_mode: Option<CertMode>,
+    encrypt_key: Option<EncryptKey>,
+    encrypt_by_default: bool,
 }
 
 impl ClientBuilder {
@@ -119,6 +131,38 @@ impl ClientBuilder {
     pub fn alipay_public_key_text(self, text: &str) -> Result<Self, Error> {
         let key = PublicKey::from_text(text).map_err(|e| e.with_role(KeyRole::AlipayPublicKey))?;
         Ok(self.alipay_public_key(key))
+    }
+
+    /// Certificate mode (公钥证书): the PEM text of the app certificate (`appCertPublicKey_<appid>.crt`),
+    /// the Alipay public-key certificate (`alipayCertPublicKey_RSA2.crt`) and the Alipay root
+    /// certificate (`alipayRootCert.crt`). Replaces any Alipay public key set before: the key comes from
+    /// the certificate, and a rotated one is admitted only if it chains to the root.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the file that cannot be used.
+    pub fn certificates(mut self, app_cert: &str, alipay_cert: &str, alipay_root_cert: &str) -> Result<Self, Error> {
+        let mode = CertMode::from_pem(app_cert, alipay_cert, alipay_root_cert)?;
+        self.alipay_public_key = Some(mode.alipay_public_key());
+        self.cert_mode = Some(mode);
+        Ok(self)
+    }
+
+    /// The AES content-encryption key (接口内容加密密钥, base64, from the console). From then on every
+    /// call encrypts its content, unless [`ClientBuilder::encrypt_by_default`] is turned off or a call's
+    /// [`super::CallOptions::encrypt`] says otherwise; encrypted answers are verified, then decrypted.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a key that is not base64 or not an AES key length.
+    pub fn encrypt_key(mut self, base64_key: &str) -> Result<Self, Error> {
+        self.encrypt_key = Some(EncryptKey::from_base64(base64_key)?);
+        self.encrypt_by_default = true;
+        Ok(self)
+    }
+
+    /// Whether calls encrypt by default once an encrypt key is set (default: yes).
+    pub fn encrypt_by_default(mut self, encrypt: bool) -> Self {
+        self.encrypt_by_default = encrypt;
+        self
     }
 
     /// The gateway (production by default).
@@ -192,6 +236,15 @@ impl ClientBuilder {
         if alipay_public_key.same_key_as(app_private_key.public_key()) {
             return Err(ConfigError::AppPublicKeyAsAlipayPublicKey.into());
         }
+        if let Some(mode) = &self.cert_mode
+            && !mode.app_public_key().same_key_as(app_private_key.public_key())
+        {
+            return Err(ConfigError::Invalid {
+                name: "app_cert",
+                reason: "the app certificate does not hold the public half of the app private key".into(),
+            }
+            .into());
+        }
         let url = self.gateway.url();
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
             return Err(
@@ -209,9 +262,12 @@ impl ClientBuilder {
             gateway: self.gateway,
             sign_type: self.sign_type,
             charset: self.charset,
+            cert_mode: self.cert_mode,
+            encrypt_by_default: self.encrypt_by_default && self.encrypt_key.is_some(),
+            encrypt_key: self.encrypt_key,
         };
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        Ok(Client::from_inner(Inner { config, transport, clock }))
+        Ok(Client::from_inner(Inner { config, transport, clock, cert_fetch: tokio::sync::Mutex::new(()) }))
     }
 }
 

@@ -8,10 +8,12 @@ mod config;
 mod options;
 mod pages;
 pub(crate) mod params;
+mod verify;
 
 pub use config::{ClientBuilder, ClientConfig, Gateway};
 pub use options::CallOptions;
 pub use pages::PageFormat;
+pub use verify::CERT_DOWNLOAD_METHOD;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,7 +26,7 @@ use crate::bill::{Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryRespons
 use crate::clock::{Clock, format_shanghai};
 use crate::error::{DecodeError, Error, InvalidInput, TransportError, TransportErrorKind};
 use crate::notify::{NotifyRule, VerifiedNotification, verify_notify_body, verify_notify_params};
-use crate::response::{ResponseNode, verify_response};
+use crate::response::ResponseNode;
 use crate::trade::*;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, Transport};
 
@@ -32,6 +34,8 @@ pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Serializes downloads of rotated Alipay certificates.
+    pub(crate) cert_fetch: tokio::sync::Mutex<()>,
 }
 
 /// The Alipay client. `Send + Sync`, cheap to clone (clones share the configuration and the HTTP
@@ -126,10 +130,7 @@ impl Client {
     pub async fn execute_raw(&self, method: &str, biz_content: Option<&str>) -> Result<ResponseNode, Error> {
         let request = self.build_request(method, biz_content)?;
         let response = self.send(request).await?;
-        let config = &self.inner.config;
-        let node =
-            verify_response(&response.body, method, &config.alipay_public_key, config.sign_type, config.charset)?;
-        Ok(node.into_accepted()?)
+        Ok(self.verify_answer(&response.body, method).await?.into_accepted()?)
     }
 
     /// Calls any Alipay method; `biz_content` is serialized as JSON (pass `Value::Null` for none).

@@ -15,6 +15,8 @@ pub struct CallOptions {
     pub return_url: Option<String>,
     /// Other text parameters sent beside `biz_content` (e.g. `auth_token`). They are signed.
     pub extra_params: BTreeMap<String, String>,
+    /// Encrypt this call's content with the client's AES key (`None`: the client's default).
+    pub encrypt: Option<bool>,
 }
 
 impl CallOptions {
@@ -41,6 +43,12 @@ impl CallOptions {
         self
     }
 
+    /// Encrypts (or not) the content of these calls, whatever the client's default.
+    pub fn encrypt(mut self, encrypt: bool) -> Self {
+        self.encrypt = Some(encrypt);
+        self
+    }
+
     /// Adds a text parameter.
     pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.extra_params.insert(name.into(), value.into());
@@ -55,6 +63,7 @@ impl fmt::Debug for CallOptions {
             .field("notify_url", &self.notify_url)
             .field("return_url", &self.return_url)
             .field("extra_params", &self.extra_params.keys().collect::<Vec<_>>())
+            .field("encrypt", &self.encrypt)
             .finish()
     }
 }

@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::charset::Charset;
-use crate::error::{Error, InvalidInput};
+use crate::error::{ConfigError, Error, InvalidInput};
 use crate::sign::{is_blank, sign_params};
 
 use super::ClientConfig;
@@ -30,8 +30,20 @@ const URL_PARAMS: &[&str] = &[
 ];
 
 /// Parameters the client sets itself; `extra_params` may not override them.
-const RESERVED: &[&str] =
-    &["app_id", "method", "format", "charset", "sign_type", "sign", "timestamp", "version", "biz_content"];
+const RESERVED: &[&str] = &[
+    "app_id",
+    "method",
+    "format",
+    "charset",
+    "sign_type",
+    "sign",
+    "timestamp",
+    "version",
+    "biz_content",
+    "encrypt_type",
+    "app_cert_sn",
+    "alipay_root_cert_sn",
+];
 
 /// Builds and signs every parameter of a call. Blank values are neither signed nor sent.
 pub(crate) fn signed_params(
@@ -54,8 +66,19 @@ pub(crate) fn signed_params(
     put("sign_type", config.sign_type.as_str());
     put("timestamp", timestamp);
     put("version", "1.0");
+    if let Some(mode) = &config.cert_mode {
+        put("app_cert_sn", mode.app_cert_sn());
+        put("alipay_root_cert_sn", mode.alipay_root_cert_sn());
+    }
     if let Some(biz) = biz_content {
-        put("biz_content", biz);
+        if options.encrypt.unwrap_or(config.encrypt_by_default) {
+            let key = config.encrypt_key.as_ref().ok_or(ConfigError::Missing("encrypt_key"))?;
+            // Encrypt first (the content's bytes in the request charset), then sign the ciphertext.
+            put("biz_content", &key.encrypt(&config.charset.encode(biz)?));
+            put("encrypt_type", "AES");
+        } else {
+            put("biz_content", biz);
+        }
     }
     for (k, v) in [
         ("app_auth_token", &options.app_auth_token),

@@ -300,3 +300,43 @@ async fn download_bill_queries_the_url_downloads_and_parses() {
         .expect_err("bad date");
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
+
+const ENCRYPT_KEY: &str = "aYA0GP8JEW+D7/UFaskCWA==";
+
+/// An encrypted answer: the node is the base64 ciphertext string, signed with its quotes.
+fn encrypted_answer(method: &str, node: &str) -> Vec<u8> {
+    let key = alipay_core::encrypt::EncryptKey::from_base64(ENCRYPT_KEY).expect("key");
+    let token = format!("\"{}\"", key.encrypt(node.as_bytes()));
+    let sign = alipay_key().sign(token.as_bytes(), SignType::Rsa2).expect("sign");
+    format!(r#"{{"{}_response":{token},"sign":"{sign}"}}"#, method.replace('.', "_")).into_bytes()
+}
+
+#[tokio::test]
+async fn with_an_encrypt_key_requests_are_encrypted_then_signed_and_answers_decrypted() {
+    let server = Responder::start(|_| Reply::Body(200, encrypted_answer("alipay.trade.query", QUERY_NODE))).await;
+    let client = builder_for(&server.url).encrypt_key(ENCRYPT_KEY).expect("key").build().expect("client");
+    let answer = client.trade_query(&TradeQueryRequest::by_out_trade_no("T1")).await.expect("query");
+    assert!(answer.is_paid());
+    let seen = &server.requests()[0];
+    let params = verified_params(seen);
+    assert_eq!(params["encrypt_type"], "AES");
+    let key = alipay_core::encrypt::EncryptKey::from_base64(ENCRYPT_KEY).expect("key");
+    let plain = key.decrypt(&params["biz_content"]).expect("the gateway can decrypt it");
+    assert_eq!(plain, br#"{"out_trade_no":"T1"}"#);
+
+    // Per call, encryption can be turned off; the answer may then be a plain object.
+    let plain_server = Responder::start(|_| Reply::Body(200, signed_answer("alipay.trade.query", QUERY_NODE))).await;
+    let client = builder_for(&plain_server.url).encrypt_key(ENCRYPT_KEY).expect("key").build().expect("client");
+    let client = client.with_options(CallOptions::new().encrypt(false));
+    client.trade_query(&TradeQueryRequest::by_out_trade_no("T1")).await.expect("query");
+    let params = verified_params(&plain_server.requests()[0]);
+    assert!(!params.contains_key("encrypt_type"));
+    assert_eq!(params["biz_content"], r#"{"out_trade_no":"T1"}"#);
+}
+
+#[tokio::test]
+async fn an_encrypted_answer_without_a_key_is_a_configuration_error() {
+    let server = Responder::start(|_| Reply::Body(200, encrypted_answer("alipay.trade.query", QUERY_NODE))).await;
+    let err = client_for(&server.url).trade_query(&TradeQueryRequest::by_out_trade_no("T1")).await.expect_err("no key");
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+}
