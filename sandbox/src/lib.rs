@@ -34,6 +34,7 @@
 
 mod bill;
 pub mod buyer;
+mod ca;
 mod clock;
 mod faults;
 mod gateway;
