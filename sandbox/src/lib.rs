@@ -35,6 +35,7 @@
 mod bill;
 pub mod buyer;
 mod ca;
+mod certs;
 mod clock;
 mod faults;
 mod gateway;
@@ -45,6 +46,7 @@ mod trades;
 mod transport;
 mod view;
 
+pub use certs::SandboxCertificates;
 pub use clock::VirtualClock;
 pub use faults::{Fault, FaultRule};
 pub use gateway::METHODS;

@@ -6,12 +6,14 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, SystemTime};
 
 use alipay_core::clock::format_shanghai;
+use alipay_core::encrypt::EncryptKey;
 use alipay_core::trade::TradeStatus;
 use alipay_core::transport::{HttpMethod, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportSettings};
 use alipay_core::{Client, ClientBuilder, Gateway, PrivateKey, PublicKey};
 use serde_json::{Value, json};
 
 use crate::bill;
+use crate::certs::CertState;
 use crate::clock::VirtualClock;
 use crate::faults::{Fault, FaultPlan, FaultRule};
 use crate::gateway::answer::{self, Node};
@@ -36,6 +38,9 @@ pub struct SandboxConfig {
     pub speed: f64,
     /// The merchant's user id (`seller_id`).
     pub seller_id: String,
+    /// The app's AES content-encryption key (base64), when it has one: encrypted requests are
+    /// decrypted with it and answered encrypted.
+    pub encrypt_key: Option<String>,
 }
 
 impl Default for SandboxConfig {
@@ -46,6 +51,7 @@ impl Default for SandboxConfig {
             alipay_private_key: None,
             speed: 1.0,
             seller_id: "2088000000000000".into(),
+            encrypt_key: None,
         }
     }
 }
@@ -106,12 +112,14 @@ struct BillTicket {
     expires_at: SystemTime,
 }
 
-struct Inner {
-    app_id: String,
+pub(crate) struct Inner {
+    pub(crate) app_id: String,
     seller_id: String,
-    app_public_key: PublicKey,
+    pub(crate) app_public_key: PublicKey,
     app_private_key_pem: Option<String>,
-    alipay_key: PrivateKey,
+    pub(crate) alipay_key: PrivateKey,
+    encrypt_key: Option<EncryptKey>,
+    pub(crate) certs: Mutex<Option<CertState>>,
     forger: OnceLock<PrivateKey>,
     clock: VirtualClock,
     state: Mutex<State>,
@@ -128,7 +136,7 @@ struct Inner {
 /// polls take 5 s of virtual time.
 #[derive(Clone)]
 pub struct Sandbox {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for Sandbox {
@@ -169,6 +177,10 @@ impl Sandbox {
             None => PrivateKey::from_text(&alipay_core::keys::generate_rsa2048().map_err(keys_err)?.private_pkcs8_pem)
                 .map_err(keys_err)?,
         };
+        let encrypt_key = match config.encrypt_key.as_deref() {
+            Some(text) => Some(EncryptKey::from_base64(text).map_err(|e| SandboxError::Keys(e.to_string()))?),
+            None => None,
+        };
         let http = ReqwestTransport::new(&TransportSettings {
             connect_timeout: Duration::from_secs(2),
             request_timeout: Duration::from_secs(5),
@@ -181,6 +193,8 @@ impl Sandbox {
             app_public_key,
             app_private_key_pem,
             alipay_key,
+            encrypt_key,
+            certs: Mutex::new(None),
             forger: OnceLock::new(),
             clock: VirtualClock::new(config.speed),
             state: Mutex::new(State::default()),
@@ -419,7 +433,14 @@ impl Sandbox {
     }
 
     async fn gateway(&self, query: &str, body: &[u8]) -> Reply {
-        let req = match gateway::read_request(query, body, &self.inner.app_id, &self.inner.app_public_key) {
+        let inner = &self.inner;
+        let req = match gateway::read_request(
+            query,
+            body,
+            &inner.app_id,
+            &inner.app_public_key,
+            inner.encrypt_key.as_ref(),
+        ) {
             Ok(req) => req,
             Err(gateway::Refused::ErrorResponse(body)) => return text_reply(200, body),
             Err(gateway::Refused::InMethodNode { method, charset, sign_type, node }) => {
@@ -429,6 +450,11 @@ impl Sandbox {
                 );
             }
         };
+        let signer = match self.cert_seal_for(&req) {
+            Ok(signer) => signer,
+            Err(refusal) => return self.signed(&req, &refusal, false, None),
+        };
+        let signer = signer.as_ref().map(|(key, sn)| (key, sn.as_str()));
         let faults = self.inner.faults.lock().expect("lock").draw(&req.method);
         for fault in &faults {
             if let Fault::Latency(d) = fault {
@@ -439,7 +465,7 @@ impl Sandbox {
         if !apply {
             return match faults.iter().find(|f| !f.applies()) {
                 Some(Fault::Http5xx { status, .. }) => text_reply(*status, b"<html>Bad Gateway</html>".to_vec()),
-                Some(Fault::SystemError { .. }) => self.signed(&req, &Node::system_error(), false),
+                Some(Fault::SystemError { .. }) => self.signed(&req, &Node::system_error(), false, signer),
                 _ => Reply::Drop,
             };
         }
@@ -447,9 +473,9 @@ impl Sandbox {
         match faults.iter().find(|f| !matches!(f, Fault::Latency(_))) {
             Some(Fault::DropAfterApply) => Reply::Drop,
             Some(Fault::Http5xx { status, .. }) => text_reply(*status, b"<html>Bad Gateway</html>".to_vec()),
-            Some(Fault::SystemError { .. }) => self.signed(&req, &Node::system_error(), false),
-            Some(Fault::ForgedSignature) => self.signed(&req, &node, true),
-            _ => self.signed(&req, &node, false),
+            Some(Fault::SystemError { .. }) => self.signed(&req, &Node::system_error(), false, signer),
+            Some(Fault::ForgedSignature) => self.signed(&req, &node, true, signer),
+            _ => self.signed(&req, &node, false, signer),
         }
     }
 
@@ -458,12 +484,28 @@ impl Sandbox {
         if req.method == "alipay.data.dataservice.bill.downloadurl.query" {
             return self.bill_query(req, self.now());
         }
+        if req.method == alipay_core::client::CERT_DOWNLOAD_METHOD {
+            return self.cert_download(req);
+        }
         self.with_book(|book, now, events| gateway::run_trade_method(book, req, now, events))
     }
 
-    fn signed(&self, req: &GatewayRequest, node: &Node, forged: bool) -> Reply {
-        let key = if forged { self.forger() } else { &self.inner.alipay_key };
-        text_reply(200, answer::signed_body(&req.method, node, key, req.sign_type, req.charset))
+    /// Signs an answer: with the current Alipay certificate's key and SN in certificate mode, the plain
+    /// Alipay key otherwise (or a forger's key, for the forged-signature fault); encrypted when the request was.
+    fn signed(&self, req: &GatewayRequest, node: &Node, forged: bool, cert: Option<(&PrivateKey, &str)>) -> Reply {
+        let key = match (forged, cert) {
+            (true, _) => self.forger(),
+            (false, Some((key, _))) => key,
+            (false, None) => &self.inner.alipay_key,
+        };
+        let seal = answer::Seal {
+            key,
+            sign_type: req.sign_type,
+            charset: req.charset,
+            cert_sn: cert.map(|(_, sn)| sn),
+            encrypt: if req.encrypted { self.inner.encrypt_key.as_ref() } else { None },
+        };
+        text_reply(200, answer::sealed_body(&req.method, node, &seal))
     }
 
     fn forger(&self) -> &PrivateKey {

@@ -1,6 +1,7 @@
 //! Building answers the way Alipay writes them: an ordered node (`code` and `msg` first), `/` escaped
 //! as `\/`, signed over the exact node text, the body encoded in the request's charset.
 
+use alipay_core::encrypt::EncryptKey;
 use alipay_core::{Amount, Charset, Money, PrivateKey, SignType};
 use serde_json::Value;
 
@@ -90,17 +91,39 @@ pub fn amount(m: Money) -> Amount {
     m.into()
 }
 
+/// How an answer is sealed: the signing key, the certificate SN it names (certificate mode), and the
+/// content-encryption key when the request was encrypted.
+pub struct Seal<'a> {
+    pub key: &'a PrivateKey,
+    pub sign_type: SignType,
+    pub charset: Charset,
+    pub cert_sn: Option<&'a str>,
+    pub encrypt: Option<&'a EncryptKey>,
+}
+
 /// A signed answer body: `{"<method>_response":<node>,"sign":"…"}` in `charset`.
 pub fn signed_body(method: &str, node: &Node, key: &PrivateKey, sign_type: SignType, charset: Charset) -> Vec<u8> {
+    sealed_body(method, node, &Seal { key, sign_type, charset, cert_sn: None, encrypt: None })
+}
+
+/// A sealed answer body: `{"<method>_response":<node>[,"alipay_cert_sn":"…"],"sign":"…"}`, the node being
+/// the base64 ciphertext string (signed with its quotes) when encrypted.
+pub fn sealed_body(method: &str, node: &Node, seal: &Seal<'_>) -> Vec<u8> {
     let node_json = node.to_json();
-    let bytes = charset.encode(&node_json).unwrap_or_else(|_| node_json.as_bytes().to_vec().into());
-    let sign = key.sign(&bytes, sign_type).expect("the sandbox key signs");
+    let node_bytes = seal.charset.encode(&node_json).unwrap_or_else(|_| node_json.as_bytes().to_vec().into());
+    let signed_text = match seal.encrypt {
+        Some(key) => format!("\"{}\"", key.encrypt(&node_bytes)),
+        None => node_json,
+    };
+    let bytes = seal.charset.encode(&signed_text).unwrap_or_else(|_| signed_text.as_bytes().to_vec().into());
+    let sign = seal.key.sign(&bytes, seal.sign_type).expect("the sandbox key signs");
+    let cert = seal.cert_sn.map(|sn| format!(r#","alipay_cert_sn":"{sn}""#)).unwrap_or_default();
     let body = format!(
-        r#"{{"{}":{node_json},"sign":"{}"}}"#,
+        r#"{{"{}":{signed_text}{cert},"sign":"{}"}}"#,
         alipay_core::response::response_node_name(method),
         sign.replace('/', "\\/")
     );
-    encode(&body, charset)
+    encode(&body, seal.charset)
 }
 
 /// A gateway-level error (`isv.*`): `error_response`, unsigned, as Alipay sends it.

@@ -24,6 +24,7 @@ pub const METHODS: &[&str] = &[
     "alipay.trade.cancel",
     "alipay.trade.close",
     "alipay.data.dataservice.bill.downloadurl.query",
+    "alipay.open.app.alipaycert.download",
 ];
 
 /// Why a request was refused before any business logic ran.
@@ -36,9 +37,15 @@ pub(crate) enum Refused {
 }
 
 /// Parses and checks a gateway request.
-pub(crate) fn read_request(query: &str, body: &[u8], app_id: &str, key: &PublicKey) -> Result<GatewayRequest, Refused> {
+pub(crate) fn read_request(
+    query: &str,
+    body: &[u8],
+    app_id: &str,
+    key: &PublicKey,
+    encrypt_key: Option<&alipay_core::encrypt::EncryptKey>,
+) -> Result<GatewayRequest, Refused> {
     let charset = request::declared_charset(query);
-    let req = request::read(query, body, app_id, key).map_err(|r| {
+    let req = request::read(query, body, app_id, key, encrypt_key).map_err(|r| {
         let known = request::declared_method(query).filter(|m| METHODS.contains(&m.as_str()));
         match known {
             Some(method) => Refused::InMethodNode {

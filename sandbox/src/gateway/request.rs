@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use alipay_core::encrypt::EncryptKey;
 use alipay_core::notify::parse_form_body;
 use alipay_core::sign::build_sign_content;
 use alipay_core::{Charset, PublicKey, SignType};
@@ -33,6 +34,8 @@ pub struct GatewayRequest {
     pub sign_type: SignType,
     pub params: BTreeMap<String, String>,
     pub biz: Map<String, Value>,
+    /// The request's content was AES-encrypted: so is the answer.
+    pub encrypted: bool,
 }
 
 impl GatewayRequest {
@@ -63,8 +66,15 @@ pub fn declared_sign_type(query: &str) -> SignType {
         .unwrap_or_default()
 }
 
-/// Parses and checks a request. `query` is the URL's query string, `body` the form body.
-pub fn read(query: &str, body: &[u8], app_id: &str, app_public_key: &PublicKey) -> Result<GatewayRequest, Refusal> {
+/// Parses and checks a request. `query` is the URL's query string, `body` the form body; an
+/// `encrypt_type=AES` request's content is decrypted with `encrypt_key` after its signature verified.
+pub fn read(
+    query: &str,
+    body: &[u8],
+    app_id: &str,
+    app_public_key: &PublicKey,
+    encrypt_key: Option<&EncryptKey>,
+) -> Result<GatewayRequest, Refusal> {
     let mut raw = query.as_bytes().to_vec();
     if !body.is_empty() {
         raw.push(b'&');
@@ -102,12 +112,30 @@ pub fn read(query: &str, body: &[u8], app_id: &str, app_public_key: &PublicKey) 
             format!("验签出错，建议检查签名字符串或签名私钥与应用公钥是否匹配，网关生成的验签字符串为：{content}"),
         ));
     }
-    let biz = match get("biz_content") {
+    let encrypted = match get("encrypt_type") {
+        None => false,
+        Some("AES") => true,
+        Some(_) => return Err(invalid("isv.invalid-encrypt-type", "无效的加密类型")),
+    };
+    let decrypted: String;
+    let biz_text = match (get("biz_content"), encrypted) {
+        (Some(cipher), true) => {
+            let key = encrypt_key.ok_or_else(|| invalid("isv.invalid-encrypt", "应用未配置接口内容加密密钥"))?;
+            let plain = key.decrypt(cipher).map_err(|_| invalid("isv.decryption-error", "解密出错"))?;
+            decrypted = charset
+                .decode(&plain, "biz_content")
+                .map_err(|e| invalid("isv.decryption-error", e.message))?
+                .into_owned();
+            Some(decrypted.as_str())
+        }
+        (text, _) => text,
+    };
+    let biz = match biz_text {
         None => Map::new(),
         Some(text) => match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(map)) => map,
             _ => return Err(invalid("isv.invalid-parameter", "biz_content 不是合法的 JSON 对象")),
         },
     };
-    Ok(GatewayRequest { method, charset, sign_type, params, biz })
+    Ok(GatewayRequest { method, charset, sign_type, params, biz, encrypted })
 }

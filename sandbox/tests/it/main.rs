@@ -5,6 +5,7 @@ mod bills;
 mod faults;
 mod gateway;
 mod http;
+mod modes;
 mod node_fidelity;
 #[path = "../../../tests/support/node_sdk.rs"]
 mod node_sdk;
