@@ -1,6 +1,6 @@
 //! What one call told the workflow, sorted by how far it can be believed.
 
-use crate::error::{Error, GatewayError};
+use crate::error::{ConfigError, Error, GatewayError};
 
 /// One call's result, classified for the decision functions.
 #[derive(Debug)]
@@ -35,6 +35,52 @@ impl<T> Heard<T> {
     /// `true` when this came from a verified answer.
     pub(crate) fn verified(&self) -> bool {
         matches!(self, Heard::Answer(_) | Heard::Refused(_))
+    }
+}
+
+/// How far a workflow's answers could be believed so far: the ground for giving up with
+/// [`ConfigError::Unverifiable`] instead of acting blindly.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Credibility {
+    verified_any: bool,
+    unverified: u32,
+}
+
+impl Credibility {
+    /// Counts one call's result.
+    pub(crate) fn note<T>(&mut self, heard: &Heard<T>) {
+        if heard.verified() {
+            self.verified_any = true;
+        } else if matches!(heard, Heard::Unverified(_)) {
+            self.unverified += 1;
+        }
+    }
+
+    /// `true` once any answer verified.
+    pub(crate) fn verified_any(self) -> bool {
+        self.verified_any
+    }
+
+    /// Answers that failed verification.
+    pub(crate) fn unverified(self) -> u32 {
+        self.unverified
+    }
+
+    /// `true` when answers came but not one verified: most likely the wrong Alipay key.
+    pub(crate) fn nothing_verifies(self) -> bool {
+        !self.verified_any && self.unverified > 0
+    }
+
+    /// The error for workflow `key` when nothing verifies.
+    pub(crate) fn unverifiable(self, key: &str) -> Error {
+        ConfigError::Unverifiable { workflow: key.to_string(), answers: self.unverified }.into()
+    }
+}
+
+/// Remembers a trade number an answer told (an empty one tells nothing).
+pub(crate) fn learn_trade_no(slot: &mut Option<String>, told: Option<&str>) {
+    if let Some(t) = told.filter(|t| !t.is_empty()) {
+        *slot = Some(t.to_string());
     }
 }
 

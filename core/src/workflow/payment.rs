@@ -15,10 +15,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::heard::Heard;
+use super::heard::{Credibility, Heard, learn_trade_no};
 use super::outcome::{CancelCause, History, NotPaidReason, PaidEvidence, PaymentOutcome, PaymentStatus};
 use super::policy::PollPolicy;
-use crate::error::{ConfigError, Error};
+use crate::error::Error;
 use crate::trade::{TradeCancelResponse, TradePayResponse, TradePrecreateResponse, TradeQueryResponse, TradeStatus};
 
 const TRADE_NOT_EXIST: &str = "ACQ.TRADE_NOT_EXIST";
@@ -76,7 +76,7 @@ pub(crate) struct PaymentMachine {
     buyer_can_pay: bool,
     phase: Phase,
     history: History,
-    verified_any: bool,
+    credibility: Credibility,
     last_status: Option<TradeStatus>,
     last_error: Option<Arc<Error>>,
     /// Why we are polling (and would cancel when it runs out).
@@ -96,7 +96,7 @@ impl PaymentMachine {
             buyer_can_pay: false,
             phase: Phase::Submitting,
             history: History::default(),
-            verified_any: false,
+            credibility: Credibility::default(),
             last_status: None,
             last_error: None,
             cause: CancelCause::BuyerTimeout,
@@ -135,10 +135,10 @@ impl PaymentMachine {
 
     /// The answer to `alipay.trade.pay`.
     pub(crate) fn on_pay(&mut self, heard: Heard<TradePayResponse>, elapsed: Duration) -> Step {
-        self.note(&heard);
+        self.credibility.note(&heard);
         match heard {
             Heard::Answer(r) => {
-                self.learn_trade_no(r.trade_no.as_deref());
+                learn_trade_no(&mut self.trade_no, r.trade_no.as_deref());
                 if r.is_paid() {
                     return self.finish(PaymentStatus::Paid(PaidEvidence::Pay(Box::new(r))));
                 }
@@ -162,7 +162,7 @@ impl PaymentMachine {
 
     /// The answer to `alipay.trade.precreate`. On success the caller shows the QR code.
     pub(crate) fn on_precreate(&mut self, heard: Heard<TradePrecreateResponse>, elapsed: Duration) -> Step {
-        self.note(&heard);
+        self.credibility.note(&heard);
         match heard {
             Heard::Answer(_) => {
                 self.buyer_can_pay = true;
@@ -180,12 +180,12 @@ impl PaymentMachine {
 
     /// The answer to `alipay.trade.query`.
     pub(crate) fn on_query(&mut self, heard: Heard<TradeQueryResponse>, elapsed: Duration) -> Step {
-        self.note(&heard);
+        self.credibility.note(&heard);
         self.history.queries += 1;
         let confirming = self.phase == Phase::Confirming;
         match heard {
             Heard::Answer(r) => {
-                self.learn_trade_no(r.trade_no.as_deref());
+                learn_trade_no(&mut self.trade_no, r.trade_no.as_deref());
                 self.last_status = r.trade_status.clone();
                 if r.is_paid() {
                     return self.finish(PaymentStatus::Paid(PaidEvidence::Query(Box::new(r))));
@@ -228,11 +228,11 @@ impl PaymentMachine {
 
     /// The answer to `alipay.trade.cancel`.
     pub(crate) fn on_cancel(&mut self, heard: Heard<TradeCancelResponse>) -> Step {
-        self.note(&heard);
+        self.credibility.note(&heard);
         self.history.cancel_attempts += 1;
         match heard {
             Heard::Answer(r) => {
-                self.learn_trade_no(r.trade_no.as_deref());
+                learn_trade_no(&mut self.trade_no, r.trade_no.as_deref());
                 if r.retry_flag == Some(true) {
                     return self.retry_cancel();
                 }
@@ -251,20 +251,6 @@ impl PaymentMachine {
                 self.last_error = Some(Arc::new(e));
                 self.retry_cancel()
             }
-        }
-    }
-
-    fn note<T>(&mut self, heard: &Heard<T>) {
-        if heard.verified() {
-            self.verified_any = true;
-        } else if matches!(heard, Heard::Unverified(_)) {
-            self.history.unverified_answers += 1;
-        }
-    }
-
-    fn learn_trade_no(&mut self, trade_no: Option<&str>) {
-        if let Some(t) = trade_no.filter(|t| !t.is_empty()) {
-            self.trade_no = Some(t.to_string());
         }
     }
 
@@ -288,7 +274,7 @@ impl PaymentMachine {
     }
 
     fn out_of_time(&mut self, cause: CancelCause) -> Step {
-        if self.nothing_verifies() {
+        if self.credibility.nothing_verifies() {
             return self.give_up();
         }
         self.cancel(cause)
@@ -319,22 +305,16 @@ impl PaymentMachine {
     }
 
     fn unknown(&mut self) -> Step {
-        if self.nothing_verifies() {
+        if self.credibility.nothing_verifies() {
             return self.give_up();
         }
         let status = PaymentStatus::Unknown { last_known: self.last_status.clone(), error: self.last_error.clone() };
         self.finish(status)
     }
 
-    fn nothing_verifies(&self) -> bool {
-        !self.verified_any && self.history.unverified_answers > 0
-    }
-
     fn give_up(&mut self) -> Step {
         self.phase = Phase::Done;
-        Step::GiveUp(
-            ConfigError::Unverifiable { workflow: self.key.clone(), answers: self.history.unverified_answers }.into(),
-        )
+        Step::GiveUp(self.credibility.unverifiable(&self.key))
     }
 
     fn finish(&mut self, status: PaymentStatus) -> Step {
@@ -343,7 +323,7 @@ impl PaymentMachine {
             out_trade_no: self.out_trade_no.clone(),
             trade_no: self.trade_no.clone(),
             status,
-            history: self.history,
+            history: History { unverified_answers: self.credibility.unverified(), ..self.history },
         })
     }
 }

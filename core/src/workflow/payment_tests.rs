@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use super::*;
-use crate::error::{GatewayError, SignatureError, TransportError, TransportErrorKind};
+use crate::error::{ConfigError, GatewayError, SignatureError, TransportError, TransportErrorKind};
 use crate::trade::CancelAction;
 
 const S5: Duration = Duration::from_secs(5);

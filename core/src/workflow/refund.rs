@@ -9,10 +9,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::heard::Heard;
+use super::heard::{Credibility, Heard, learn_trade_no};
 use super::outcome::{RefundEvidence, RefundHistory, RefundOutcome, RefundResult};
 use super::policy::RefundPolicy;
-use crate::error::{ConfigError, Error};
+use crate::error::Error;
 use crate::trade::{TradeFastpayRefundQueryResponse, TradeRefundResponse};
 
 /// The next thing to do.
@@ -37,7 +37,7 @@ pub(crate) struct RefundMachine {
     trade_no: Option<String>,
     out_request_no: String,
     history: RefundHistory,
-    verified_any: bool,
+    credibility: Credibility,
     /// An attempt may have been applied without our knowing.
     maybe_applied: bool,
     last_error: Option<Arc<Error>>,
@@ -59,7 +59,7 @@ impl RefundMachine {
             trade_no,
             out_request_no,
             history: RefundHistory::default(),
-            verified_any: false,
+            credibility: Credibility::default(),
             maybe_applied: false,
             last_error: None,
         };
@@ -73,11 +73,11 @@ impl RefundMachine {
 
     /// The answer to `alipay.trade.refund`.
     pub(crate) fn on_refund(&mut self, heard: Heard<TradeRefundResponse>) -> RefundStep {
-        self.note(&heard);
+        self.credibility.note(&heard);
         self.history.attempts += 1;
         match heard {
             Heard::Answer(r) => {
-                self.learn_trade_no(r.trade_no.as_deref());
+                learn_trade_no(&mut self.trade_no, r.trade_no.as_deref());
                 if r.fund_change == Some(true) {
                     return self.finish(RefundResult::Refunded(RefundEvidence::Refund(Box::new(r))));
                 }
@@ -106,16 +106,16 @@ impl RefundMachine {
 
     /// The answer to `alipay.trade.fastpay.refund.query`.
     pub(crate) fn on_query(&mut self, heard: Heard<TradeFastpayRefundQueryResponse>) -> RefundStep {
-        self.note(&heard);
+        self.credibility.note(&heard);
         self.history.queries += 1;
         match heard {
             Heard::Answer(r) if r.is_refunded() => {
-                self.learn_trade_no(r.trade_no.as_deref());
+                learn_trade_no(&mut self.trade_no, r.trade_no.as_deref());
                 self.finish(RefundResult::Refunded(RefundEvidence::Query(Box::new(r))))
             }
             // Verified: Alipay has no such refund. Sending it again is safe (same number).
             Heard::Answer(r) => {
-                self.learn_trade_no(r.trade_no.as_deref());
+                learn_trade_no(&mut self.trade_no, r.trade_no.as_deref());
                 self.resend()
             }
             Heard::Refused(g) => {
@@ -137,7 +137,7 @@ impl RefundMachine {
         if self.history.attempts < self.policy.attempts.max(1) {
             return RefundStep::Send { after: self.policy.interval, attempt: self.history.attempts + 1 };
         }
-        if !self.maybe_applied && !self.verified_any {
+        if !self.maybe_applied && !self.credibility.verified_any() {
             // Every attempt failed to connect: nothing can have been refunded.
             let error = self.last_error.clone().unwrap_or_else(|| Arc::new(Error::Internal("no attempt made".into())));
             return self.finish(RefundResult::NotSent(error));
@@ -146,27 +146,10 @@ impl RefundMachine {
     }
 
     fn unknown(&mut self) -> RefundStep {
-        if !self.verified_any && self.history.unverified_answers > 0 {
-            return RefundStep::GiveUp(
-                ConfigError::Unverifiable { workflow: self.key.clone(), answers: self.history.unverified_answers }
-                    .into(),
-            );
+        if self.credibility.nothing_verifies() {
+            return RefundStep::GiveUp(self.credibility.unverifiable(&self.key));
         }
         self.finish(RefundResult::Unknown { error: self.last_error.clone() })
-    }
-
-    fn note<T>(&mut self, heard: &Heard<T>) {
-        if heard.verified() {
-            self.verified_any = true;
-        } else if matches!(heard, Heard::Unverified(_)) {
-            self.history.unverified_answers += 1;
-        }
-    }
-
-    fn learn_trade_no(&mut self, trade_no: Option<&str>) {
-        if let Some(t) = trade_no.filter(|t| !t.is_empty()) {
-            self.trade_no = Some(t.to_string());
-        }
     }
 
     fn finish(&mut self, status: RefundResult) -> RefundStep {
@@ -175,7 +158,7 @@ impl RefundMachine {
             trade_no: self.trade_no.clone(),
             out_request_no: self.out_request_no.clone(),
             status,
-            history: self.history,
+            history: RefundHistory { unverified_answers: self.credibility.unverified(), ..self.history },
         })
     }
 }
