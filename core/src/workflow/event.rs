@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::outcome::{CancelCause, PaymentOutcome, RefundOutcome};
+use super::outcome::{CancelCause, PaymentOutcome, PaymentStatus, RefundOutcome, RefundResult};
 
 /// One step of a workflow.
 #[derive(Debug, Clone)]
@@ -75,6 +75,25 @@ pub enum Outcome {
     Payment(PaymentOutcome),
     /// A refund's.
     Refund(RefundOutcome),
+}
+
+impl Outcome {
+    /// `false` for an unknown outcome (the workflow stays unresolved in the journal).
+    pub fn is_known(&self) -> bool {
+        !matches!(
+            self,
+            Outcome::Payment(PaymentOutcome { status: PaymentStatus::Unknown { .. }, .. })
+                | Outcome::Refund(RefundOutcome { status: RefundResult::Unknown { .. }, .. })
+        )
+    }
+
+    /// The short JSON summary written to the journal.
+    pub fn summary(&self) -> serde_json::Value {
+        match self {
+            Outcome::Payment(o) => o.summary(),
+            Outcome::Refund(o) => o.summary(),
+        }
+    }
 }
 
 /// A callback receiving every event of every workflow it is registered on. Keep it quick: it runs on

@@ -9,7 +9,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use super::event::{EventCallback, EventKind, Outcome, WorkflowEvent};
 use super::handle::Signal;
 use super::heard::hear;
-use super::outcome::{PaymentOutcome, PaymentStatus, RefundOutcome, RefundResult};
+use super::outcome::{PaymentOutcome, RefundOutcome};
 use super::payment::{PaymentMachine, QueryPurpose, Step};
 use super::refund::{RefundMachine, RefundStep};
 use crate::client::Client;
@@ -64,6 +64,13 @@ impl Context {
         if let Err(e) = self.journal.update(&self.key, update).await {
             self.emit(EventKind::JournalFailed { message: e.to_string() });
         }
+    }
+
+    /// Journals the outcome (an unknown one stays unresolved for `recover()`) and reports it.
+    async fn finish(&self, outcome: Outcome) {
+        let state = if outcome.is_known() { EntryState::Settled } else { EntryState::Unresolved };
+        self.settle(state, outcome.summary()).await;
+        self.emit(EventKind::Done(Box::new(outcome)));
     }
 
     async fn give_up(&self, error: Error) -> Error {
@@ -144,12 +151,7 @@ pub(crate) async fn run_payment(
                 machine.on_cancel(hear(answer))
             }
             Step::Finish(outcome) => {
-                let state = match outcome.status {
-                    PaymentStatus::Unknown { .. } => EntryState::Unresolved,
-                    _ => EntryState::Settled,
-                };
-                ctx.settle(state, outcome.summary()).await;
-                ctx.emit(EventKind::Done(Box::new(Outcome::Payment(outcome.clone()))));
+                ctx.finish(Outcome::Payment(outcome.clone())).await;
                 return Ok(outcome);
             }
             Step::GiveUp(error) => return Err(ctx.give_up(error).await),
@@ -185,12 +187,7 @@ pub(crate) async fn run_refund(
                 machine.on_query(hear(ctx.client.trade_fastpay_refund_query(&query).await))
             }
             RefundStep::Finish(outcome) => {
-                let state = match outcome.status {
-                    RefundResult::Unknown { .. } => EntryState::Unresolved,
-                    _ => EntryState::Settled,
-                };
-                ctx.settle(state, outcome.summary()).await;
-                ctx.emit(EventKind::Done(Box::new(Outcome::Refund(outcome.clone()))));
+                ctx.finish(Outcome::Refund(outcome.clone())).await;
                 return Ok(outcome);
             }
             RefundStep::GiveUp(error) => return Err(ctx.give_up(error).await),
