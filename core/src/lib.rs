@@ -19,6 +19,7 @@ pub mod keys;
 pub mod money;
 pub mod notify;
 pub mod primitives;
+mod random;
 pub mod response;
 pub mod sign;
 pub mod trade;

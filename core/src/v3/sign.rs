@@ -87,11 +87,7 @@ pub fn verify_response(
 /// A fresh nonce in UUID v4 form, as the official SDKs send.
 pub fn new_nonce() -> String {
     let mut b = [0u8; 16];
-    if getrandom::fill(&mut b).is_err() {
-        // Should never happen; a time-derived nonce is still unique enough to defeat replay checks.
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-        b = nanos.as_nanos().to_le_bytes();
-    }
+    crate::random::fill(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();

@@ -1,6 +1,5 @@
 //! Fresh order and refund numbers.
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use crate::clock::format_shanghai;
@@ -13,15 +12,11 @@ pub fn unique_no(prefix: &str, now: SystemTime) -> String {
     format!("{prefix}{stamp}{:012x}", random_48())
 }
 
-/// 48 random bits from the operating system; should it ever fail, a process-wide counter mixed with
-/// the time (still unique within this process).
+/// 48 random bits.
 fn random_48() -> u64 {
-    static FALLBACK: AtomicU64 = AtomicU64::new(0);
-    let value = getrandom::u64().unwrap_or_else(|_| {
-        let nanos = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-        (nanos as u64).rotate_left(17) ^ FALLBACK.fetch_add(1, Ordering::Relaxed)
-    });
-    value & 0xFFFF_FFFF_FFFF
+    let mut bytes = [0u8; 8];
+    crate::random::fill(&mut bytes[2..]);
+    u64::from_be_bytes(bytes)
 }
 
 #[cfg(test)]
