@@ -1,13 +1,11 @@
 //! Every simulated buyer × every fault, hitting the payment, a query or the cancel: each outcome must
 //! match the sandbox's ground truth, and no trade may be left waiting for a buyer.
 
-use std::time::Duration;
-
 use alipay_core::trade::{CancelAction, TradePayRequest};
 use alipay_core::workflow::{CancelCause, NotPaidReason, PaidEvidence, PaymentStatus};
 use alipay_sandbox::{Fault, FaultRule, buyer};
 
-use super::truth::{check, check_journal, order, setup};
+use super::truth::{check, check_journal, every_fault, order, setup};
 
 const BUYERS: [(&str, &str); 7] = [
     ("pays at once", buyer::PAYS_AT_ONCE),
@@ -18,19 +16,6 @@ const BUYERS: [(&str, &str); 7] = [
     ("20000, paid behind it", buyer::SYSTEM_ERROR_PAID),
     ("20000, unpaid", buyer::SYSTEM_ERROR_UNPAID),
 ];
-
-fn faults() -> Vec<(&'static str, Fault)> {
-    vec![
-        ("latency", Fault::Latency(Duration::from_secs(3))),
-        ("drop before apply", Fault::DropBeforeApply),
-        ("drop after apply", Fault::DropAfterApply),
-        ("502 applied", Fault::Http5xx { status: 502, applied: true }),
-        ("503 not applied", Fault::Http5xx { status: 503, applied: false }),
-        ("20000 applied", Fault::SystemError { applied: true }),
-        ("20000 not applied", Fault::SystemError { applied: false }),
-        ("forged signature", Fault::ForgedSignature),
-    ]
-}
 
 const TARGETS: [&str; 3] = ["alipay.trade.pay", "alipay.trade.query", "alipay.trade.cancel"];
 
@@ -85,7 +70,7 @@ async fn every_buyer_under_every_fault_ends_truthfully() {
     let (sandbox, workflows, journal) = setup();
     let mut runs = 0;
     for (buyer_name, code) in BUYERS {
-        for (fault_name, fault) in faults() {
+        for (fault_name, fault) in every_fault() {
             for target in TARGETS {
                 let scenario = format!("{buyer_name} × {fault_name} on {target}");
                 sandbox.clear_faults();
@@ -120,7 +105,8 @@ async fn every_buyer_under_every_fault_ends_truthfully() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_faults_everywhere_leave_nothing_waiting_after_recovery() {
     let (sandbox, workflows, journal) = setup();
-    let rules = faults().into_iter().map(|(_, fault)| FaultRule { method: None, probability: 0.04, fault }).collect();
+    let rules =
+        every_fault().into_iter().map(|(_, fault)| FaultRule { method: None, probability: 0.04, fault }).collect();
     sandbox.set_random_faults(20261122, rules);
     let runs: Vec<_> = (0..140)
         .map(|i| {

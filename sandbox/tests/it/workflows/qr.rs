@@ -7,7 +7,7 @@ use alipay_core::trade::{CancelAction, TradePrecreateRequest};
 use alipay_core::workflow::{CancelCause, EventKind, NotPaidReason, PaymentHandle, PaymentStatus};
 use alipay_sandbox::{Fault, Sandbox, ScanOutcome};
 
-use super::truth::{check, check_journal, order, setup};
+use super::truth::{check, check_journal, every_fault, order, setup};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Buyer {
@@ -74,18 +74,8 @@ async fn a_code_nobody_scans_is_cancelled_after_the_policy_runs_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_qr_buyer_under_every_fault_ends_truthfully() {
     let (sandbox, workflows, journal) = setup();
-    let faults = [
-        Fault::Latency(Duration::from_secs(3)),
-        Fault::DropBeforeApply,
-        Fault::DropAfterApply,
-        Fault::Http5xx { status: 502, applied: true },
-        Fault::Http5xx { status: 504, applied: false },
-        Fault::SystemError { applied: true },
-        Fault::SystemError { applied: false },
-        Fault::ForgedSignature,
-    ];
     for buyer in [Buyer::ScansAndPays, Buyer::ScansAndWalksAway, Buyer::NeverScans] {
-        for fault in faults {
+        for (_, fault) in every_fault() {
             for target in ["alipay.trade.precreate", "alipay.trade.query", "alipay.trade.cancel"] {
                 let scenario = format!("{buyer:?} × {fault:?} on {target}");
                 sandbox.clear_faults();

@@ -8,9 +8,9 @@ use alipay_core::journal::{EntryState, JournalEntry, TradeJournal};
 use alipay_core::trade::{TradePayRequest, TradeRefundRequest};
 use alipay_core::workflow::{RefundEvidence, RefundResult, Workflows};
 use alipay_core::{ErrorKind, Money};
-use alipay_sandbox::{Fault, Sandbox, buyer};
+use alipay_sandbox::{Sandbox, buyer};
 
-use super::truth::{order, setup};
+use super::truth::{every_fault, order, setup};
 
 fn money(s: &str) -> Money {
     s.parse().expect("money")
@@ -84,17 +84,7 @@ async fn a_refund_alipay_refuses_is_rejected_with_its_reason() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_on_the_refund_or_its_query_still_refunds_exactly_once() {
     let (sandbox, workflows, journal) = setup();
-    let faults = [
-        Fault::Latency(Duration::from_secs(3)),
-        Fault::DropBeforeApply,
-        Fault::DropAfterApply,
-        Fault::Http5xx { status: 502, applied: true },
-        Fault::Http5xx { status: 503, applied: false },
-        Fault::SystemError { applied: true },
-        Fault::SystemError { applied: false },
-        Fault::ForgedSignature,
-    ];
-    for fault in faults {
+    for (_, fault) in every_fault() {
         for target in ["alipay.trade.refund", "alipay.trade.fastpay.refund.query"] {
             // Two faults in a row: the first answer and the first confirmation are both hit.
             for repeat in [1, 2] {

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use alipay_core::journal::{EntryState, JournalEntry, MemoryJournal, TradeJournal};
 use alipay_core::trade::{CancelAction, TradeStatus};
 use alipay_core::workflow::{NotPaidReason, PaymentOutcome, PaymentStatus, Workflows};
-use alipay_sandbox::{Sandbox, SandboxConfig};
+use std::time::Duration;
+
+use alipay_sandbox::{Fault, Sandbox, SandboxConfig};
 
 /// Virtual time runs this much faster: a 5 s poll takes 2.5 ms.
 pub const SPEED: f64 = 2000.0;
@@ -61,6 +63,20 @@ pub async fn check_journal(journal: &dyn TradeJournal, outcome: &PaymentOutcome)
         return Err(format!("journal has {:?} {summary}, the outcome is {expected}", entry.state));
     }
     Ok(())
+}
+
+/// Every fault the sandbox can inject, named: the columns of the scenario matrices.
+pub fn every_fault() -> Vec<(&'static str, Fault)> {
+    vec![
+        ("latency", Fault::Latency(Duration::from_secs(3))),
+        ("drop before apply", Fault::DropBeforeApply),
+        ("drop after apply", Fault::DropAfterApply),
+        ("502 applied", Fault::Http5xx { status: 502, applied: true }),
+        ("503 not applied", Fault::Http5xx { status: 503, applied: false }),
+        ("20000 applied", Fault::SystemError { applied: true }),
+        ("20000 not applied", Fault::SystemError { applied: false }),
+        ("forged signature", Fault::ForgedSignature),
+    ]
 }
 
 /// A unique order number.
