@@ -3,18 +3,16 @@
 
 use std::time::SystemTime;
 
+use alipay_core::Result;
 use alipay_core::journal::{EntryState, JournalEntry, TradeJournal, WorkflowKind};
 use alipay_core::trade::{CancelAction, TradePayRequest, TradePrecreateRequest, TradeRefundRequest, TradeStatus};
 use alipay_core::workflow::{CancelCause, NotPaidReason, Outcome, PaymentStatus, RefundEvidence, RefundResult};
-use alipay_core::{Money, Result};
 use alipay_sandbox::buyer;
 use serde::Serialize;
 
-use super::truth::{check, order, setup};
+use crate::support::money;
 
-fn money(s: &str) -> Money {
-    s.parse().expect("money")
-}
+use super::truth::{check, order, setup};
 
 /// The entry a workflow writes before its first request, as a crash leaves it.
 fn intent(

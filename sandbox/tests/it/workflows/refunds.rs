@@ -10,11 +10,9 @@ use alipay_core::workflow::{RefundEvidence, RefundResult, Workflows};
 use alipay_core::{ErrorKind, Money};
 use alipay_sandbox::{Sandbox, buyer};
 
-use super::truth::{every_fault, order, setup};
+use crate::support::money;
 
-fn money(s: &str) -> Money {
-    s.parse().expect("money")
-}
+use super::truth::{every_fault, order, setup};
 
 /// A paid trade of 30.00 to refund.
 async fn paid_trade(workflows: &Workflows) -> String {
