@@ -2,7 +2,7 @@
 //! certificate it signs with now (rotation on demand, genuine or rogue), the SN checks of requests, and
 //! `alipay.open.app.alipaycert.download`.
 
-use alipay_core::{ClientBuilder, PrivateKey, PublicKey};
+use alipay_core::{ClientBuilder, PrivateKey};
 use base64::Engine as _;
 
 use crate::ca::CertAuthority;
@@ -152,13 +152,5 @@ impl Sandbox {
                 .with("alipay_cert_content", base64::engine::general_purpose::STANDARD.encode(pem.as_bytes())),
             _ => Node::business_failure("ACQ.CERT_NOT_EXIST", "证书不存在"),
         }
-    }
-
-    /// The public key of the certificate-mode signer, for tests that check answers by hand.
-    ///
-    /// # Errors
-    /// As [`Sandbox::certificates`].
-    pub fn current_alipay_public_key(&self) -> Result<PublicKey, SandboxError> {
-        self.with_certs(|c| Ok(c.alipay.last().expect("at least one").key.public_key().clone()))
     }
 }
