@@ -223,12 +223,50 @@ pub struct GatewayError {
     /// `false` when the answer carried no signature (allowed for errors only, as Alipay sends
     /// gateway-level errors unsigned). Treat an unverified error as a hint, never as proof of payment state.
     pub verified: bool,
+    /// v3 only: the HTTP status of the error answer (v2 answers errors with HTTP 200).
+    pub http_status: Option<u16>,
+    /// v3 only: the `links` of the error answer — where Alipay documents the problem.
+    pub links: Vec<ErrorLink>,
+}
+
+/// One of the `links` a v3 error answer points to.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct ErrorLink {
+    /// What the link explains.
+    pub desc: String,
+    /// Where.
+    pub url: String,
 }
 
 impl GatewayError {
-    /// `true` for `20000` (system error / unknown): Alipay may have applied the request.
+    /// A v2 error: the gateway `code`/`msg` and the business `sub_code`/`sub_msg` of an answer node.
+    pub fn v2(
+        method: impl Into<String>,
+        code: impl Into<String>,
+        msg: impl Into<String>,
+        sub_code: Option<String>,
+        sub_msg: Option<String>,
+        verified: bool,
+    ) -> Self {
+        Self {
+            method: method.into(),
+            code: code.into(),
+            msg: msg.into(),
+            sub_code,
+            sub_msg,
+            verified,
+            http_status: None,
+            links: Vec::new(),
+        }
+    }
+
+    /// `true` for `20000` (system error / unknown), a `*SYSTEM_ERROR` reason or, in v3, an HTTP 5xx:
+    /// Alipay may have applied the request.
     pub fn is_outcome_unknown(&self) -> bool {
-        self.code == "20000" || self.sub_code.as_deref().is_some_and(|s| s.ends_with("SYSTEM_ERROR"))
+        self.code == "20000"
+            || self.sub_code.as_deref().is_some_and(|s| s.ends_with("SYSTEM_ERROR"))
+            || self.http_status.is_some_and(|s| s >= 500)
     }
 }
 

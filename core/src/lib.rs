@@ -28,7 +28,7 @@ pub mod v3;
 pub mod workflow;
 
 pub use charset::Charset;
-pub use client::{CallOptions, Client, ClientBuilder, ClientConfig, Gateway, PageFormat};
+pub use client::{CallOptions, Client, ClientBuilder, ClientConfig, Gateway, PageFormat, Protocol};
 pub use crypto::{Backend, SignType};
 pub use error::{Error, ErrorKind, GatewayError, Result};
 pub use keys::{KeyError, KeyProblem, KeyRole, PrivateKey, PublicKey};

@@ -1,4 +1,5 @@
-//! Building a [`Client`]: app id, keys, gateway, sign type, charset, timeouts, proxy, user agent.
+//! Building a [`Client`]: app id, keys, gateway and protocol, sign type, charset, certificates, AES,
+//! timeouts, proxy, user agent.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +41,47 @@ impl Gateway {
             Gateway::Custom(url) => url,
         }
     }
+
+    /// Where v3 paths start: the gateway URL without its query and without `/gateway.do`
+    /// (`https://openapi.alipay.com` for production).
+    ///
+    /// ```
+    /// use alipay_core::Gateway;
+    /// assert_eq!(Gateway::Production.v3_base_url(), "https://openapi.alipay.com");
+    /// let local = Gateway::Custom("http://127.0.0.1:8080/gateway.do?charset=utf-8".into());
+    /// assert_eq!(local.v3_base_url(), "http://127.0.0.1:8080");
+    /// ```
+    pub fn v3_base_url(&self) -> &str {
+        let url = self.url();
+        let url = url.split_once('?').map_or(url, |(base, _)| base);
+        let url = url.strip_suffix("/gateway.do").unwrap_or(url);
+        url.trim_end_matches('/')
+    }
+}
+
+/// Which of Alipay's two protocols calls speak.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Protocol {
+    /// The `gateway.do` protocol: signed form parameters, answers signed inside the JSON (PROTOCOL §1–3).
+    #[default]
+    V2,
+    /// The REST protocol: `/v3/...` paths, an `Authorization` header, answers signed in headers
+    /// (PROTOCOL §8). Every typed call and the workflows work the same over it.
+    V3,
+}
+
+impl std::str::FromStr for Protocol {
+    type Err = crate::error::InvalidInput;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "v2" | "2" => Ok(Protocol::V2),
+            "v3" | "3" => Ok(Protocol::V3),
+            other => {
+                Err(crate::error::InvalidInput::new("protocol", format!("unknown protocol {other:?}; use v2 or v3")))
+            }
+        }
+    }
 }
 
 /// The resolved configuration a client runs with.
@@ -64,6 +106,8 @@ pub struct ClientConfig {
     pub encrypt_key: Option<EncryptKey>,
     /// Whether calls encrypt their content unless their [`super::CallOptions`] say otherwise.
     pub encrypt_by_default: bool,
+    /// v2 (`gateway.do`, the default) or v3 (`/v3/...`).
+    pub protocol: Protocol,
 }
 
 /// Builds a [`Client`]. `app_id`, the app private key and the Alipay public key are required.
@@ -94,6 +138,7 @@ pub struct ClientBuilder {
     cert_mode: Option<CertMode>,
     encrypt_key: Option<EncryptKey>,
     encrypt_by_default: bool,
+    protocol: Protocol,
 }
 
 impl ClientBuilder {
@@ -162,6 +207,13 @@ impl ClientBuilder {
     /// Whether calls encrypt by default once an encrypt key is set (default: yes).
     pub fn encrypt_by_default(mut self, encrypt: bool) -> Self {
         self.encrypt_by_default = encrypt;
+        self
+    }
+
+    /// The protocol calls speak: [`Protocol::V2`] (default) or [`Protocol::V3`]. v3 signs with RSA2 and
+    /// speaks UTF-8 only; its paths start at [`Gateway::v3_base_url`].
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = protocol;
         self
     }
 
@@ -251,6 +303,13 @@ impl ClientBuilder {
                 ConfigError::Invalid { name: "gateway", reason: format!("{url:?} is not an http(s) URL") }.into()
             );
         }
+        if self.protocol == Protocol::V3 && (self.sign_type != SignType::Rsa2 || self.charset != Charset::Utf8) {
+            return Err(ConfigError::Invalid {
+                name: "protocol",
+                reason: "v3 signs with RSA2 and speaks UTF-8 only; keep the default sign type and charset".into(),
+            }
+            .into());
+        }
         let transport = match self.transport {
             Some(t) => t,
             None => default_transport(&self.settings)?,
@@ -265,6 +324,7 @@ impl ClientBuilder {
             cert_mode: self.cert_mode,
             encrypt_by_default: self.encrypt_by_default && self.encrypt_key.is_some(),
             encrypt_key: self.encrypt_key,
+            protocol: self.protocol,
         };
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         Ok(Client::from_inner(Inner { config, transport, clock, cert_fetch: tokio::sync::Mutex::new(()) }))

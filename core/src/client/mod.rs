@@ -1,18 +1,20 @@
-//! The v2 gateway client.
+//! The client.
 //!
-//! Every call: typed request → `biz_content` JSON → signed parameters → HTTP through the [`Transport`]
-//! → raw bytes → signed text extracted and verified → only then parsed. A success without a valid
-//! signature is an error, never a success.
+//! Every call: typed request → `biz_content` JSON → signed parameters (v2) or a signed v3 request →
+//! HTTP through the [`Transport`] → raw bytes → signature verified → only then parsed. A success
+//! without a valid signature is an error, never a success.
 
 mod config;
 mod options;
 mod pages;
 pub(crate) mod params;
+mod v3;
 mod verify;
 
-pub use config::{ClientBuilder, ClientConfig, Gateway};
+pub use config::{ClientBuilder, ClientConfig, Gateway, Protocol};
 pub use options::CallOptions;
 pub use pages::PageFormat;
+pub use v3::V3Response;
 pub use verify::CERT_DOWNLOAD_METHOD;
 
 use std::collections::BTreeMap;
@@ -24,8 +26,8 @@ use serde_json::Value;
 
 use crate::bill::{Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryResponse};
 use crate::clock::{Clock, format_shanghai};
-use crate::error::{DecodeError, Error, InvalidInput, TransportError, TransportErrorKind};
-use crate::notify::{NotifyRule, VerifiedNotification, verify_notify_body, verify_notify_params};
+use crate::error::{DecodeError, Error, InvalidInput, SignatureError, TransportError, TransportErrorKind};
+use crate::notify::{NotifyRule, VerifiedNotification, verify_notify_params};
 use crate::response::ResponseNode;
 use crate::trade::*;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, Transport};
@@ -53,6 +55,7 @@ impl fmt::Debug for Client {
             .field("gateway", &self.inner.config.gateway)
             .field("sign_type", &self.inner.config.sign_type)
             .field("charset", &self.inner.config.charset)
+            .field("protocol", &self.inner.config.protocol)
             .field("options", &self.options)
             .finish_non_exhaustive()
     }
@@ -99,7 +102,8 @@ impl Client {
         format_shanghai(self.inner.clock.now())
     }
 
-    /// Builds the signed HTTP request of a call without sending it.
+    /// Builds the signed v2 HTTP request of a call without sending it (whatever the client's protocol;
+    /// see [`Client::build_v3_request`] for v3).
     ///
     /// # Errors
     /// [`Error::InvalidInput`] for a reserved extra parameter or text the charset cannot hold.
@@ -121,6 +125,8 @@ impl Client {
     /// Calls any Alipay method with a raw `biz_content` JSON text and returns the verified node.
     ///
     /// `Ok` only for code `10000` (or `10003`, "waiting for the buyer", which `alipay.trade.pay` uses).
+    /// In [`Protocol::V3`] mode the method goes to its v3 path ([`crate::v3::route`]) and the answer is
+    /// read into the same node (see [`crate::v3::success_node`]).
     ///
     /// # Errors
     /// * [`Error::Gateway`] for any other code (check [`crate::GatewayError::verified`]).
@@ -128,6 +134,9 @@ impl Client {
     /// * [`Error::Transport`] with `outcome_unknown` when the request may have reached Alipay.
     /// * [`Error::Decode`] when the answer is not an Alipay answer (the request did reach Alipay).
     pub async fn execute_raw(&self, method: &str, biz_content: Option<&str>) -> Result<ResponseNode, Error> {
+        if self.inner.config.protocol == Protocol::V3 {
+            return self.execute_raw_v3(method, biz_content).await;
+        }
         let request = self.build_request(method, biz_content)?;
         let response = self.send(request).await?;
         Ok(self.verify_answer(&response.body, method).await?.into_accepted()?)
@@ -272,11 +281,14 @@ impl Client {
     /// Verifies an asynchronous notification from the raw form body (trade notifications use
     /// [`NotifyRule::V1`]). The notification must be signed with this client's sign type.
     ///
+    /// In certificate mode it must verify with the Alipay certificate its `alipay_cert_sn` names (see
+    /// [`crate::notify::verify_cert_notify_params`]); a certificate not seen yet is refused until
+    /// [`Client::admit_alipay_cert`] has fetched and checked it.
+    ///
     /// # Errors
     /// [`Error::Decode`] or [`Error::Signature`].
     pub fn verify_notification(&self, raw_body: &[u8], rule: NotifyRule) -> Result<VerifiedNotification, Error> {
-        let config = &self.inner.config;
-        verify_notify_body(raw_body, &config.alipay_public_key, rule, Some(config.sign_type))
+        self.verify_notification_params(crate::notify::parse_form_body(raw_body)?, rule)
     }
 
     /// Verifies an asynchronous notification from pairs a web framework already decoded.
@@ -289,7 +301,30 @@ impl Client {
         rule: NotifyRule,
     ) -> Result<VerifiedNotification, Error> {
         let config = &self.inner.config;
-        verify_notify_params(params, &config.alipay_public_key, rule, Some(config.sign_type))
+        let Some(mode) = &config.cert_mode else {
+            return verify_notify_params(params, &config.alipay_public_key, rule, Some(config.sign_type));
+        };
+        let named = params.get(crate::notify::ALIPAY_CERT_SN).filter(|sn| !sn.trim().is_empty());
+        let keys = match named {
+            Some(sn) => vec![mode.key_for(sn).ok_or_else(|| SignatureError::UntrustedCertificate {
+                sn: sn.clone(),
+                reason: "not seen yet; `Client::admit_alipay_cert` fetches it and checks it chains to the root".into(),
+            })?],
+            None => mode.known_sns().iter().filter_map(|sn| mode.key_for(sn)).collect(),
+        };
+        crate::notify::verify_cert_notify_params(params, &keys, rule, Some(config.sign_type))
+    }
+
+    /// Certificate mode: makes sure the Alipay certificate `sn` is known, downloading it with
+    /// `alipay.open.app.alipaycert.download` and admitting it only if it chains to the root certificate
+    /// and is valid now. Answers do this by themselves; call it before verifying a notification that
+    /// names a certificate not seen yet. Does nothing outside certificate mode.
+    ///
+    /// # Errors
+    /// [`Error::Signature`] (`UntrustedCertificate`) when the certificate cannot be trusted; the errors
+    /// of a call when the download fails.
+    pub async fn admit_alipay_cert(&self, sn: &str) -> Result<(), Error> {
+        self.alipay_key_for(Some(sn)).await.map(|_| ())
     }
 }
 

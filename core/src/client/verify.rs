@@ -21,14 +21,22 @@ impl Client {
         let config = &self.inner.config;
         let text = config.charset.decode(body, "the answer")?;
         let env = extract(&text, method)?;
-        let key = match (&config.cert_mode, env.alipay_cert_sn.as_deref()) {
-            (Some(mode), Some(sn)) => match mode.key_for(sn) {
-                Some(key) => key,
-                None => self.fetch_alipay_cert(mode, sn).await?,
-            },
-            _ => config.alipay_public_key.clone(),
-        };
+        let key = self.alipay_key_for(env.alipay_cert_sn.as_deref()).await?;
         verify_envelope(&env, method, &key, config.sign_type, config.charset, config.encrypt_key.as_ref())
+    }
+
+    /// The key that verifies what Alipay signed with certificate `sn`: in certificate mode the key of that
+    /// certificate (downloaded and checked first when it is new), otherwise — or when no SN is named —
+    /// the configured Alipay public key.
+    pub(crate) async fn alipay_key_for(&self, sn: Option<&str>) -> Result<PublicKey, Error> {
+        let config = &self.inner.config;
+        match (&config.cert_mode, sn.filter(|s| !s.is_empty())) {
+            (Some(mode), Some(sn)) => match mode.key_for(sn) {
+                Some(key) => Ok(key),
+                None => self.fetch_alipay_cert(mode, sn).await,
+            },
+            _ => Ok(config.alipay_public_key.clone()),
+        }
     }
 
     /// Downloads the Alipay certificate `sn` (once, however many calls meet it at the same time) and

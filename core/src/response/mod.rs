@@ -77,14 +77,14 @@ impl ResponseNode {
 
     /// The node as a [`GatewayError`] (for an error node).
     pub fn to_gateway_error(&self) -> GatewayError {
-        GatewayError {
-            method: self.method.clone(),
-            code: self.code().to_string(),
-            msg: self.msg().to_string(),
-            sub_code: self.sub_code().map(str::to_string),
-            sub_msg: self.sub_msg().map(str::to_string),
-            verified: self.signed,
-        }
+        GatewayError::v2(
+            self.method.clone(),
+            self.code(),
+            self.msg(),
+            self.sub_code().map(str::to_string),
+            self.sub_msg().map(str::to_string),
+            self.signed,
+        )
     }
 }
 

@@ -26,6 +26,16 @@ pub enum HttpMethod {
     Post,
 }
 
+impl HttpMethod {
+    /// `"GET"` or `"POST"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+        }
+    }
+}
+
 /// A request, fully built: the transport sends it as-is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {

@@ -90,15 +90,7 @@ mod tests {
     use crate::error::{SignatureError, TransportError, TransportErrorKind};
 
     fn gateway(code: &str, sub_code: &str, verified: bool) -> Error {
-        GatewayError {
-            method: "alipay.trade.pay".into(),
-            code: code.into(),
-            msg: "m".into(),
-            sub_code: Some(sub_code.into()),
-            sub_msg: None,
-            verified,
-        }
-        .into()
+        GatewayError::v2("alipay.trade.pay", code, "m", Some(sub_code.into()), None, verified).into()
     }
 
     #[test]

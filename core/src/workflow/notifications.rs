@@ -16,7 +16,9 @@ pub struct ReceivedNotification {
 }
 
 impl Workflows {
-    /// Verifies a notification's raw form body and looks its `notify_id` up in the journal.
+    /// Verifies a notification's raw form body and looks its `notify_id` up in the journal. In
+    /// certificate mode, a notification signed with a rotated Alipay certificate has it fetched and
+    /// checked first.
     ///
     /// Handle a first delivery, then call [`Workflows::mark_notification_handled`], then answer
     /// [`crate::notify::ACK`]. Two deliveries arriving at the same moment may both look new, so keep the
@@ -26,7 +28,14 @@ impl Workflows {
     /// [`Error::Signature`] or [`Error::Decode`] for a notification that must not be believed;
     /// [`Error::Journal`].
     pub async fn receive_notification(&self, raw_body: &[u8], rule: NotifyRule) -> Result<ReceivedNotification, Error> {
-        let notification = self.client.verify_notification(raw_body, rule)?;
+        let params = crate::notify::parse_form_body(raw_body)?;
+        if self.client.config().cert_mode.is_some()
+            && let Some(sn) = params.get(crate::notify::ALIPAY_CERT_SN).filter(|sn| !sn.trim().is_empty())
+        {
+            // A rotated certificate: fetched and checked against the root before anything is believed.
+            self.client.admit_alipay_cert(sn).await?;
+        }
+        let notification = self.client.verify_notification_params(params, rule)?;
         let first_delivery = match notification.notify_id() {
             Some(id) => !self.journal.notification_handled(id).await?,
             None => true,

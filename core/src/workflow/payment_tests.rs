@@ -34,14 +34,7 @@ fn cancel(retry: &str, action: Option<&str>) -> Heard<TradeCancelResponse> {
 }
 
 fn refused<T>(sub_code: &str) -> Heard<T> {
-    Heard::Refused(GatewayError {
-        method: "m".into(),
-        code: "40004".into(),
-        msg: "Business Failed".into(),
-        sub_code: Some(sub_code.into()),
-        sub_msg: None,
-        verified: true,
-    })
+    Heard::Refused(GatewayError::v2("m", "40004", "Business Failed", Some(sub_code.into()), None, true))
 }
 
 fn lost<T>() -> Heard<T> {

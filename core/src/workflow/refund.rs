@@ -194,14 +194,14 @@ mod tests {
     }
 
     fn refused<T>(sub_code: &str) -> Heard<T> {
-        Heard::Refused(GatewayError {
-            method: "alipay.trade.refund".into(),
-            code: "40004".into(),
-            msg: "Business Failed".into(),
-            sub_code: Some(sub_code.into()),
-            sub_msg: None,
-            verified: true,
-        })
+        Heard::Refused(GatewayError::v2(
+            "alipay.trade.refund",
+            "40004",
+            "Business Failed",
+            Some(sub_code.into()),
+            None,
+            true,
+        ))
     }
 
     fn machine() -> RefundMachine {
