@@ -110,6 +110,12 @@ impl Sandbox {
         self.with_certs(|c| Ok(c.alipay.last().expect("at least one").sn.clone()))
     }
 
+    /// The key and SN of the Alipay certificate that signs now, once certificate mode is set up.
+    pub(crate) fn current_cert_signer(&self) -> Option<(PrivateKey, String)> {
+        let guard = self.inner.certs.lock().expect("lock");
+        guard.as_ref().and_then(|c| c.alipay.last()).map(|a| (a.key.clone(), a.sn.clone()))
+    }
+
     /// A client builder for certificate mode, in process (see [`Sandbox::client_builder`]).
     ///
     /// # Errors

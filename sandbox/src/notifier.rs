@@ -66,6 +66,7 @@ pub fn notification_params(
     seller_id: &str,
     now: SystemTime,
     key: &PrivateKey,
+    cert_sn: Option<&str>,
 ) -> BTreeMap<String, String> {
     let t = &event.trade;
     let mut p = BTreeMap::new();
@@ -113,6 +114,10 @@ pub fn notification_params(
     let content = sign_content_excluding(p.iter().map(|(k, v)| (k.as_str(), v.as_str())), &["sign", "sign_type"]);
     let sign = key.sign(content.as_bytes(), SignType::Rsa2).expect("the sandbox key signs");
     p.insert("sign".into(), sign);
+    // Certificate mode: which certificate signed, itself left out of the signed content.
+    if let Some(sn) = cert_sn {
+        p.insert(alipay_core::notify::ALIPAY_CERT_SN.into(), sn.to_string());
+    }
     p
 }
 

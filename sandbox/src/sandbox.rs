@@ -17,7 +17,8 @@ use crate::certs::CertState;
 use crate::clock::VirtualClock;
 use crate::faults::{Fault, FaultPlan, FaultRule};
 use crate::gateway::answer::{self, Node};
-use crate::gateway::{self, request::GatewayRequest};
+use crate::gateway::request::{GatewayRequest, Wire};
+use crate::gateway::{self};
 use crate::notifier::{self, Delivery};
 use crate::trades::{Event, Trade, TradeBook, mark_paid};
 
@@ -378,9 +379,14 @@ impl Sandbox {
             return;
         }
         let now = self.now();
+        let cert_signer = if events.iter().any(|e| e.trade.cert_mode) { self.current_cert_signer() } else { None };
         let mut state = self.state();
         for event in events {
             let Some(url) = event.trade.notify_url.clone() else { continue };
+            let (key, cert_sn) = match (&cert_signer, event.trade.cert_mode) {
+                (Some((key, sn)), true) => (key, Some(sn.as_str())),
+                _ => (&self.inner.alipay_key, None),
+            };
             state.notify_seq += 1;
             let notify_id =
                 format!("{}0022{:010}", format_shanghai(now).replace(['-', ' ', ':'], ""), state.notify_seq);
@@ -390,7 +396,8 @@ impl Sandbox {
                 &self.inner.app_id,
                 &self.inner.seller_id,
                 now,
-                &self.inner.alipay_key,
+                key,
+                cert_sn,
             );
             state.deliveries.push(Delivery {
                 notify_id,
@@ -412,6 +419,16 @@ impl Sandbox {
         let (path, query) = split_url(&request.url);
         match (request.method, path.as_str()) {
             (_, "/gateway.do") => self.gateway(&query, &request.body).await,
+            (method, p) if p.starts_with("/v3/") => {
+                let incoming = gateway::v3::Incoming {
+                    http_method: method,
+                    path: p,
+                    query: &query,
+                    headers: &request.headers,
+                    body: &request.body,
+                };
+                self.gateway_v3(&incoming).await
+            }
             (HttpMethod::Get, p) if p.starts_with("/sandbox/bill/") => {
                 self.bill_file(p.trim_start_matches("/sandbox/bill/"))
             }
@@ -450,6 +467,20 @@ impl Sandbox {
                 );
             }
         };
+        self.answer_request(req).await
+    }
+
+    async fn gateway_v3(&self, incoming: &gateway::v3::Incoming<'_>) -> Reply {
+        let inner = &self.inner;
+        match gateway::v3::read(incoming, &inner.app_id, &inner.app_public_key, inner.encrypt_key.as_ref()) {
+            Ok(req) => self.answer_request(req).await,
+            Err(refusal) => Reply::Http(gateway::v3::refusal(&refusal, &self.v3_seal(&inner.alipay_key, None, None))),
+        }
+    }
+
+    /// Serves a request that passed its protocol's checks: certificate checks, faults, the business
+    /// method, and the answer in the request's protocol.
+    async fn answer_request(&self, req: GatewayRequest) -> Reply {
         let signer = match self.cert_seal_for(&req) {
             Ok(signer) => signer,
             Err(refusal) => return self.signed(&req, &refusal, false, None),
@@ -498,14 +529,32 @@ impl Sandbox {
             (false, Some((key, _))) => key,
             (false, None) => &self.inner.alipay_key,
         };
-        let seal = answer::Seal {
+        let cert_sn = cert.map(|(_, sn)| sn);
+        let encrypt = if req.encrypted { self.inner.encrypt_key.as_ref() } else { None };
+        match req.wire {
+            Wire::V2 => {
+                let seal = answer::Seal { key, sign_type: req.sign_type, charset: req.charset, cert_sn, encrypt };
+                text_reply(200, answer::sealed_body(&req.method, node, &seal))
+            }
+            Wire::V3 => Reply::Http(gateway::v3::answer(node, &self.v3_seal(key, cert_sn, encrypt))),
+        }
+    }
+
+    /// How a v3 answer is signed now: a fresh nonce, the virtual time.
+    fn v3_seal<'a>(
+        &self,
+        key: &'a PrivateKey,
+        cert_sn: Option<&'a str>,
+        encrypt: Option<&'a EncryptKey>,
+    ) -> gateway::v3::V3Seal<'a> {
+        let timestamp_ms = self.now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+        gateway::v3::V3Seal {
             key,
-            sign_type: req.sign_type,
-            charset: req.charset,
-            cert_sn: cert.map(|(_, sn)| sn),
-            encrypt: if req.encrypted { self.inner.encrypt_key.as_ref() } else { None },
-        };
-        text_reply(200, answer::sealed_body(&req.method, node, &seal))
+            cert_sn,
+            encrypt,
+            timestamp_ms: u64::try_from(timestamp_ms).unwrap_or(u64::MAX),
+            nonce: alipay_core::v3::new_nonce(),
+        }
     }
 
     fn forger(&self) -> &PrivateKey {

@@ -72,6 +72,9 @@ pub struct Trade {
     pub refunds: Vec<Refund>,
     /// What a cancel did, once one has (repeat cancels answer the same).
     pub cancel_action: Option<CancelAction>,
+    /// The app created it in certificate mode: its notifications are signed with Alipay's current
+    /// certificate and name it in `alipay_cert_sn`.
+    pub cert_mode: bool,
 }
 
 impl Trade {

@@ -59,6 +59,11 @@ impl Node {
         self.with(key, value.into().to_string())
     }
 
+    /// The fields, in order.
+    pub fn fields(&self) -> impl Iterator<Item = (String, Value)> + '_ {
+        self.0.iter().cloned()
+    }
+
     /// The `code`.
     pub fn code(&self) -> &str {
         self.0.iter().find(|(k, _)| k == "code").and_then(|(_, v)| v.as_str()).unwrap_or("")

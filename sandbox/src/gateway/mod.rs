@@ -1,9 +1,11 @@
-//! The v2 gateway: common parameters checked, the request signature verified, the business method
-//! run against the trade book, the answer signed — with faults applied around it when asked for.
+//! The gateway: the request read and its signature verified (v2 parameters in `request`, v3 headers in
+//! `v3`), the business method run against the trade book, the answer signed — with faults applied
+//! around it when asked for.
 
 pub(crate) mod answer;
 pub(crate) mod request;
 pub(crate) mod trade_api;
+pub(crate) mod v3;
 
 use std::time::SystemTime;
 

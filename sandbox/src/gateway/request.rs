@@ -26,7 +26,16 @@ fn invalid(sub_code: &'static str, sub_msg: impl Into<String>) -> Refusal {
     Refusal { code: "40002", msg: "Invalid Arguments", sub_code, sub_msg: sub_msg.into() }
 }
 
-/// A request that passed the gateway's checks.
+/// Which protocol a request came in, and so is answered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// `gateway.do`: answered in a signed JSON node.
+    V2,
+    /// `/v3/...`: answered with an HTTP status and signature headers.
+    V3,
+}
+
+/// A request that passed the gateway's checks (in either protocol).
 #[derive(Debug, Clone)]
 pub struct GatewayRequest {
     pub method: String,
@@ -36,6 +45,8 @@ pub struct GatewayRequest {
     pub biz: Map<String, Value>,
     /// The request's content was AES-encrypted: so is the answer.
     pub encrypted: bool,
+    /// The protocol it came in.
+    pub wire: Wire,
 }
 
 impl GatewayRequest {
@@ -137,5 +148,5 @@ pub fn read(
             _ => return Err(invalid("isv.invalid-parameter", "biz_content 不是合法的 JSON 对象")),
         },
     };
-    Ok(GatewayRequest { method, charset, sign_type, params, biz, encrypted })
+    Ok(GatewayRequest { method, charset, sign_type, params, biz, encrypted, wire: Wire::V2 })
 }

@@ -76,6 +76,7 @@ fn new_trade(book: &mut TradeBook, req: &GatewayRequest, origin: Origin, now: Sy
         expires_at: expiry(req, now)?,
         refunds: Vec::new(),
         cancel_action: None,
+        cert_mode: req.param("app_cert_sn").is_some(),
     })
 }
 

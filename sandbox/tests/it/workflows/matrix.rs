@@ -1,12 +1,13 @@
 //! Every simulated buyer × every fault, hitting the payment, a query or the cancel: each outcome must
 //! match the sandbox's ground truth, and no trade may be left waiting for a buyer.
 
+use alipay_core::Protocol;
 use alipay_core::error::{ConfigError, Error};
 use alipay_core::trade::{CancelAction, TradePayRequest};
 use alipay_core::workflow::{CancelCause, NotPaidReason, PaidEvidence, PaymentStatus};
 use alipay_sandbox::{Fault, FaultRule, buyer};
 
-use super::truth::{check, check_journal, every_fault, order, setup};
+use super::truth::{check, check_journal, every_fault, order, setup, setup_over};
 
 const BUYERS: [(&str, &str); 7] = [
     ("pays at once", buyer::PAYS_AT_ONCE),
@@ -24,9 +25,8 @@ fn pay(auth_code: &str) -> TradePayRequest {
     TradePayRequest::new(order("MX"), "12.50".parse().expect("money"), "矩阵测试 matrix", auth_code)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_faults_each_buyer_ends_as_the_spec_says() {
-    let (sandbox, workflows, journal) = setup();
+async fn each_buyer_without_faults(protocol: Protocol) {
+    let (sandbox, workflows, journal) = setup_over(protocol);
     for (name, code) in BUYERS {
         let outcome = workflows.pay_and_wait(pay(code)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
         check(&sandbox, &outcome).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -67,8 +67,17 @@ async fn without_faults_each_buyer_ends_as_the_spec_says() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_buyer_under_every_fault_ends_truthfully() {
-    let (sandbox, workflows, journal) = setup();
+async fn without_faults_each_buyer_ends_as_the_spec_says() {
+    each_buyer_without_faults(Protocol::V2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_v3_each_buyer_ends_as_the_spec_says() {
+    each_buyer_without_faults(Protocol::V3).await;
+}
+
+async fn barcode_matrix(protocol: Protocol) {
+    let (sandbox, workflows, journal) = setup_over(protocol);
     let mut runs = 0;
     for (buyer_name, code) in BUYERS {
         for (fault_name, fault) in every_fault() {
@@ -99,6 +108,16 @@ async fn every_buyer_under_every_fault_ends_truthfully() {
         }
     }
     assert_eq!(runs, 7 * 8 * 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_buyer_under_every_fault_ends_truthfully() {
+    barcode_matrix(Protocol::V2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_v3_every_buyer_under_every_fault_ends_truthfully() {
+    barcode_matrix(Protocol::V3).await;
 }
 
 /// Random faults on every method at once, many workflows in parallel: whatever cannot be settled on the

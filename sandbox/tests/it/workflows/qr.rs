@@ -3,11 +3,12 @@
 
 use std::time::Duration;
 
+use alipay_core::Protocol;
 use alipay_core::trade::{CancelAction, TradePrecreateRequest};
 use alipay_core::workflow::{CancelCause, EventKind, NotPaidReason, PaymentHandle, PaymentStatus};
 use alipay_sandbox::{Fault, Sandbox, ScanOutcome};
 
-use super::truth::{check, check_journal, every_fault, order, setup};
+use super::truth::{check, check_journal, every_fault, order, setup, setup_over};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Buyer {
@@ -71,9 +72,8 @@ async fn a_code_nobody_scans_is_cancelled_after_the_policy_runs_out() {
     check(&sandbox, &outcome).expect("truth");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_qr_buyer_under_every_fault_ends_truthfully() {
-    let (sandbox, workflows, journal) = setup();
+async fn qr_matrix(protocol: Protocol) {
+    let (sandbox, workflows, journal) = setup_over(protocol);
     for buyer in [Buyer::ScansAndPays, Buyer::ScansAndWalksAway, Buyer::NeverScans] {
         for (_, fault) in every_fault() {
             for target in ["alipay.trade.precreate", "alipay.trade.query", "alipay.trade.cancel"] {
@@ -93,4 +93,14 @@ async fn every_qr_buyer_under_every_fault_ends_truthfully() {
             }
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_qr_buyer_under_every_fault_ends_truthfully() {
+    qr_matrix(Protocol::V2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_v3_every_qr_buyer_under_every_fault_ends_truthfully() {
+    qr_matrix(Protocol::V3).await;
 }

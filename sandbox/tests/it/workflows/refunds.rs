@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use alipay_core::Protocol;
 use alipay_core::journal::{EntryState, JournalEntry, TradeJournal};
 use alipay_core::trade::{TradePayRequest, TradeRefundRequest};
 use alipay_core::workflow::{RefundEvidence, RefundResult, Workflows};
@@ -12,7 +13,7 @@ use alipay_sandbox::{Sandbox, buyer};
 
 use crate::support::money;
 
-use super::truth::{every_fault, order, setup};
+use super::truth::{every_fault, order, setup, setup_over};
 
 /// A paid trade of 30.00 to refund.
 async fn paid_trade(workflows: &Workflows) -> String {
@@ -79,9 +80,8 @@ async fn a_refund_alipay_refuses_is_rejected_with_its_reason() {
     assert!(refunds(&sandbox, &out_trade_no).is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_fault_on_the_refund_or_its_query_still_refunds_exactly_once() {
-    let (sandbox, workflows, journal) = setup();
+async fn refund_matrix(protocol: Protocol) {
+    let (sandbox, workflows, journal) = setup_over(protocol);
     for (_, fault) in every_fault() {
         for target in ["alipay.trade.refund", "alipay.trade.fastpay.refund.query"] {
             // Two faults in a row: the first answer and the first confirmation are both hit.
@@ -106,6 +106,16 @@ async fn every_fault_on_the_refund_or_its_query_still_refunds_exactly_once() {
             }
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_fault_on_the_refund_or_its_query_still_refunds_exactly_once() {
+    refund_matrix(Protocol::V2).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_v3_every_fault_on_the_refund_or_its_query_still_refunds_exactly_once() {
+    refund_matrix(Protocol::V3).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use alipay_core::Protocol;
 use alipay_core::journal::{EntryState, JournalEntry, MemoryJournal, TradeJournal};
 use alipay_core::trade::{CancelAction, TradeStatus};
 use alipay_core::workflow::{NotPaidReason, PaymentOutcome, PaymentStatus, Workflows};
@@ -12,11 +13,17 @@ use alipay_sandbox::{Fault, Sandbox, SandboxConfig};
 /// Virtual time runs this much faster: a 5 s poll takes 2.5 ms.
 pub const SPEED: f64 = 2000.0;
 
-/// A sandbox, workflows over an in-process client in its virtual time, and their journal.
+/// A sandbox, workflows over an in-process v2 client in its virtual time, and their journal.
 pub fn setup() -> (Sandbox, Workflows, MemoryJournal) {
+    setup_over(Protocol::V2)
+}
+
+/// As [`setup`], the client speaking `protocol`.
+pub fn setup_over(protocol: Protocol) -> (Sandbox, Workflows, MemoryJournal) {
     let sandbox = Sandbox::start(SandboxConfig { speed: SPEED, ..SandboxConfig::default() }).expect("sandbox starts");
     let journal = MemoryJournal::new();
-    let workflows = Workflows::new(sandbox.client().expect("client"), Arc::new(journal.clone()));
+    let client = sandbox.client_builder().expect("builder").protocol(protocol).build().expect("client");
+    let workflows = Workflows::new(client, Arc::new(journal.clone()));
     (sandbox, workflows, journal)
 }
 
