@@ -4,6 +4,7 @@
 mod bills;
 mod faults;
 mod gateway;
+mod gateway_v3;
 mod http;
 mod modes;
 mod node_fidelity;
