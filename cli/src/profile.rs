@@ -5,9 +5,12 @@
 //!   "alipay_public_key_file": "alipay_public_key.pem", "gateway": "production" }
 //! ```
 //! `gateway` is `production`, `sandbox` or a URL. Keys may be given inline (`app_private_key`,
-//! `alipay_public_key`) instead of as files. The variables are `ALIPAY_APP_ID`,
-//! `ALIPAY_APP_PRIVATE_KEY(_FILE)`, `ALIPAY_ALIPAY_PUBLIC_KEY(_FILE)`, `ALIPAY_GATEWAY`,
-//! `ALIPAY_SIGN_TYPE`, `ALIPAY_CHARSET`.
+//! `alipay_public_key`) instead of as files. Certificate mode replaces the Alipay public key with
+//! `app_cert(_file)`, `alipay_cert(_file)` and `alipay_root_cert(_file)`; `encrypt_key` turns on AES;
+//! `protocol` is `v2` (default) or `v3`. The variables are `ALIPAY_APP_ID`,
+//! `ALIPAY_APP_PRIVATE_KEY(_FILE)`, `ALIPAY_ALIPAY_PUBLIC_KEY(_FILE)`, `ALIPAY_APP_CERT(_FILE)`,
+//! `ALIPAY_ALIPAY_CERT(_FILE)`, `ALIPAY_ALIPAY_ROOT_CERT(_FILE)`, `ALIPAY_ENCRYPT_KEY`, `ALIPAY_PROTOCOL`,
+//! `ALIPAY_GATEWAY`, `ALIPAY_SIGN_TYPE`, `ALIPAY_CHARSET`.
 
 use std::path::Path;
 
@@ -41,9 +44,24 @@ pub fn client(profile: Option<&Path>) -> Result<Client, String> {
         .app_id(get("app_id").ok_or("the profile needs `app_id`")?)
         .app_private_key_text(&text("app_private_key", "app_private_key_file")?)
         .map_err(|e| e.to_string())?
-        .alipay_public_key_text(&text("alipay_public_key", "alipay_public_key_file")?)
-        .map_err(|e| e.to_string())?
         .gateway(gateway);
+    let cert_mode = ["app_cert", "app_cert_file"].iter().any(|k| get(k).is_some());
+    builder = if cert_mode {
+        let app = text("app_cert", "app_cert_file")?;
+        let alipay = text("alipay_cert", "alipay_cert_file")?;
+        let root = text("alipay_root_cert", "alipay_root_cert_file")?;
+        builder.certificates(&app, &alipay, &root).map_err(|e| e.to_string())?
+    } else {
+        builder
+            .alipay_public_key_text(&text("alipay_public_key", "alipay_public_key_file")?)
+            .map_err(|e| e.to_string())?
+    };
+    if let Some(key) = get("encrypt_key") {
+        builder = builder.encrypt_key(&key).map_err(|e| e.to_string())?;
+    }
+    if let Some(p) = get("protocol") {
+        builder = builder.protocol(p.parse().map_err(|e: alipay_core::error::InvalidInput| e.to_string())?);
+    }
     if let Some(st) = get("sign_type") {
         builder = builder.sign_type(st.parse().map_err(|e: alipay_core::error::InvalidInput| e.to_string())?);
     }
@@ -61,6 +79,14 @@ fn from_env() -> Value {
         ("ALIPAY_APP_PRIVATE_KEY_FILE", "app_private_key_file"),
         ("ALIPAY_ALIPAY_PUBLIC_KEY", "alipay_public_key"),
         ("ALIPAY_ALIPAY_PUBLIC_KEY_FILE", "alipay_public_key_file"),
+        ("ALIPAY_APP_CERT", "app_cert"),
+        ("ALIPAY_APP_CERT_FILE", "app_cert_file"),
+        ("ALIPAY_ALIPAY_CERT", "alipay_cert"),
+        ("ALIPAY_ALIPAY_CERT_FILE", "alipay_cert_file"),
+        ("ALIPAY_ALIPAY_ROOT_CERT", "alipay_root_cert"),
+        ("ALIPAY_ALIPAY_ROOT_CERT_FILE", "alipay_root_cert_file"),
+        ("ALIPAY_ENCRYPT_KEY", "encrypt_key"),
+        ("ALIPAY_PROTOCOL", "protocol"),
         ("ALIPAY_GATEWAY", "gateway"),
         ("ALIPAY_SIGN_TYPE", "sign_type"),
         ("ALIPAY_CHARSET", "charset"),

@@ -27,6 +27,13 @@ pub struct SandboxArgs {
     /// Virtual time runs this many times faster than real time.
     #[arg(long, default_value_t = 1.0)]
     speed: f64,
+    /// The app's AES content-encryption key (base64): encrypted requests are decrypted with it and
+    /// answered encrypted.
+    #[arg(long)]
+    encrypt_key: Option<String>,
+    /// Issue certificate-mode files (app, Alipay and root certificates) and print them in the JSON line.
+    #[arg(long)]
+    certificates: bool,
 }
 
 pub async fn run(args: SandboxArgs) -> Result<(), String> {
@@ -43,15 +50,26 @@ pub async fn run(args: SandboxArgs) -> Result<(), String> {
         app_public_key,
         alipay_private_key,
         speed: args.speed,
+        encrypt_key: args.encrypt_key.clone(),
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::start(config).map_err(|e| e.to_string())?;
     let server = sandbox.serve(SocketAddr::from(([127, 0, 0, 1], args.port))).await.map_err(|e| e.to_string())?;
+    let certificates = match args.certificates {
+        true => {
+            let files = sandbox.certificates().map_err(|e| e.to_string())?;
+            json!({"app_cert": files.app_cert, "alipay_cert": files.alipay_cert, "root_cert": files.root_cert})
+        }
+        false => serde_json::Value::Null,
+    };
     let line = json!({
         "gateway": server.gateway_url(),
+        "v3_endpoint": sandbox.base_url(),
         "app_id": sandbox.app_id(),
         "app_private_key": sandbox.app_private_key_pem(),
         "alipay_public_key": sandbox.alipay_public_key().to_pem(),
+        "encrypt_key": args.encrypt_key,
+        "certificates": certificates,
     });
     println!("{line}");
     use std::io::Write as _;

@@ -200,3 +200,56 @@ async fn sandbox_prints_one_json_line_and_serves_trade_operations() {
     assert!(String::from_utf8_lossy(&closed.stderr).contains("ACQ.TRADE_STATUS_ERROR"));
     child.kill().await.expect("stop the sandbox");
 }
+
+#[tokio::test]
+async fn a_profile_in_certificate_mode_with_aes_over_v3_follows_a_rotation() {
+    use alipay_core::transport::{HttpMethod, HttpRequest, ReqwestTransport, Transport, TransportSettings};
+    use tokio::io::AsyncBufReadExt;
+    let key = "aYA0GP8JEW+D7/UFaskCWA==";
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_alipay"))
+        .args(["sandbox", "--port", "0", "--certificates", "--encrypt-key", key])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let info: Value = serde_json::from_str(&lines.next_line().await.expect("read").expect("line")).expect("JSON");
+    let gateway = info["gateway"].as_str().expect("gateway");
+    assert_eq!(info["v3_endpoint"].as_str().map(|e| format!("{e}/gateway.do")).as_deref(), Some(gateway));
+    assert_eq!(info["encrypt_key"], key);
+    let certs = &info["certificates"];
+    let file = |name: &str, v: &Value| temp_file(name, v.as_str().expect("pem")).to_str().expect("p").to_string();
+    let profile = temp_file(
+        "cert-profile.json",
+        &serde_json::json!({
+            "app_id": info["app_id"], "gateway": gateway, "protocol": "v3", "encrypt_key": key,
+            "app_private_key_file": file("cert_app.pem", &info["app_private_key"]),
+            "app_cert_file": file("app_cert.crt", &certs["app_cert"]),
+            "alipay_cert_file": file("alipay_cert.crt", &certs["alipay_cert"]),
+            "alipay_root_cert_file": file("root_cert.crt", &certs["root_cert"]),
+        })
+        .to_string(),
+    );
+    let p = profile.to_str().expect("p");
+    let query = || alipay(&["trade", "--profile", p, "query", "--out-trade-no", "NOBODY"]);
+    let before = query();
+    assert_eq!(before.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&before.stderr).contains("ACQ.TRADE_NOT_EXIST"), "a verified v3 refusal");
+
+    let http = ReqwestTransport::new(&TransportSettings::default()).expect("http");
+    let rotate = |rogue: bool| HttpRequest {
+        method: HttpMethod::Post,
+        url: format!("{}/sandbox/certs/rotate", info["v3_endpoint"].as_str().expect("endpoint")),
+        headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+        body: format!("rogue={rogue}").into_bytes(),
+    };
+    let rotated = http.send(rotate(false)).await.expect("rotate");
+    assert_eq!(rotated.status, 200);
+    let after = query();
+    assert!(String::from_utf8_lossy(&after.stderr).contains("ACQ.TRADE_NOT_EXIST"), "the new certificate is admitted");
+    http.send(rotate(true)).await.expect("rotate to a rogue");
+    let rogue = query();
+    let err = String::from_utf8_lossy(&rogue.stderr).to_string();
+    assert!(err.contains("is not trusted") && err.contains("does not chain"), "{err}");
+    child.kill().await.expect("stop the sandbox");
+}

@@ -3,9 +3,12 @@
 //! An offline Alipay gateway that behaves like the real one — the way stripe-mock serves Stripe's
 //! ecosystem. It speaks the v2 gateway exactly (verifies every request's RSA2 signature with the
 //! registered app public key, signs every answer with its own "Alipay" key over the raw node text with
-//! `/` escaped as `\/`), keeps trades with real state, plays the buyer (see [`buyer`]), sends signed
-//! notifications with retries, serves bills as GBK CSV zips, and fails on demand ([`Fault`]), all in
-//! virtual time that can run faster than the wall clock.
+//! `/` escaped as `\/`) and the v3 protocol (`/v3/...`, the `Authorization` header, answers signed in
+//! headers), both in certificate mode (it issues its own root and Alipay certificates and rotates them on
+//! demand — or to a rogue one that does not chain) and with AES content encryption. It keeps trades with
+//! real state, plays the buyer (see [`buyer`]), sends signed notifications with retries, serves bills as
+//! GBK CSV zips, and fails on demand ([`Fault`]), all in virtual time that can run faster than the wall
+//! clock.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,12 +27,14 @@
 //! | endpoint | what |
 //! | --- | --- |
 //! | `POST /gateway.do` | the v2 gateway |
+//! | `POST /v3/alipay/trade/…`, `GET /v3/alipay/data/dataservice/bill/downloadurl/query` | the v3 gateway |
 //! | `GET /sandbox/bill/<token>` | a bill zip (the URL the bill query returns; valid 30 s) |
 //! | `POST /sandbox/qr/scan` (form `qr_code` or `out_trade_no`, `action=pay`\|`abandon`) | the buyer scans |
 //! | `GET /sandbox/trades` | every trade (ground truth) |
 //! | `GET /sandbox/notifications` | every notification and its delivery attempts |
 //! | `POST /sandbox/time/advance` (form `seconds`) | move virtual time forward |
 //! | `POST /sandbox/faults` (form `fault`, optional `method`, `ms`) | a one-shot fault |
+//! | `POST /sandbox/certs/rotate` (form `rogue=true` for a certificate outside the root) | Alipay rotates its certificate |
 #![forbid(unsafe_code)]
 
 mod bill;

@@ -445,6 +445,14 @@ impl Sandbox {
                 json_reply(200, &json!({"now": format_shanghai(self.now())}))
             }
             (HttpMethod::Post, "/sandbox/faults") => self.http_fault(&request.body),
+            (HttpMethod::Post, "/sandbox/certs/rotate") => {
+                let rogue = form_value(&request.body, "rogue").is_some_and(|v| v == "true");
+                let rotated = if rogue { self.rotate_to_rogue_alipay_cert() } else { self.rotate_alipay_cert() };
+                match rotated {
+                    Ok(sn) => json_reply(200, &json!({"alipay_cert_sn": sn, "rogue": rogue})),
+                    Err(e) => json_reply(500, &json!({"error": e.to_string()})),
+                }
+            }
             _ => json_reply(404, &json!({"error": "not found"})),
         }
     }
