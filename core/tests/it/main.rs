@@ -6,6 +6,8 @@ mod cert_vectors;
 mod client_config;
 #[cfg(feature = "reqwest")]
 mod client_http;
+#[cfg(feature = "reqwest")]
+mod client_v3;
 mod journal;
 mod keys;
 mod models;

@@ -29,6 +29,8 @@ pub enum Reply {
     Body(u16, Vec<u8>),
     /// Wait, then answer.
     Delayed(Duration, u16, Vec<u8>),
+    /// Answer with this status, these extra headers and this body.
+    WithHeaders(u16, Vec<(String, String)>, Vec<u8>),
     /// Close the connection without answering.
     Drop,
 }
@@ -57,16 +59,18 @@ impl Responder {
                     let mut stream = BufReader::new(stream);
                     while let Some(req) = read_request(&mut stream).await {
                         s.lock().expect("lock").push(req.clone());
-                        let (status, body) = match h(&req) {
-                            Reply::Body(status, body) => (status, body),
+                        let (status, headers, body) = match h(&req) {
+                            Reply::Body(status, body) => (status, Vec::new(), body),
+                            Reply::WithHeaders(status, headers, body) => (status, headers, body),
                             Reply::Delayed(d, status, body) => {
                                 tokio::time::sleep(d).await;
-                                (status, body)
+                                (status, Vec::new(), body)
                             }
                             Reply::Drop => return,
                         };
+                        let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
                         let head = format!(
-                            "HTTP/1.1 {status} X\r\ncontent-type: text/html;charset=utf-8\r\ncontent-length: {}\r\n\r\n",
+                            "HTTP/1.1 {status} X\r\ncontent-type: text/html;charset=utf-8\r\n{extra}content-length: {}\r\n\r\n",
                             body.len()
                         );
                         let stream = stream.get_mut();
