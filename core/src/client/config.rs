@@ -192,6 +192,27 @@ impl ClientBuilder {
         Ok(self)
     }
 
+    /// Certificate mode from the three files Alipay's console hands out (see
+    /// [`ClientBuilder::certificates`]).
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the file that cannot be read or used.
+    pub fn certificate_files(
+        self,
+        app_cert: impl AsRef<std::path::Path>,
+        alipay_cert: impl AsRef<std::path::Path>,
+        alipay_root_cert: impl AsRef<std::path::Path>,
+    ) -> Result<Self, Error> {
+        let read = |name: &'static str, path: &std::path::Path| {
+            std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::Invalid { name, reason: format!("cannot read {}: {e}", path.display()) })
+        };
+        let app = read("app_cert", app_cert.as_ref())?;
+        let alipay = read("alipay_cert", alipay_cert.as_ref())?;
+        let root = read("alipay_root_cert", alipay_root_cert.as_ref())?;
+        self.certificates(&app, &alipay, &root)
+    }
+
     /// The AES content-encryption key (接口内容加密密钥, base64, from the console). From then on every
     /// call encrypts its content, unless [`ClientBuilder::encrypt_by_default`] is turned off or a call's
     /// [`super::CallOptions::encrypt`] says otherwise; encrypted answers are verified, then decrypted.

@@ -89,3 +89,22 @@ fn clients_are_send_sync_and_cheap_to_clone_and_debug_prints_no_secrets() {
     assert!(!debug.contains(secret_piece), "{debug}");
     assert!(debug.contains("2021000122671080"));
 }
+
+#[test]
+fn certificate_files_are_read_and_a_missing_one_is_named() {
+    let vectors = crate::support::repo_root().join("tests/vectors");
+    let app = vectors.join("cert_node_appCertPublicKey_2021001161683774.crt.txt");
+    let alipay = vectors.join("cert_node_alipayCertPublicKey_RSA2.crt.txt");
+    let root = vectors.join("cert_node_alipayRootCert.crt.txt");
+    // The vector app certificate holds another app's key: the files load, the build names the mismatch.
+    let builder = offline_builder().certificate_files(&app, &alipay, &root).expect("the files load");
+    assert!(matches!(config_error(builder.build()), ConfigError::Invalid { name: "app_cert", .. }));
+    let missing = vectors.join("no-such.crt");
+    let err = offline_builder().certificate_files(&app, &missing, &root).expect_err("missing file");
+    match err {
+        Error::Config(ConfigError::Invalid { name: "alipay_cert", reason }) => {
+            assert!(reason.contains("no-such.crt"), "{reason}");
+        }
+        other => panic!("{other}"),
+    }
+}
