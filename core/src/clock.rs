@@ -67,6 +67,12 @@ pub fn format_shanghai(t: SystemTime) -> String {
         .expect("a SystemTime always formats as yyyy-MM-dd HH:mm:ss")
 }
 
+/// Milliseconds since the Unix epoch (the v3 `timestamp`); 0 before 1970.
+pub fn unix_millis(t: SystemTime) -> u64 {
+    let ms = t.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    u64::try_from(ms).unwrap_or(u64::MAX)
+}
+
 /// Parses an Alipay timestamp (`yyyy-MM-dd HH:mm:ss`, Shanghai time). `None` when malformed.
 pub fn parse_shanghai(s: &str) -> Option<SystemTime> {
     let dt = PrimitiveDateTime::parse(s.trim(), TIMESTAMP).ok()?;

@@ -16,9 +16,9 @@ use crate::bill;
 use crate::certs::CertState;
 use crate::clock::VirtualClock;
 use crate::faults::{Fault, FaultPlan, FaultRule};
+use crate::gateway;
 use crate::gateway::answer::{self, Node};
 use crate::gateway::request::{GatewayRequest, Wire};
-use crate::gateway::{self};
 use crate::notifier::{self, Delivery};
 use crate::trades::{Event, Trade, TradeBook, mark_paid};
 
@@ -555,14 +555,8 @@ impl Sandbox {
         cert_sn: Option<&'a str>,
         encrypt: Option<&'a EncryptKey>,
     ) -> gateway::v3::V3Seal<'a> {
-        let timestamp_ms = self.now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
-        gateway::v3::V3Seal {
-            key,
-            cert_sn,
-            encrypt,
-            timestamp_ms: u64::try_from(timestamp_ms).unwrap_or(u64::MAX),
-            nonce: alipay_core::v3::new_nonce(),
-        }
+        let timestamp_ms = alipay_core::clock::unix_millis(self.now());
+        gateway::v3::V3Seal { key, cert_sn, encrypt, timestamp_ms, nonce: alipay_core::v3::new_nonce() }
     }
 
     fn forger(&self) -> &PrivateKey {

@@ -3,8 +3,6 @@
 //! `alipay-timestamp`, `alipay-nonce` and raw body with the key of the certificate `alipay-sn` names,
 //! decrypted when the call was encrypted, and only then read.
 
-use std::time::UNIX_EPOCH;
-
 use serde_json::{Map, Value};
 
 use super::Client;
@@ -170,8 +168,7 @@ impl Client {
         if let Some(token) = token {
             headers.push((v3::HEADER_APP_AUTH_TOKEN.into(), token.to_string()));
         }
-        let millis = self.inner.clock.now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
-        let millis = u64::try_from(millis).unwrap_or(u64::MAX);
+        let millis = crate::clock::unix_millis(self.inner.clock.now());
         let app_cert_sn = config.cert_mode.as_ref().map(|m| m.app_cert_sn());
         let auth = v3::AuthString::new(&config.app_id, app_cert_sn, &v3::new_nonce(), millis);
         let content = v3::string_to_sign(&auth, http_method.as_str(), uri, &body_text, token);

@@ -19,6 +19,12 @@ impl AuthString {
         AuthString(format!("app_id={app_id}{cert},nonce={nonce},timestamp={timestamp_ms}"))
     }
 
+    /// The auth string exactly as a received `Authorization` header carries it (everything between
+    /// the scheme and `,sign=`), for a gateway checking the signature.
+    pub fn received(text: &str) -> Self {
+        AuthString(text.to_string())
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0

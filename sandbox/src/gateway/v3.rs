@@ -100,11 +100,8 @@ pub fn read(
         format!("{}?{}", incoming.path, incoming.query)
     };
     let token = incoming.header(v3::HEADER_APP_AUTH_TOKEN).filter(|t| !t.is_empty());
-    let mut content = format!("{}\n{}\n{uri}\n{body_text}\n", auth.auth_string, incoming.http_method.as_str());
-    if let Some(token) = token {
-        content.push_str(token);
-        content.push('\n');
-    }
+    let signed = v3::AuthString::received(auth.auth_string);
+    let content = v3::string_to_sign(&signed, incoming.http_method.as_str(), &uri, body_text, token);
     if app_public_key.verify(content.as_bytes(), auth.sign, SignType::Rsa2, "request").is_err() {
         return Err(refuse(401, "invalid-signature", format!("验签出错，网关生成的验签字符串为：{content:?}")));
     }
