@@ -1,11 +1,13 @@
 # The project's one task runner: `make test` is exactly what CI runs (after `.ci/run` installs tools).
 SHELL := /bin/bash
 NODE_SDK_DIR ?= $(CURDIR)/target/node-sdk
+PY_VENV ?= $(CURDIR)/target/py-venv
 
-.PHONY: test lint fmt node-sdk test-rust test-pure bench
+.PHONY: test lint fmt node-sdk test-rust test-pure test-python bench
 
-## Every test: formatting, lints, both crypto backends, and parity with the official Node SDK.
-test: lint node-sdk test-rust test-pure
+## Every test: formatting, lints, both crypto backends, parity with the official Node SDK, and the
+## Python binding installed from source into a virtualenv.
+test: lint node-sdk test-rust test-pure test-python
 
 lint:
 	cargo fmt --all -- --check
@@ -23,6 +25,12 @@ test-rust:
 ## The pure-Rust crypto backend alone (with the SQLite journal), as a target without aws-lc builds it.
 test-pure:
 	ALIPAY_NODE_SDK_DIR="$(NODE_SDK_DIR)" cargo test -p alipay-core --no-default-features --features rust-crypto,sqlite
+
+## `pip install ./bindings-python` into a virtualenv, then pytest and the stubs checked against the module.
+test-python:
+	scripts/python-env "$(PY_VENV)"
+	cd bindings-python && "$(PY_VENV)/bin/python" -m pytest -q tests
+	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy.stubtest alipay_core
 
 ## Crypto against OpenSSL, then 10,000 concurrent pay_and_wait workflows (wall time, peak RSS, CPU).
 bench:

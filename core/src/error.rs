@@ -69,6 +69,24 @@ pub enum ErrorKind {
     Internal,
 }
 
+impl ErrorKind {
+    /// The stable snake_case name every binding uses: `config`, `invalid_input`, `signature`,
+    /// `rejected`, `outcome_unknown`, `not_sent`, `decode`, `journal`, `internal`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Config => "config",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::Signature => "signature",
+            ErrorKind::Rejected => "rejected",
+            ErrorKind::OutcomeUnknown => "outcome_unknown",
+            ErrorKind::NotSent => "not_sent",
+            ErrorKind::Decode => "decode",
+            ErrorKind::Journal => "journal",
+            ErrorKind::Internal => "internal",
+        }
+    }
+}
+
 impl Error {
     /// The coarse classification of this error.
     pub fn kind(&self) -> ErrorKind {

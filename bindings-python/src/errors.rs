@@ -1,0 +1,99 @@
+//! The one place core errors become Python exceptions.
+//!
+//! ```text
+//! AlipayError            .kind: "config" | "invalid_input" | "signature" | "rejected" | "outcome_unknown"
+//! ├── ConfigError                | "not_sent" | "decode" | "journal" | "internal"
+//! ├── InvalidInput       .field
+//! ├── SignatureError
+//! ├── GatewayError       .method .code .msg .sub_code .sub_msg .verified .http_status .links
+//! ├── TransportError     .outcome_unknown
+//! ├── DecodeError        .verified_node
+//! └── JournalError
+//! ```
+
+use alipay_core::Error;
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+create_exception!(alipay_core, AlipayError, PyException, "Every error alipay_core raises.");
+create_exception!(alipay_core, ConfigError, AlipayError, "The configuration or a key is wrong: retrying cannot help.");
+create_exception!(alipay_core, InvalidInput, AlipayError, "An argument can never be sent; `field` names it.");
+create_exception!(alipay_core, SignatureError, AlipayError, "A signature did not verify: never believe the answer.");
+create_exception!(alipay_core, GatewayError, AlipayError, "Alipay answered with an error code.");
+create_exception!(alipay_core, TransportError, AlipayError, "The HTTP exchange failed; see `outcome_unknown`.");
+create_exception!(
+    alipay_core,
+    DecodeError,
+    AlipayError,
+    "A verified answer, notification or bill could not be decoded."
+);
+create_exception!(alipay_core, JournalError, AlipayError, "The workflow journal could not be read or written.");
+
+/// Converts a core error into the matching Python exception, its fields as attributes.
+pub(crate) fn to_py(e: Error) -> PyErr {
+    Python::attach(|py| {
+        let message = e.to_string();
+        let err = match &e {
+            Error::Config(_) => ConfigError::new_err(message),
+            Error::InvalidInput(_) => InvalidInput::new_err(message),
+            Error::Signature(_) => SignatureError::new_err(message),
+            Error::Gateway(_) => GatewayError::new_err(message),
+            Error::Transport(_) => TransportError::new_err(message),
+            Error::Decode(_) => DecodeError::new_err(message),
+            Error::Journal(_) => JournalError::new_err(message),
+            _ => AlipayError::new_err(message),
+        };
+        // Attribute setting on a fresh exception object cannot fail short of memory exhaustion; a
+        // failure there must not hide the original error, so it is ignored.
+        let _ = set_fields(py, &err, &e);
+        err
+    })
+}
+
+fn set_fields(py: Python<'_>, err: &PyErr, e: &Error) -> PyResult<()> {
+    let value = err.value(py);
+    value.setattr("kind", e.kind().as_str())?;
+    match e {
+        Error::InvalidInput(i) => value.setattr("field", &i.field)?,
+        Error::Gateway(g) => {
+            value.setattr("method", &g.method)?;
+            value.setattr("code", &g.code)?;
+            value.setattr("msg", &g.msg)?;
+            value.setattr("sub_code", g.sub_code.as_deref())?;
+            value.setattr("sub_msg", g.sub_msg.as_deref())?;
+            value.setattr("verified", g.verified)?;
+            value.setattr("http_status", g.http_status)?;
+            let links = g
+                .links
+                .iter()
+                .map(|l| {
+                    let d = PyDict::new(py);
+                    d.set_item("desc", &l.desc)?;
+                    d.set_item("url", &l.url)?;
+                    Ok(d)
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            value.setattr("links", links)?;
+        }
+        Error::Transport(t) => value.setattr("outcome_unknown", t.outcome_unknown)?,
+        Error::Decode(d) => value.setattr("verified_node", d.verified_node.as_deref())?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Adds the exception classes to the module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("AlipayError", py.get_type::<AlipayError>())?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add("InvalidInput", py.get_type::<InvalidInput>())?;
+    m.add("SignatureError", py.get_type::<SignatureError>())?;
+    m.add("GatewayError", py.get_type::<GatewayError>())?;
+    m.add("TransportError", py.get_type::<TransportError>())?;
+    m.add("DecodeError", py.get_type::<DecodeError>())?;
+    m.add("JournalError", py.get_type::<JournalError>())?;
+    Ok(())
+}

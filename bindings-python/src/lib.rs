@@ -1,0 +1,22 @@
+//! The Python extension module `alipay_core._native`: thin adapters over alipay-core. Each function
+//! converts types and maps errors (in `errors`), nothing more; the Python package `alipay_core`
+//! re-exports it.
+
+mod errors;
+mod primitives;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    m.add_class::<primitives::ResponseNode>()?;
+    m.add_function(wrap_pyfunction!(primitives::build_sign_content, m)?)?;
+    m.add_function(wrap_pyfunction!(primitives::sign_params, m)?)?;
+    m.add_function(wrap_pyfunction!(primitives::verify_response, m)?)?;
+    m.add_function(wrap_pyfunction!(primitives::verify_notify, m)?)?;
+    m.add_function(wrap_pyfunction!(primitives::cert_sn, m)?)?;
+    m.add_function(wrap_pyfunction!(primitives::root_cert_sn, m)?)?;
+    Ok(())
+}

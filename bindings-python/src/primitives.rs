@@ -1,0 +1,118 @@
+//! The primitives, string in and string out (`alipay_core::primitives`): for debugging signatures and
+//! for conformance tests replaying the shared vectors.
+
+use std::collections::BTreeMap;
+
+use alipay_core::notify::NotifyRule;
+use alipay_core::primitives::{self, NotifyInput};
+use pyo3::prelude::*;
+
+use crate::errors::to_py;
+
+/// The exact text a request signature covers: the non-empty parameters, sorted, as `k=v&…`.
+#[pyfunction]
+pub(crate) fn build_sign_content(params: BTreeMap<String, String>) -> String {
+    primitives::build_sign_content(&params)
+}
+
+/// Signs `params` and returns the base64 `sign`.
+#[pyfunction]
+#[pyo3(signature = (params, private_key, sign_type = "RSA2", charset = "utf-8"))]
+pub(crate) fn sign_params(
+    params: BTreeMap<String, String>,
+    private_key: &str,
+    sign_type: &str,
+    charset: &str,
+) -> PyResult<String> {
+    primitives::sign_params(&params, private_key, sign_type, charset).map_err(to_py)
+}
+
+/// Verifies a raw gateway answer to `method` and returns its node.
+#[pyfunction]
+#[pyo3(signature = (raw_body, method, alipay_public_key, sign_type = "RSA2", charset = "utf-8"))]
+pub(crate) fn verify_response(
+    raw_body: &[u8],
+    method: &str,
+    alipay_public_key: &str,
+    sign_type: &str,
+    charset: &str,
+) -> PyResult<ResponseNode> {
+    let node = primitives::verify_response(raw_body, method, alipay_public_key, sign_type, charset).map_err(to_py)?;
+    Ok(ResponseNode::from(node))
+}
+
+/// A verified answer node: `raw` is the JSON text exactly as signed; `signed` is `False` only for an
+/// error node Alipay sent unsigned.
+#[pyclass(module = "alipay_core", frozen, get_all)]
+pub(crate) struct ResponseNode {
+    method: String,
+    node_name: String,
+    raw: String,
+    signed: bool,
+    alipay_cert_sn: Option<String>,
+    code: String,
+    msg: String,
+    sub_code: Option<String>,
+    sub_msg: Option<String>,
+}
+
+impl From<alipay_core::response::ResponseNode> for ResponseNode {
+    fn from(n: alipay_core::response::ResponseNode) -> Self {
+        Self {
+            code: n.code().to_string(),
+            msg: n.msg().to_string(),
+            sub_code: n.sub_code().map(str::to_string),
+            sub_msg: n.sub_msg().map(str::to_string),
+            method: n.method,
+            node_name: n.node_name,
+            raw: n.raw,
+            signed: n.signed,
+            alipay_cert_sn: n.alipay_cert_sn,
+        }
+    }
+}
+
+#[pymethods]
+impl ResponseNode {
+    fn __repr__(&self) -> String {
+        format!("ResponseNode(method={:?}, code={:?}, signed={})", self.method, self.code, self.signed)
+    }
+}
+
+/// Verifies a notification — the raw form body (`bytes`) or a framework's decoded form (`dict`) —
+/// under rule `"v1"` (trade notifications) or `"v2"`; returns its fields.
+#[pyfunction]
+#[pyo3(signature = (notification, alipay_public_key, rule = "v1"))]
+pub(crate) fn verify_notify(
+    notification: NotificationInput,
+    alipay_public_key: &str,
+    rule: &str,
+) -> PyResult<BTreeMap<String, String>> {
+    let rule: NotifyRule = rule.parse().map_err(|e: alipay_core::error::InvalidInput| to_py(e.into()))?;
+    let input = match &notification {
+        NotificationInput::Body(b) => NotifyInput::RawBody(b),
+        NotificationInput::Form(f) => NotifyInput::Params(f.clone()),
+    };
+    primitives::verify_notify(input, alipay_public_key, rule).map_err(to_py)
+}
+
+/// A notification as Python hands it over.
+#[derive(FromPyObject)]
+pub(crate) enum NotificationInput {
+    /// The raw request body.
+    Body(Vec<u8>),
+    /// Decoded form fields.
+    Form(BTreeMap<String, String>),
+}
+
+/// The SN of a certificate (`app_cert_sn`, or the Alipay certificate's).
+#[pyfunction]
+pub(crate) fn cert_sn(pem: &str) -> PyResult<String> {
+    alipay_core::cert::cert_sn(pem).map_err(|e| to_py(e.into()))
+}
+
+/// `alipay_root_cert_sn` of Alipay's root certificate file.
+#[pyfunction]
+pub(crate) fn root_cert_sn(pem: &str) -> PyResult<String> {
+    alipay_core::cert::root_cert_sn(pem).map_err(|e| to_py(e.into()))
+}
