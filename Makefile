@@ -29,7 +29,8 @@ test-pure:
 ## `pip install ./bindings-python` into a virtualenv, then pytest and the stubs checked against the module.
 test-python:
 	scripts/python-env "$(PY_VENV)"
-	cd bindings-python && "$(PY_VENV)/bin/python" -m pytest -q tests
+	cargo build -q -p alipay-cli
+	cd bindings-python && ALIPAY_BIN="$(CURDIR)/target/debug/alipay" "$(PY_VENV)/bin/python" -m pytest -q tests
 	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy.stubtest alipay_core
 
 ## Crypto against OpenSSL, then 10,000 concurrent pay_and_wait workflows (wall time, peak RSS, CPU).

@@ -5,6 +5,8 @@ import pathlib
 
 import pytest
 
+import sandbox
+
 VECTORS = pathlib.Path(__file__).resolve().parents[2] / "tests" / "vectors"
 
 
@@ -22,3 +24,9 @@ def vector():
 @pytest.fixture
 def vector_text():
     return lambda name: (VECTORS / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def gateway():
+    """A running sandbox: `gateway`, `v3_endpoint`, `app_id`, `app_private_key`, `alipay_public_key`."""
+    yield from sandbox.start()
