@@ -72,6 +72,17 @@ fn expect_cancel(step: Step, attempt: u32, cause: CancelCause) {
 }
 
 #[track_caller]
+/// A barcode payment answered `10003`, then five queries still `WAIT_BUYER_PAY`: the machine must
+/// cancel right after the last one.
+fn wait_out_a_buyer_who_never_confirms(m: &mut PaymentMachine) {
+    let mut step = m.on_pay(pay("10003"), Duration::ZERO);
+    for n in 1..=5 {
+        expect_query(step, n);
+        step = m.on_query(query("WAIT_BUYER_PAY"), S5 * n);
+    }
+    expect_cancel(step, 1, CancelCause::BuyerTimeout);
+}
+
 fn outcome(step: Step) -> PaymentOutcome {
     match step {
         Step::Finish(o) => o,
@@ -100,12 +111,7 @@ fn barcode_10003_polls_every_5s_then_paid() {
 #[test]
 fn a_buyer_who_never_confirms_is_cancelled_right_after_the_last_query() {
     let mut m = barcode();
-    let mut step = m.on_pay(pay("10003"), Duration::ZERO);
-    for n in 1..=5 {
-        expect_query(step, n);
-        step = m.on_query(query("WAIT_BUYER_PAY"), S5 * n);
-    }
-    expect_cancel(step, 1, CancelCause::BuyerTimeout);
+    wait_out_a_buyer_who_never_confirms(&mut m);
     let o = outcome(m.on_cancel(cancel("N", Some("close"))));
     assert!(matches!(
         o.status,
@@ -180,12 +186,7 @@ fn when_nothing_verifies_it_gives_up_without_cancelling() {
 #[test]
 fn cancel_is_retried_when_asked_or_lost_then_confirmed_by_query() {
     let mut m = barcode();
-    let mut step = m.on_pay(pay("10003"), Duration::ZERO);
-    for n in 1..=5 {
-        expect_query(step, n);
-        step = m.on_query(query("WAIT_BUYER_PAY"), S5 * n);
-    }
-    expect_cancel(step, 1, CancelCause::BuyerTimeout);
+    wait_out_a_buyer_who_never_confirms(&mut m);
     match m.on_cancel(cancel("Y", None)) {
         Step::Cancel { after, attempt: 2, of: 3, .. } => assert_eq!(after, Duration::from_secs(2)),
         other => panic!("{other:?}"),
