@@ -2,42 +2,10 @@
 
 Every request is RSA2-signed exactly like the official SDKs sign it; every answer and every notification
 is verified before it is believed. Errors are one hierarchy rooted at :class:`AlipayError`.
+
+Everything is defined by the extension module (its stubs, ``_native.pyi``, list and document it).
 """
 
-from ._native import (
-    AlipayError,
-    ConfigError,
-    DecodeError,
-    GatewayError,
-    InvalidInput,
-    JournalError,
-    ResponseNode,
-    SignatureError,
-    TransportError,
-    __version__,
-    build_sign_content,
-    cert_sn,
-    root_cert_sn,
-    sign_params,
-    verify_notify,
-    verify_response,
-)
-
-__all__ = [
-    "AlipayError",
-    "ConfigError",
-    "DecodeError",
-    "GatewayError",
-    "InvalidInput",
-    "JournalError",
-    "ResponseNode",
-    "SignatureError",
-    "TransportError",
-    "__version__",
-    "build_sign_content",
-    "cert_sn",
-    "root_cert_sn",
-    "sign_params",
-    "verify_notify",
-    "verify_response",
-]
+from ._native import *  # noqa: F403
+from ._native import __all__ as __all__
+from ._native import __version__ as __version__
