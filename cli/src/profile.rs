@@ -35,10 +35,9 @@ pub fn client(profile: Option<&Path>) -> Result<Client, String> {
             (None, None) => Err(format!("the profile needs `{inline}` or `{file}`")),
         }
     };
-    let gateway = match get("gateway").as_deref() {
-        None | Some("production") => Gateway::Production,
-        Some("sandbox") => Gateway::Sandbox,
-        Some(url) => Gateway::Custom(url.to_string()),
+    let gateway: Gateway = match get("gateway") {
+        None => Gateway::Production,
+        Some(name) => name.parse().map_err(|e: alipay_core::error::InvalidInput| e.to_string())?,
     };
     let mut builder = Client::builder()
         .app_id(get("app_id").ok_or("the profile needs `app_id`")?)

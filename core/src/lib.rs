@@ -14,6 +14,7 @@ pub mod crypto;
 pub mod encrypt;
 mod enums;
 pub mod error;
+pub mod fields;
 pub mod journal;
 pub mod keys;
 pub mod money;

@@ -161,6 +161,45 @@ fn write_fen(f: &mut fmt::Formatter<'_>, fen: i64) -> fmt::Result {
     write!(f, "{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
+/// Reads an amount from a string or a whole number of yuan, and nothing else.
+struct YuanVisitor<T> {
+    what: &'static str,
+    _target: std::marker::PhantomData<T>,
+}
+
+impl<T> YuanVisitor<T> {
+    fn new(what: &'static str) -> Self {
+        Self { what, _target: std::marker::PhantomData }
+    }
+}
+
+impl<T: FromStr<Err = InvalidInput>> serde::de::Visitor<'_> for YuanVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} as a string like \"12.34\" (or a whole number of yuan)", self.what)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+        s.parse().map_err(E::custom)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, yuan: i64) -> Result<T, E> {
+        self.visit_str(&yuan.to_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, yuan: u64) -> Result<T, E> {
+        self.visit_str(&yuan.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<T, E> {
+        Err(E::custom(format!(
+            "{} must be a string like \"12.34\": a fractional number would have passed through a float",
+            self.what
+        )))
+    }
+}
+
 macro_rules! money_traits {
     ($t:ty, $what:literal) => {
         impl fmt::Display for $t {
@@ -186,11 +225,10 @@ macro_rules! money_traits {
         }
 
         impl<'de> Deserialize<'de> for $t {
-            /// From a JSON string only: a JSON number would have passed through a float.
+            /// From a string like `"12.34"`, or a whole number of yuan. A fractional JSON number is
+            /// refused: it would have passed through a float.
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let s = <std::borrow::Cow<'de, str>>::deserialize(deserializer)
-                    .map_err(|_| serde::de::Error::custom(concat!($what, " must be a string like \"12.34\"")))?;
-                s.parse().map_err(serde::de::Error::custom)
+                deserializer.deserialize_any(YuanVisitor::<$t>::new($what))
             }
         }
     };
@@ -245,7 +283,11 @@ mod tests {
     fn serde_uses_strings_never_numbers() {
         let m: Money = serde_json::from_str("\"12.3\"").expect("string");
         assert_eq!(serde_json::to_string(&m).expect("ser"), "\"12.30\"");
-        assert!(serde_json::from_str::<Money>("12.3").is_err());
+        assert!(serde_json::from_str::<Money>("12.3").is_err(), "a float is never money");
+        let whole: Money = serde_json::from_str("12").expect("a whole number of yuan is exact");
+        assert_eq!(whole.fen(), 1200);
+        assert!(serde_json::from_str::<Money>("0").is_err(), "still validated");
+        assert!(serde_json::from_str::<Money>("true").is_err());
     }
 
     #[test]

@@ -13,7 +13,8 @@ const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
 const MAX_ENTRIES: usize = 64;
 
 /// What a file in a bill archive is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BillFileKind {
     /// `…_业务明细.csv`: every payment and refund.
@@ -29,7 +30,7 @@ pub enum BillFileKind {
 }
 
 /// One file of the archive, decoded to text (nothing is dropped, even when it is not typed).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BillFile {
     /// The file name inside the zip (GBK names decoded).
     pub name: String,
@@ -40,7 +41,7 @@ pub struct BillFile {
 }
 
 /// A parsed bill archive.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Bill {
     /// Every file in the archive.

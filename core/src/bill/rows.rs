@@ -109,7 +109,7 @@ fn map_rows<T>(
 }
 
 /// One payment or refund in the trade bill (`业务明细`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TradeBillRow {
     /// 支付宝交易号.
@@ -202,7 +202,7 @@ pub(crate) fn trade_rows(table: &Table) -> Result<Vec<TradeBillRow>, DecodeError
 }
 
 /// One store's totals in the trade summary (`业务明细(汇总)`); the last row is the grand total.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TradeBillSummaryRow {
     /// 门店编号 (`合计` on the total row).
@@ -260,7 +260,7 @@ pub(crate) fn summary_rows(table: &Table) -> Result<Vec<TradeBillSummaryRow>, De
 }
 
 /// One movement of the merchant's balance in the account bill (`账务明细`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountBillRow {
     /// 账务流水号.

@@ -59,6 +59,30 @@ impl Gateway {
     }
 }
 
+impl std::str::FromStr for Gateway {
+    type Err = crate::error::InvalidInput;
+
+    /// `production`, `sandbox`, or an `http(s)://` gateway URL.
+    ///
+    /// ```
+    /// use alipay_core::Gateway;
+    /// assert_eq!("sandbox".parse::<Gateway>().unwrap(), Gateway::Sandbox);
+    /// assert_eq!("http://127.0.0.1:9/gateway.do".parse::<Gateway>().unwrap().url(), "http://127.0.0.1:9/gateway.do");
+    /// assert!("staging".parse::<Gateway>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "production" => Ok(Gateway::Production),
+            "sandbox" => Ok(Gateway::Sandbox),
+            url if url.starts_with("https://") || url.starts_with("http://") => Ok(Gateway::Custom(url.to_string())),
+            other => Err(crate::error::InvalidInput::new(
+                "gateway",
+                format!("unknown gateway {other:?}; use production, sandbox or an http(s):// URL"),
+            )),
+        }
+    }
+}
+
 /// Which of Alipay's two protocols calls speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Protocol {

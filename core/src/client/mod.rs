@@ -5,6 +5,7 @@
 //! without a valid signature is an error, never a success.
 
 mod config;
+mod fields;
 mod options;
 mod pages;
 pub(crate) mod params;
@@ -12,6 +13,7 @@ mod v3;
 mod verify;
 
 pub use config::{ClientBuilder, ClientConfig, Gateway, Protocol};
+pub use fields::{PAGE_METHODS, TYPED_METHODS};
 pub use options::CallOptions;
 pub use pages::PageFormat;
 pub use v3::V3Response;
@@ -313,6 +315,26 @@ impl Client {
             None => mode.known_sns().iter().filter_map(|sn| mode.key_for(sn)).collect(),
         };
         crate::notify::verify_cert_notify_params(params, &keys, rule, Some(config.sign_type))
+    }
+
+    /// Verifies a notification like [`Client::verify_notification_params`], first fetching and
+    /// checking (against the root) a rotated Alipay certificate it names in certificate mode — what a
+    /// notification endpoint should call.
+    ///
+    /// # Errors
+    /// [`Error::Signature`] for a notification that must not be believed (or a certificate that does
+    /// not chain); the errors of a call when the certificate download fails.
+    pub async fn receive_notification_params(
+        &self,
+        params: BTreeMap<String, String>,
+        rule: NotifyRule,
+    ) -> Result<VerifiedNotification, Error> {
+        if self.inner.config.cert_mode.is_some()
+            && let Some(sn) = params.get(crate::notify::ALIPAY_CERT_SN).filter(|sn| !sn.trim().is_empty())
+        {
+            self.admit_alipay_cert(sn).await?;
+        }
+        self.verify_notification_params(params, rule)
     }
 
     /// Certificate mode: makes sure the Alipay certificate `sn` is known, downloading it with

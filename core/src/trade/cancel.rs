@@ -10,7 +10,7 @@ use crate::error::InvalidInput;
 
 /// Cancels a face-to-face trade. Use it only when the payment's outcome is unknown or the buyer never
 /// confirmed; a trade known to be paid is refunded instead.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeCancelRequest {
     /// Your order number.
@@ -56,7 +56,7 @@ open_enum! {
 }
 
 /// The answer to `alipay.trade.cancel`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeCancelResponse {
     /// `10000`.
@@ -85,7 +85,7 @@ pub struct TradeCancelResponse {
 }
 
 /// Closes an unpaid trade so it can no longer be paid.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeCloseRequest {
     /// Your order number.
@@ -125,7 +125,7 @@ impl ApiRequest for TradeCloseRequest {
 }
 
 /// The answer to `alipay.trade.close`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeCloseResponse {
     /// `10000`.

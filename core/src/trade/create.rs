@@ -10,7 +10,7 @@ use crate::error::InvalidInput;
 use crate::money::Money;
 
 /// A QR-code order (扫码支付). The answer's `qr_code` is valid for 2 hours.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradePrecreateRequest {
     /// Your order number, unique forever.
@@ -47,7 +47,7 @@ pub struct TradePrecreateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qr_code_timeout_express: Option<String>,
     /// The items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub goods_detail: Vec<GoodsDetail>,
     /// Any other business field.
     #[serde(flatten)]
@@ -89,7 +89,7 @@ impl ApiRequest for TradePrecreateRequest {
 }
 
 /// The answer to `alipay.trade.precreate`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradePrecreateResponse {
     /// `10000`.
@@ -108,7 +108,7 @@ pub struct TradePrecreateResponse {
 }
 
 /// A trade for a known buyer, paid in the Alipay app (mini program, JSAPI).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeCreateRequest {
     /// Your order number, unique forever.
@@ -148,7 +148,7 @@ pub struct TradeCreateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_expire: Option<String>,
     /// The items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub goods_detail: Vec<GoodsDetail>,
     /// Any other business field.
     #[serde(flatten)]
@@ -191,7 +191,7 @@ impl ApiRequest for TradeCreateRequest {
 }
 
 /// The answer to `alipay.trade.create`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeCreateResponse {
     /// `10000`.

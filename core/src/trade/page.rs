@@ -1,7 +1,7 @@
 //! `alipay.trade.page.pay` (desktop web), `alipay.trade.wap.pay` (mobile web) and `alipay.trade.app.pay`
 //! (mobile app): the SDK makes no HTTP call, it signs what the buyer's browser or the Alipay app sends.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::types::GoodsDetail;
@@ -21,13 +21,24 @@ pub trait PagePayApi: Serialize {
     fn validate(&self) -> Result<(), InvalidInput>;
 }
 
+/// The default product codes of requests built from fields.
+fn fast_instant_trade_pay() -> String {
+    "FAST_INSTANT_TRADE_PAY".into()
+}
+fn quick_wap_way() -> String {
+    "QUICK_WAP_WAY".into()
+}
+fn quick_msecurity_pay() -> String {
+    "QUICK_MSECURITY_PAY".into()
+}
+
 macro_rules! page_request {
     (
         $(#[$meta:meta])*
-        $name:ident, $method:literal, $product:literal { $( $(#[$fmeta:meta])* $field:ident : $ty:ty, )* }
+        $name:ident, $method:literal, $product:literal, $default_product:literal { $( $(#[$fmeta:meta])* $field:ident : $ty:ty, )* }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[non_exhaustive]
         pub struct $name {
             /// Your order number, unique forever.
@@ -37,6 +48,7 @@ macro_rules! page_request {
             /// The order title (no `/`, `=` or `&`).
             pub subject: String,
             #[doc = concat!("The product code: `", $product, "`.")]
+            #[serde(default = $default_product)]
             pub product_code: String,
             /// The order description.
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,7 +63,7 @@ macro_rules! page_request {
             #[serde(skip_serializing_if = "Option::is_none")]
             pub passback_params: Option<String>,
             /// The items.
-            #[serde(skip_serializing_if = "Vec::is_empty")]
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
             pub goods_detail: Vec<GoodsDetail>,
             $( $(#[$fmeta])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: $ty, )*
             /// Any other business field (`extend_params`, `business_params`, …).
@@ -93,7 +105,7 @@ macro_rules! page_request {
 
 page_request! {
     /// Desktop web payment: the buyer pays on Alipay's cashier page (电脑网站支付).
-    TradePagePayRequest, "alipay.trade.page.pay", "FAST_INSTANT_TRADE_PAY" {
+    TradePagePayRequest, "alipay.trade.page.pay", "FAST_INSTANT_TRADE_PAY", "fast_instant_trade_pay" {
         /// How the QR code is shown: `0`–`4` (`4` with `qrcode_width`).
         qr_pay_mode: Option<String>,
         /// The QR code's width in pixels, with `qr_pay_mode` `4`.
@@ -105,7 +117,7 @@ page_request! {
 
 page_request! {
     /// Mobile web payment (手机网站支付).
-    TradeWapPayRequest, "alipay.trade.wap.pay", "QUICK_WAP_WAY" {
+    TradeWapPayRequest, "alipay.trade.wap.pay", "QUICK_WAP_WAY", "quick_wap_way" {
         /// Where the buyer goes when they quit the payment.
         quit_url: Option<String>,
     }
@@ -113,5 +125,5 @@ page_request! {
 
 page_request! {
     /// Mobile app payment (APP 支付): the order string is handed to the Alipay mobile SDK.
-    TradeAppPayRequest, "alipay.trade.app.pay", "QUICK_MSECURITY_PAY" {}
+    TradeAppPayRequest, "alipay.trade.app.pay", "QUICK_MSECURITY_PAY", "quick_msecurity_pay" {}
 }

@@ -10,7 +10,7 @@ use crate::money::{Amount, Money};
 use crate::response::{CODE_SUCCESS, CODE_WAIT_BUYER};
 
 /// A barcode payment. `out_trade_no` must be new: never reuse one, even after a failure or a cancel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradePayRequest {
     /// Your order number (≤ 64 characters), unique forever.
@@ -22,6 +22,7 @@ pub struct TradePayRequest {
     /// The buyer's payment code as scanned (digits starting 25–30, 16–24 long).
     pub auth_code: String,
     /// `bar_code` (the default) or `security_code` (face).
+    #[serde(default = "bar_code")]
     pub scene: String,
     /// Defaults to `FACE_TO_FACE_PAYMENT` on Alipay's side.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,14 +49,19 @@ pub struct TradePayRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_expire: Option<String>,
     /// The items.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub goods_detail: Vec<GoodsDetail>,
     /// Extra response data to ask for, e.g. `fund_bill_list`, `voucher_detail_list`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub query_options: Vec<String>,
     /// Any other business field (`extend_params`, `business_params`, …).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The default `scene` of a request built from fields.
+fn bar_code() -> String {
+    "bar_code".into()
 }
 
 impl TradePayRequest {
@@ -71,7 +77,7 @@ impl TradePayRequest {
             total_amount,
             subject: subject.into(),
             auth_code: auth_code.into(),
-            scene: "bar_code".into(),
+            scene: bar_code(),
             product_code: None,
             body: None,
             store_id: None,
@@ -102,7 +108,7 @@ impl ApiRequest for TradePayRequest {
 }
 
 /// The answer to `alipay.trade.pay`: code `10000` (paid) or `10003` (the buyer must confirm; poll).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradePayResponse {
     /// `10000` paid, `10003` waiting for the buyer.

@@ -9,7 +9,7 @@ use crate::error::InvalidInput;
 use crate::money::Amount;
 
 /// Asks for a trade's state, by `out_trade_no` or `trade_no`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeQueryRequest {
     /// Your order number.
@@ -19,7 +19,7 @@ pub struct TradeQueryRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trade_no: Option<String>,
     /// Extra data to ask for, e.g. `fund_bill_list`, `trade_settle_info`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub query_options: Vec<String>,
     /// Any other business field.
     #[serde(flatten)]
@@ -49,7 +49,7 @@ impl ApiRequest for TradeQueryRequest {
 
 /// The answer to `alipay.trade.query`. A trade that does not exist (yet) is a gateway error with
 /// `sub_code` `ACQ.TRADE_NOT_EXIST` — for a QR code nobody scanned yet, that means "keep waiting".
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeQueryResponse {
     /// `10000`.

@@ -14,7 +14,7 @@ use crate::error::InvalidInput;
 use crate::money::{Amount, Money};
 
 /// A (partial or full) refund. `out_request_no` is required here — it is what makes refunds idempotent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeRefundRequest {
     /// Your order number.
@@ -26,6 +26,7 @@ pub struct TradeRefundRequest {
     /// The amount of this refund.
     pub refund_amount: Money,
     /// This refund's number, unique per trade. Reuse it (and only it) to retry this refund.
+    #[serde(default)]
     pub out_request_no: String,
     /// Shown to the buyer and in bills.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,7 +41,7 @@ pub struct TradeRefundRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub terminal_id: Option<String>,
     /// Extra data to ask for, e.g. `refund_detail_item_list`, `deposit_back_info`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub query_options: Vec<String>,
     /// Any other business field.
     #[serde(flatten)]
@@ -95,7 +96,7 @@ impl ApiRequest for TradeRefundRequest {
 }
 
 /// The answer to `alipay.trade.refund`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeRefundResponse {
     /// `10000`.
@@ -143,7 +144,7 @@ pub struct TradeRefundResponse {
 }
 
 /// Asks for the state of one refund (`out_request_no`) of a trade.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeFastpayRefundQueryRequest {
     /// Your order number.
@@ -155,7 +156,7 @@ pub struct TradeFastpayRefundQueryRequest {
     /// The refund's number.
     pub out_request_no: String,
     /// Extra data to ask for, e.g. `refund_detail_item_list`, `gmt_refund_pay`, `deposit_back_info`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub query_options: Vec<String>,
     /// Any other business field.
     #[serde(flatten)]
@@ -205,7 +206,7 @@ open_enum! {
 }
 
 /// Whether a refund to a bank card reached the card.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DepositBackInfo {
     /// `"true"` when the refund goes back to a bank card.
@@ -231,7 +232,7 @@ pub struct DepositBackInfo {
 /// The answer to `alipay.trade.fastpay.refund.query`. No `refund_status` means the refund was not
 /// received (or failed) — not that it never can be: query again later, and retry the refund with the
 /// same `out_request_no` if it must happen.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct TradeFastpayRefundQueryResponse {
     /// `10000`.

@@ -68,6 +68,27 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// A stable snake_case name (`submitted`, `qr_code`, `waiting_for_buyer`, `querying`, `cancelling`,
+    /// `cancel_retry`, `refund_retry`, `confirming_refund`, `journal_failed`, `done`, `failed`), the same
+    /// in every language binding.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Submitted => "submitted",
+            EventKind::QrCode { .. } => "qr_code",
+            EventKind::WaitingForBuyer { .. } => "waiting_for_buyer",
+            EventKind::Querying => "querying",
+            EventKind::Cancelling { .. } => "cancelling",
+            EventKind::CancelRetry { .. } => "cancel_retry",
+            EventKind::RefundRetry { .. } => "refund_retry",
+            EventKind::ConfirmingRefund => "confirming_refund",
+            EventKind::JournalFailed { .. } => "journal_failed",
+            EventKind::Done(_) => "done",
+            EventKind::Failed { .. } => "failed",
+        }
+    }
+}
+
 /// Either workflow's outcome.
 #[derive(Debug, Clone)]
 pub enum Outcome {

@@ -53,6 +53,12 @@ impl PaymentHandle {
         self.signal.send_replace(Signal::Stop);
     }
 
+    /// A cancel button that can be pressed from elsewhere while [`PaymentHandle::outcome`] waits (the
+    /// handle itself is consumed by the wait).
+    pub fn canceller(&self) -> Canceller {
+        Canceller(self.signal.clone())
+    }
+
     /// The next progress event, or `None` once the workflow has ended and every event was read.
     pub async fn next_event(&mut self) -> Option<WorkflowEvent> {
         self.events.recv().await
@@ -78,15 +84,32 @@ impl PaymentHandle {
     }
 }
 
+/// The cancel button of one payment workflow (see [`PaymentHandle::canceller`]).
+#[derive(Debug, Clone)]
+pub struct Canceller(watch::Sender<Signal>);
+
+impl Canceller {
+    /// As [`PaymentHandle::cancel`]: stop waiting for the buyer and cancel the trade now. Has no
+    /// effect once the workflow is cancelling, detached or done.
+    pub fn cancel(&self) {
+        stop_if_running(&self.0);
+    }
+}
+
+/// `Run` becomes `Stop`; a detached or stopping workflow is left alone.
+fn stop_if_running(signal: &watch::Sender<Signal>) {
+    signal.send_if_modified(|s| {
+        let stop = *s == Signal::Run;
+        if stop {
+            *s = Signal::Stop;
+        }
+        stop
+    });
+}
+
 impl Drop for PaymentHandle {
     fn drop(&mut self) {
         // Dropping without detaching means "stop waiting"; once detached (or finished) it changes nothing.
-        self.signal.send_if_modified(|s| {
-            let stop = *s == Signal::Run;
-            if stop {
-                *s = Signal::Stop;
-            }
-            stop
-        });
+        stop_if_running(&self.signal);
     }
 }

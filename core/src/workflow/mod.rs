@@ -53,7 +53,7 @@ mod run;
 mod workflows;
 
 pub use event::{EventCallback, EventKind, Outcome, WorkflowEvent};
-pub use handle::PaymentHandle;
+pub use handle::{Canceller, PaymentHandle};
 pub use notifications::ReceivedNotification;
 pub use numbers::unique_no;
 pub use outcome::{

@@ -28,14 +28,19 @@ impl Workflows {
     /// [`Error::Signature`] or [`Error::Decode`] for a notification that must not be believed;
     /// [`Error::Journal`].
     pub async fn receive_notification(&self, raw_body: &[u8], rule: NotifyRule) -> Result<ReceivedNotification, Error> {
-        let params = crate::notify::parse_form_body(raw_body)?;
-        if self.client.config().cert_mode.is_some()
-            && let Some(sn) = params.get(crate::notify::ALIPAY_CERT_SN).filter(|sn| !sn.trim().is_empty())
-        {
-            // A rotated certificate: fetched and checked against the root before anything is believed.
-            self.client.admit_alipay_cert(sn).await?;
-        }
-        let notification = self.client.verify_notification_params(params, rule)?;
+        self.receive_notification_params(crate::notify::parse_form_body(raw_body)?, rule).await
+    }
+
+    /// As [`Workflows::receive_notification`], from pairs a web framework already decoded.
+    ///
+    /// # Errors
+    /// As [`Workflows::receive_notification`].
+    pub async fn receive_notification_params(
+        &self,
+        params: std::collections::BTreeMap<String, String>,
+        rule: NotifyRule,
+    ) -> Result<ReceivedNotification, Error> {
+        let notification = self.client.receive_notification_params(params, rule).await?;
         let first_delivery = match notification.notify_id() {
             Some(id) => !self.journal.notification_handled(id).await?,
             None => true,

@@ -283,3 +283,64 @@ fn starting_outside_a_runtime_is_an_error_not_a_panic() {
     let err = alipay_sandbox::Sandbox::start(alipay_sandbox::SandboxConfig::default()).expect_err("no runtime");
     assert!(err.to_string().contains("tokio runtime"), "{err}");
 }
+
+#[tokio::test]
+async fn every_typed_call_by_name_from_fields_as_the_bindings_send_them() {
+    use alipay_core::client::{PAGE_METHODS, PageFormat, TYPED_METHODS};
+    use serde_json::json;
+
+    let (_sb, client) = sandbox(1.0);
+    let no = order("FIELDS");
+    let paid = client
+        .call_fields(
+            "alipay.trade.pay",
+            json!({"out_trade_no": no, "total_amount": 12, "subject": "Tea", "auth_code": buyer::PAYS_AT_ONCE,
+                   "store_id": "S1"}),
+        )
+        .await
+        .expect("pay");
+    assert_eq!(paid["code"], "10000");
+    assert_eq!(paid["total_amount"], "12.00", "amounts come back as two-decimal strings");
+    let refund = client
+        .call_fields("alipay.trade.refund", json!({"out_trade_no": no, "refund_amount": "2.5", "out_request_no": "R1"}))
+        .await
+        .expect("refund");
+    assert_eq!(refund["refund_fee"], "2.50");
+    assert_eq!(refund["fund_change"], true);
+    for (method, fields) in [
+        ("alipay.trade.query", json!({"out_trade_no": no})),
+        ("alipay.trade.fastpay.refund.query", json!({"out_trade_no": no, "out_request_no": "R1"})),
+        ("alipay.trade.precreate", json!({"out_trade_no": order("FQR"), "total_amount": "1", "subject": "s"})),
+        (
+            "alipay.trade.create",
+            json!({"out_trade_no": order("FCR"), "total_amount": "1", "subject": "s", "buyer_id": "2088102177846880"}),
+        ),
+        ("alipay.data.dataservice.bill.downloadurl.query", json!({"bill_type": "trade", "bill_date": "2026-11-20"})),
+    ] {
+        let answer = client.call_fields(method, fields).await.unwrap_or_else(|e| panic!("{method}: {e}"));
+        assert_eq!(answer["code"], "10000", "{method}");
+    }
+    assert_eq!(TYPED_METHODS.len(), 9);
+
+    let float = client
+        .call_fields(
+            "alipay.trade.pay",
+            json!({"out_trade_no": order("F"), "total_amount": 0.1, "subject": "s", "auth_code": "2"}),
+        )
+        .await
+        .expect_err("a float is never money");
+    assert!(matches!(&float, alipay_core::Error::InvalidInput(i) if i.field == "total_amount"), "{float}");
+    let unknown = client.call_fields("alipay.trade.orderinfo.sync", json!({})).await.expect_err("not typed");
+    assert!(matches!(&unknown, alipay_core::Error::InvalidInput(i) if i.field == "method"), "{unknown}");
+
+    for method in PAGE_METHODS {
+        let page = client
+            .page_fields(
+                method,
+                json!({"out_trade_no": order("PG"), "total_amount": "9.90", "subject": "s"}),
+                PageFormat::Url,
+            )
+            .expect(method);
+        assert!(page.contains("sign="), "{method}: {page}");
+    }
+}
