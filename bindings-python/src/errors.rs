@@ -33,9 +33,14 @@ create_exception!(alipay_core, JournalError, AlipayError, "The workflow journal 
 
 /// Converts a core error into the matching Python exception, its fields as attributes.
 pub(crate) fn to_py(e: Error) -> PyErr {
+    exception(&e)
+}
+
+/// The Python exception for a core error that is shared (an outcome's cause).
+pub(crate) fn exception(e: &Error) -> PyErr {
     Python::attach(|py| {
         let message = e.to_string();
-        let err = match &e {
+        let err = match e {
             Error::Config(_) => ConfigError::new_err(message),
             Error::InvalidInput(_) => InvalidInput::new_err(message),
             Error::Signature(_) => SignatureError::new_err(message),
@@ -47,7 +52,7 @@ pub(crate) fn to_py(e: Error) -> PyErr {
         };
         // Attribute setting on a fresh exception object cannot fail short of memory exhaustion; a
         // failure there must not hide the original error, so it is ignored.
-        let _ = set_fields(py, &err, &e);
+        let _ = set_fields(py, &err, e);
         err
     })
 }

@@ -2,8 +2,13 @@
 //! converts types and maps errors (in `errors`), nothing more; the Python package `alipay_core`
 //! re-exports it.
 
+mod client;
+mod config;
 mod errors;
 mod primitives;
+mod runtime;
+mod values;
+mod workflows;
 
 use pyo3::prelude::*;
 
@@ -12,6 +17,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_class::<primitives::ResponseNode>()?;
+    m.add_class::<client::NativeClient>()?;
+    m.add_class::<workflows::NativeWorkflows>()?;
+    m.add_class::<workflows::NativePaymentHandle>()?;
     m.add_function(wrap_pyfunction!(primitives::build_sign_content, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::sign_params, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::verify_response, m)?)?;

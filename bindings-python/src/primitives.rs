@@ -8,6 +8,7 @@ use alipay_core::primitives::{self, NotifyInput};
 use pyo3::prelude::*;
 
 use crate::errors::to_py;
+use crate::values::json_to_py;
 
 /// The exact text a request signature covers: the non-empty parameters, sorted, as `k=v&…`.
 #[pyfunction]
@@ -42,18 +43,28 @@ pub(crate) fn verify_response(
 }
 
 /// A verified answer node: `raw` is the JSON text exactly as signed; `signed` is `False` only for an
-/// error node Alipay sent unsigned.
-#[pyclass(module = "alipay_core", frozen, get_all)]
+/// error node Alipay sent unsigned; `data` is the node as a dict.
+#[pyclass(module = "alipay_core", frozen)]
 pub(crate) struct ResponseNode {
+    #[pyo3(get)]
     method: String,
+    #[pyo3(get)]
     node_name: String,
+    #[pyo3(get)]
     raw: String,
+    #[pyo3(get)]
     signed: bool,
+    #[pyo3(get)]
     alipay_cert_sn: Option<String>,
+    #[pyo3(get)]
     code: String,
+    #[pyo3(get)]
     msg: String,
+    #[pyo3(get)]
     sub_code: Option<String>,
+    #[pyo3(get)]
     sub_msg: Option<String>,
+    value: serde_json::Value,
 }
 
 impl From<alipay_core::response::ResponseNode> for ResponseNode {
@@ -68,12 +79,19 @@ impl From<alipay_core::response::ResponseNode> for ResponseNode {
             raw: n.raw,
             signed: n.signed,
             alipay_cert_sn: n.alipay_cert_sn,
+            value: serde_json::Value::Object(n.value),
         }
     }
 }
 
 #[pymethods]
 impl ResponseNode {
+    /// The node's fields as a dict (non-integer numbers as `Decimal`).
+    #[getter]
+    fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, &self.value)
+    }
+
     fn __repr__(&self) -> String {
         format!("ResponseNode(method={:?}, code={:?}, signed={})", self.method, self.code, self.signed)
     }

@@ -8,7 +8,9 @@ import json
 import os
 import pathlib
 import subprocess
-from typing import Any, Dict, Iterator
+import urllib.parse
+import urllib.request
+from typing import Any, Dict, Iterator, Optional
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
@@ -33,3 +35,23 @@ def start(*args: str) -> Iterator[Dict[str, Any]]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# Buyers the sandbox simulates, by payment code (the sandbox's `buyer` module).
+PAYS_AT_ONCE = "280000000000000001"
+CONFIRMS_AFTER_10S = "281000000000000010"
+NEVER_CONFIRMS = "282000000000000000"
+INSUFFICIENT_BALANCE = "283000000000000000"
+
+
+def control(gateway: Dict[str, Any], path: str, form: Optional[Dict[str, str]] = None) -> Any:
+    """A sandbox control endpoint (`/sandbox/...`): POST with `form`, else GET; its JSON answer."""
+    base = gateway["gateway"].split("/gateway.do")[0]
+    data = urllib.parse.urlencode(form).encode() if form is not None else None
+    with urllib.request.urlopen(urllib.request.Request(base + path, data=data), timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def advance(gateway: Dict[str, Any], seconds: int) -> None:
+    """Moves the sandbox's virtual time forward."""
+    control(gateway, "/sandbox/time/advance", {"seconds": str(seconds)})

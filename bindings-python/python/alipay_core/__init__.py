@@ -3,9 +3,125 @@
 Every request is RSA2-signed exactly like the official SDKs sign it; every answer and every notification
 is verified before it is believed. Errors are one hierarchy rooted at :class:`AlipayError`.
 
-Everything is defined by the extension module (its stubs, ``_native.pyi``, list and document it).
+* :class:`Client` / :class:`AsyncClient` — every trade call, page/wap/app pay, bills, notifications.
+* :class:`Workflows` / :class:`AsyncWorkflows` — barcode and QR pay polled to the truth, refunds until
+  known, journaled so a crash loses nothing.
+* :mod:`alipay_core.models` — typed results (``Decimal`` money, enums that keep unknown values).
+* The primitives (``sign_params``, ``verify_response``, ``verify_notify``, …) for debugging signatures.
 """
 
-from ._native import *  # noqa: F403
-from ._native import __all__ as __all__
-from ._native import __version__ as __version__
+from ._native import (
+    AlipayError,
+    ConfigError,
+    DecodeError,
+    GatewayError,
+    InvalidInput,
+    JournalError,
+    ResponseNode,
+    SignatureError,
+    TransportError,
+    __version__,
+    build_sign_content,
+    cert_sn,
+    root_cert_sn,
+    sign_params,
+    verify_notify,
+    verify_response,
+)
+from .client import (
+    AsyncClient,
+    Client,
+    KeySource,
+    MoneyLike,
+    Notification,
+)
+from .models import (
+    AccountBillRow,
+    Bill,
+    BillDownloadUrlQueryResponse,
+    BillFile,
+    CancelAction,
+    DepositBackInfo,
+    FundBill,
+    Model,
+    PaymentOutcome,
+    RefundOutcome,
+    RefundStatus,
+    TradeBillRow,
+    TradeBillSummaryRow,
+    TradeCancelResponse,
+    TradeCloseResponse,
+    TradeCreateResponse,
+    TradeFastpayRefundQueryResponse,
+    TradePayResponse,
+    TradePrecreateResponse,
+    TradeQueryResponse,
+    TradeRefundResponse,
+    TradeStatus,
+    WorkflowEvent,
+)
+from .workflows import (
+    AsyncPaymentHandle,
+    AsyncWorkflows,
+    PaymentHandle,
+    PollPolicy,
+    ReceivedNotification,
+    Recovered,
+    RefundPolicy,
+    Workflows,
+)
+
+__all__ = [
+    "AccountBillRow",
+    "AlipayError",
+    "AsyncClient",
+    "AsyncPaymentHandle",
+    "AsyncWorkflows",
+    "Bill",
+    "BillDownloadUrlQueryResponse",
+    "BillFile",
+    "build_sign_content",
+    "CancelAction",
+    "cert_sn",
+    "Client",
+    "ConfigError",
+    "DecodeError",
+    "DepositBackInfo",
+    "FundBill",
+    "GatewayError",
+    "InvalidInput",
+    "JournalError",
+    "KeySource",
+    "Model",
+    "MoneyLike",
+    "Notification",
+    "PaymentHandle",
+    "PaymentOutcome",
+    "PollPolicy",
+    "ReceivedNotification",
+    "Recovered",
+    "RefundOutcome",
+    "RefundPolicy",
+    "RefundStatus",
+    "ResponseNode",
+    "root_cert_sn",
+    "sign_params",
+    "SignatureError",
+    "TradeBillRow",
+    "TradeBillSummaryRow",
+    "TradeCancelResponse",
+    "TradeCloseResponse",
+    "TradeCreateResponse",
+    "TradeFastpayRefundQueryResponse",
+    "TradePayResponse",
+    "TradePrecreateResponse",
+    "TradeQueryResponse",
+    "TradeRefundResponse",
+    "TradeStatus",
+    "TransportError",
+    "verify_notify",
+    "verify_response",
+    "WorkflowEvent",
+    "Workflows",
+    "__version__",
+]

@@ -1,7 +1,8 @@
 """Type stubs of the extension module: what `alipay_core` re-exports."""
 
-from collections.abc import Mapping
-from typing import Literal, Optional, Union, final
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Literal, Optional, Union, final
 
 __all__ = [
     "AlipayError",
@@ -10,6 +11,9 @@ __all__ = [
     "GatewayError",
     "InvalidInput",
     "JournalError",
+    "NativeClient",
+    "NativePaymentHandle",
+    "NativeWorkflows",
     "ResponseNode",
     "SignatureError",
     "TransportError",
@@ -100,6 +104,101 @@ class ResponseNode:
     def sub_code(self) -> Optional[str]: ...
     @property
     def sub_msg(self) -> Optional[str]: ...
+    @property
+    def data(self) -> dict[str, Any]:
+        """The node's fields as a dict (non-integer numbers as ``Decimal``)."""
+
+_Source = Union[str, bytes, os.PathLike[str]]
+_Notification = Union[bytes, Mapping[str, str]]
+
+@final
+class NativeClient:
+    """The native client behind ``Client`` and ``AsyncClient``: fields in, fields out."""
+
+    def __new__(
+        cls,
+        app_id: str,
+        app_private_key: _Source,
+        alipay_public_key: Optional[_Source] = None,
+        *,
+        gateway: str = "production",
+        protocol: str = "v2",
+        sign_type: str = "RSA2",
+        charset: str = "utf-8",
+        app_cert: Optional[_Source] = None,
+        alipay_cert: Optional[_Source] = None,
+        alipay_root_cert: Optional[_Source] = None,
+        encrypt_key: Optional[str] = None,
+        encrypt_by_default: bool = False,
+        connect_timeout: Optional[float] = None,
+        timeout: Optional[float] = None,
+        proxy: Optional[str] = None,
+        user_agent: Optional[str] = None,
+    ) -> NativeClient: ...
+    @property
+    def app_id(self) -> str: ...
+    @property
+    def gateway(self) -> str: ...
+    def with_options(
+        self,
+        *,
+        app_auth_token: Optional[str] = None,
+        notify_url: Optional[str] = None,
+        return_url: Optional[str] = None,
+        encrypt: Optional[bool] = None,
+        params: Optional[Mapping[str, str]] = None,
+    ) -> NativeClient: ...
+    def call(self, method: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """The typed call ``method`` with ``fields``; the verified answer's fields."""
+    def call_async(self, method: str, fields: Mapping[str, Any]) -> Awaitable[dict[str, Any]]: ...
+    def execute(self, method: str, biz_content: Optional[Mapping[str, Any]] = None) -> ResponseNode: ...
+    def execute_async(self, method: str, biz_content: Optional[Mapping[str, Any]] = None) -> Awaitable[ResponseNode]: ...
+    def page(self, method: str, fields: Mapping[str, Any], format: str) -> str: ...
+    def download_bill(self, fields: Mapping[str, Any]) -> dict[str, Any]: ...
+    def download_bill_async(self, fields: Mapping[str, Any]) -> Awaitable[dict[str, Any]]: ...
+    def verify_notification(self, notification: _Notification, rule: str = "v1") -> dict[str, str]: ...
+    def verify_notification_async(self, notification: _Notification, rule: str = "v1") -> Awaitable[dict[str, str]]: ...
+
+@final
+class NativePaymentHandle:
+    """A running payment workflow."""
+
+    @property
+    def out_trade_no(self) -> str: ...
+    @property
+    def qr_code(self) -> Optional[str]: ...
+    def cancel(self) -> None: ...
+    def detach(self) -> None: ...
+    def wait(self) -> dict[str, Any]: ...
+    def wait_async(self) -> Awaitable[dict[str, Any]]: ...
+
+@final
+class NativeWorkflows:
+    """The native workflows behind ``Workflows`` and ``AsyncWorkflows``."""
+
+    def __new__(
+        cls,
+        client: NativeClient,
+        journal: Union[str, os.PathLike[str]],
+        *,
+        on_event: Optional[Callable[[dict[str, Any]], Any]] = None,
+        barcode_policy: Optional[Mapping[str, Any]] = None,
+        qr_policy: Optional[Mapping[str, Any]] = None,
+        refund_policy: Optional[Mapping[str, Any]] = None,
+    ) -> NativeWorkflows: ...
+    def start_pay(self, fields: Mapping[str, Any]) -> NativePaymentHandle: ...
+    def start_pay_async(self, fields: Mapping[str, Any]) -> Awaitable[NativePaymentHandle]: ...
+    def precreate(self, fields: Mapping[str, Any]) -> NativePaymentHandle: ...
+    def precreate_async(self, fields: Mapping[str, Any]) -> Awaitable[NativePaymentHandle]: ...
+    def refund_until_known(self, fields: Mapping[str, Any]) -> dict[str, Any]: ...
+    def refund_until_known_async(self, fields: Mapping[str, Any]) -> Awaitable[dict[str, Any]]: ...
+    def recover(self) -> list[dict[str, Any]]: ...
+    def receive_notification(self, notification: _Notification, rule: str = "v1") -> tuple[dict[str, str], bool]: ...
+    def receive_notification_async(
+        self, notification: _Notification, rule: str = "v1"
+    ) -> Awaitable[tuple[dict[str, str], bool]]: ...
+    def mark_notification_handled(self, notify_id: str) -> None: ...
+    def mark_notification_handled_async(self, notify_id: str) -> Awaitable[None]: ...
 
 def build_sign_content(params: Mapping[str, str]) -> str:
     """The exact text a request signature covers: the non-empty parameters, sorted, as ``k=v&…``."""

@@ -1,0 +1,265 @@
+"""The face-to-face workflows: barcode pay polled to the truth, QR pay, refunds until known.
+
+Every workflow is journaled (SQLite file, or ``":memory:"`` for tests) before anything is sent, so a
+crash loses nothing: :meth:`Workflows.recover` finishes what was left. An ``out_trade_no`` is never
+sent twice; a refund's ``out_request_no`` is reused only to retry that same refund.
+
+Progress events go to ``on_event`` — called on a worker thread of the Rust runtime (from asyncio,
+hand them to the loop with ``loop.call_soon_threadsafe``). An exception it raises is reported as
+unraisable and never disturbs the workflow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+from typing import Any, Callable, Dict, List, Optional, Union
+
+from ._native import AlipayError, NativePaymentHandle, NativeWorkflows
+from .client import AsyncClient, Client, MoneyLike, Notification, _fields
+from .models import PaymentOutcome, RefundOutcome, WorkflowEvent
+
+
+@dataclasses.dataclass(frozen=True)
+class PollPolicy:
+    """How long a payment waits for the buyer, and how hard it cancels. ``None`` keeps the official
+    default (barcode: 5 queries 5 s apart; QR: 24 queries; cancel 3 times 2 s apart). Seconds."""
+
+    query_interval: Optional[float] = None
+    max_queries: Optional[int] = None
+    deadline: Optional[float] = None
+    cancel_attempts: Optional[int] = None
+    cancel_interval: Optional[float] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class RefundPolicy:
+    """How hard a refund tries: ``attempts`` sends and ``confirm_queries`` queries, ``interval`` seconds
+    apart. ``None`` keeps the default (3 sends, 5 queries, 2 s)."""
+
+    attempts: Optional[int] = None
+    confirm_queries: Optional[int] = None
+    interval: Optional[float] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ReceivedNotification:
+    """A verified notification. ``first_delivery`` is ``False`` when its ``notify_id`` was handled
+    before: answer ``success`` and do nothing else."""
+
+    fields: Dict[str, str]
+    first_delivery: bool
+
+    @property
+    def notify_id(self) -> Optional[str]:
+        """Alipay's id of this notification (the same on every redelivery)."""
+        return self.fields.get("notify_id")
+
+
+@dataclasses.dataclass(frozen=True)
+class Recovered:
+    """One workflow :meth:`Workflows.recover` finished (``outcome``) or could not (``error``)."""
+
+    key: str
+    outcome: Union[PaymentOutcome, RefundOutcome, None] = None
+    error: Optional[AlipayError] = None
+
+
+def _policy(policy: Any) -> Optional[Dict[str, Any]]:
+    return None if policy is None else {k: v for k, v in dataclasses.asdict(policy).items() if v is not None}
+
+
+def _outcome(data: Dict[str, Any]) -> Union[PaymentOutcome, RefundOutcome]:
+    return RefundOutcome._from(data) if "out_request_no" in data else PaymentOutcome._from(data)
+
+
+def _recovered(items: List[Dict[str, Any]]) -> List[Recovered]:
+    return [
+        Recovered(key=i["key"], outcome=_outcome(i["outcome"]) if "outcome" in i else None, error=i.get("error"))
+        for i in items
+    ]
+
+
+def _pay_fields(out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, rest: Dict[str, Any]) -> Dict[str, Any]:
+    named = {"out_trade_no": out_trade_no, "total_amount": total_amount, "subject": subject, "auth_code": auth_code}
+    return _fields(named, rest)
+
+
+def _refund_fields(
+    refund_amount: MoneyLike, out_request_no: str, out_trade_no: Optional[str], trade_no: Optional[str], rest: Dict[str, Any]
+) -> Dict[str, Any]:
+    named = {"refund_amount": refund_amount, "out_request_no": out_request_no, "out_trade_no": out_trade_no, "trade_no": trade_no}
+    return _fields(named, rest)
+
+
+class _WorkflowsBase:
+    _native: NativeWorkflows
+
+    def __init__(
+        self,
+        client: Union[Client, AsyncClient],
+        journal: Union[str, "os.PathLike[str]"],
+        *,
+        on_event: Optional[Callable[[WorkflowEvent], Any]] = None,
+        barcode_policy: Optional[PollPolicy] = None,
+        qr_policy: Optional[PollPolicy] = None,
+        refund_policy: Optional[RefundPolicy] = None,
+    ) -> None:
+        """Workflows over ``client``, journaled in the SQLite file ``journal`` (created if new; the
+        string ``":memory:"`` keeps it in memory, for tests only)."""
+        callback = None if on_event is None else (lambda data: on_event(WorkflowEvent._from(data)))
+        self._native = NativeWorkflows(
+            client.native,
+            os.fspath(journal),
+            on_event=callback,
+            barcode_policy=_policy(barcode_policy),
+            qr_policy=_policy(qr_policy),
+            refund_policy=_policy(refund_policy),
+        )
+
+
+class PaymentHandle:
+    """A payment workflow running in the background: its QR code, its cancel button, its outcome."""
+
+    def __init__(self, native: NativePaymentHandle) -> None:
+        self._native = native
+
+    @property
+    def out_trade_no(self) -> str:
+        """Your order number."""
+        return self._native.out_trade_no
+
+    @property
+    def qr_code(self) -> Optional[str]:
+        """The QR code to show (QR payments); ``None`` if the precreate failed — see the outcome."""
+        return self._native.qr_code
+
+    def cancel(self) -> None:
+        """Stop waiting for the buyer and cancel the trade now (safe from any thread). The outcome
+        still tells the truth: a buyer who paid meanwhile is reported paid, or refunded by the cancel."""
+        self._native.cancel()
+
+    def detach(self) -> None:
+        """Let the workflow finish alone; its outcome goes to the journal and ``on_event``."""
+        self._native.detach()
+
+    def outcome(self) -> PaymentOutcome:
+        """Waits for the end (once)."""
+        return PaymentOutcome._from(self._native.wait())
+
+
+class AsyncPaymentHandle(PaymentHandle):
+    """:class:`PaymentHandle` for asyncio. Cancelling the task awaiting :meth:`outcome` cancels the
+    trade (the workflow's cancel path), and the truth still reaches the journal and ``on_event``."""
+
+    async def outcome(self) -> PaymentOutcome:  # type: ignore[override]
+        """Waits for the end (once)."""
+        try:
+            return PaymentOutcome._from(await self._native.wait_async())
+        except asyncio.CancelledError:
+            self._native.cancel()
+            raise
+
+
+class Workflows(_WorkflowsBase):
+    """The blocking workflows (the GIL is released while they wait)."""
+
+    def pay_and_wait(
+        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, **fields: Any
+    ) -> PaymentOutcome:
+        """Barcode pay to the truth: charges the payment code, polls while the buyer confirms, and
+        cancels the trade if they never do. Hand over the goods only if ``outcome.is_paid``."""
+        return self.start_pay(out_trade_no=out_trade_no, total_amount=total_amount, subject=subject, auth_code=auth_code, **fields).outcome()
+
+    def start_pay(
+        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, **fields: Any
+    ) -> PaymentHandle:
+        """As :meth:`pay_and_wait`, returning the handle (cancel button) once the intent is journaled."""
+        return PaymentHandle(self._native.start_pay(_pay_fields(out_trade_no, total_amount, subject, auth_code, fields)))
+
+    def precreate_and_wait(self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, **fields: Any) -> PaymentHandle:
+        """QR pay: returns the handle once ``qr_code`` is known; the workflow then waits for the buyer
+        in the background and cancels the trade if they never pay."""
+        named = {"out_trade_no": out_trade_no, "total_amount": total_amount, "subject": subject}
+        return PaymentHandle(self._native.precreate(_fields(named, fields)))
+
+    def refund_until_known(
+        self,
+        *,
+        refund_amount: MoneyLike,
+        out_request_no: str = "",
+        out_trade_no: Optional[str] = None,
+        trade_no: Optional[str] = None,
+        **fields: Any,
+    ) -> RefundOutcome:
+        """Refunds, retrying under the same ``out_request_no`` (a fresh one when empty) and confirming
+        with refund queries, so the money moves at most once. Calling again resumes safely."""
+        return RefundOutcome._from(self._native.refund_until_known(_refund_fields(refund_amount, out_request_no, out_trade_no, trade_no, fields)))
+
+    def recover(self) -> List[Recovered]:
+        """Finishes every workflow a crash left unfinished in the journal."""
+        return _recovered(self._native.recover())
+
+    def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
+        """Verifies a notification and says whether it is new (by ``notify_id``, in the journal)."""
+        fields, first = self._native.receive_notification(notification, rule)
+        return ReceivedNotification(fields, first)
+
+    def mark_notification_handled(self, notification: ReceivedNotification) -> None:
+        """Records the notification as handled, so redeliveries are recognised."""
+        if notification.notify_id is not None:
+            self._native.mark_notification_handled(notification.notify_id)
+
+
+class AsyncWorkflows(_WorkflowsBase):
+    """The asyncio workflows. Cancelling a task in :meth:`pay_and_wait` takes the workflow's cancel
+    path; cancelling :meth:`refund_until_known` stops only the wait (the refund runs on to a known end)."""
+
+    async def pay_and_wait(
+        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, **fields: Any
+    ) -> PaymentOutcome:
+        """As :meth:`Workflows.pay_and_wait`."""
+        handle = await self.start_pay(out_trade_no=out_trade_no, total_amount=total_amount, subject=subject, auth_code=auth_code, **fields)
+        return await handle.outcome()
+
+    async def start_pay(
+        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, **fields: Any
+    ) -> AsyncPaymentHandle:
+        """As :meth:`Workflows.start_pay`."""
+        native = await self._native.start_pay_async(_pay_fields(out_trade_no, total_amount, subject, auth_code, fields))
+        return AsyncPaymentHandle(native)
+
+    async def precreate_and_wait(
+        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, **fields: Any
+    ) -> AsyncPaymentHandle:
+        """As :meth:`Workflows.precreate_and_wait`."""
+        named = {"out_trade_no": out_trade_no, "total_amount": total_amount, "subject": subject}
+        return AsyncPaymentHandle(await self._native.precreate_async(_fields(named, fields)))
+
+    async def refund_until_known(
+        self,
+        *,
+        refund_amount: MoneyLike,
+        out_request_no: str = "",
+        out_trade_no: Optional[str] = None,
+        trade_no: Optional[str] = None,
+        **fields: Any,
+    ) -> RefundOutcome:
+        """As :meth:`Workflows.refund_until_known`."""
+        fields = _refund_fields(refund_amount, out_request_no, out_trade_no, trade_no, fields)
+        return RefundOutcome._from(await self._native.refund_until_known_async(fields))
+
+    async def recover(self) -> List[Recovered]:
+        """As :meth:`Workflows.recover` (it blocks a worker thread, not the event loop)."""
+        return _recovered(await asyncio.get_running_loop().run_in_executor(None, self._native.recover))
+
+    async def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
+        """As :meth:`Workflows.receive_notification`."""
+        fields, first = await self._native.receive_notification_async(notification, rule)
+        return ReceivedNotification(fields, first)
+
+    async def mark_notification_handled(self, notification: ReceivedNotification) -> None:
+        """As :meth:`Workflows.mark_notification_handled`."""
+        if notification.notify_id is not None:
+            await self._native.mark_notification_handled_async(notification.notify_id)

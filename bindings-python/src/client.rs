@@ -1,0 +1,234 @@
+//! `alipay_core._native.NativeClient`: the core client, each method a blocking call (GIL released)
+//! with an `_async` twin returning an asyncio awaitable. Fields go in and come out as dicts; the
+//! Python package wraps them in typed result objects.
+
+use std::collections::BTreeMap;
+
+use alipay_core::client::PageFormat;
+use alipay_core::notify::{NotifyRule, VerifiedNotification, parse_form_body};
+use alipay_core::{Client, Error};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
+
+use crate::config::{Settings, Source};
+use crate::errors::to_py;
+use crate::primitives::{NotificationInput, ResponseNode};
+use crate::runtime::{awaitable, block_on};
+use crate::values::{fields_to_json, json_to_py};
+
+/// The native client; use `alipay_core.Client` or `alipay_core.AsyncClient`.
+#[pyclass(module = "alipay_core._native", frozen)]
+pub(crate) struct NativeClient {
+    pub(crate) client: Client,
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (
+        app_id, app_private_key, alipay_public_key = None, *, gateway = "production", protocol = "v2",
+        sign_type = "RSA2", charset = "utf-8",
+        app_cert = None, alipay_cert = None, alipay_root_cert = None, encrypt_key = None,
+        encrypt_by_default = false, connect_timeout = None, timeout = None, proxy = None, user_agent = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        app_id: String,
+        app_private_key: Source,
+        alipay_public_key: Option<Source>,
+        gateway: &str,
+        protocol: &str,
+        sign_type: &str,
+        charset: &str,
+        app_cert: Option<Source>,
+        alipay_cert: Option<Source>,
+        alipay_root_cert: Option<Source>,
+        encrypt_key: Option<String>,
+        encrypt_by_default: bool,
+        connect_timeout: Option<f64>,
+        timeout: Option<f64>,
+        proxy: Option<String>,
+        user_agent: Option<String>,
+    ) -> PyResult<Self> {
+        let settings = Settings {
+            app_id,
+            app_private_key,
+            alipay_public_key,
+            gateway: gateway.to_string(),
+            protocol: protocol.to_string(),
+            sign_type: sign_type.to_string(),
+            charset: charset.to_string(),
+            app_cert,
+            alipay_cert,
+            alipay_root_cert,
+            encrypt_key,
+            encrypt_by_default,
+            connect_timeout,
+            timeout,
+            proxy,
+            user_agent,
+        };
+        Ok(Self { client: settings.build()? })
+    }
+
+    /// The app id.
+    #[getter]
+    fn app_id(&self) -> &str {
+        &self.client.config().app_id
+    }
+
+    /// The gateway URL.
+    #[getter]
+    fn gateway(&self) -> &str {
+        self.client.config().gateway.url()
+    }
+
+    /// A view of this client whose calls carry these options.
+    #[pyo3(signature = (*, app_auth_token = None, notify_url = None, return_url = None, encrypt = None, params = None))]
+    fn with_options(
+        &self,
+        app_auth_token: Option<String>,
+        notify_url: Option<String>,
+        return_url: Option<String>,
+        encrypt: Option<bool>,
+        params: Option<BTreeMap<String, String>>,
+    ) -> Self {
+        let mut options = self.client.options().clone();
+        options.app_auth_token = app_auth_token.or(options.app_auth_token);
+        options.notify_url = notify_url.or(options.notify_url);
+        options.return_url = return_url.or(options.return_url);
+        options.encrypt = encrypt.or(options.encrypt);
+        options.extra_params.extend(params.unwrap_or_default());
+        Self { client: self.client.with_options(options) }
+    }
+
+    /// The typed call `method` with `fields`; the verified answer's fields.
+    fn call(&self, py: Python<'_>, method: String, fields: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
+        let fields = fields_to_json(fields)?;
+        let client = self.client.clone();
+        let answer = block_on(py, async move { client.call_fields(&method, fields).await })?;
+        Ok(json_to_py(py, &answer)?.unbind())
+    }
+
+    /// `call`, awaitable.
+    fn call_async<'py>(
+        &self,
+        py: Python<'py>,
+        method: String,
+        fields: &Bound<'_, PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let fields = fields_to_json(fields)?;
+        let client = self.client.clone();
+        awaitable(py, async move { client.call_fields(&method, fields).await }, |py, answer| {
+            Ok(json_to_py(py, &answer)?.unbind())
+        })
+    }
+
+    /// Any method, `biz_content` as a dict (or `None`); the verified answer node.
+    #[pyo3(signature = (method, biz_content = None))]
+    fn execute(
+        &self,
+        py: Python<'_>,
+        method: String,
+        biz_content: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<ResponseNode> {
+        let biz = biz_content.map(fields_to_json).transpose()?.unwrap_or(Value::Null);
+        let client = self.client.clone();
+        let node = block_on(py, async move { client.execute(&method, &biz).await })?;
+        Ok(ResponseNode::from(node))
+    }
+
+    /// `execute`, awaitable.
+    #[pyo3(signature = (method, biz_content = None))]
+    fn execute_async<'py>(
+        &self,
+        py: Python<'py>,
+        method: String,
+        biz_content: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let biz = biz_content.map(fields_to_json).transpose()?.unwrap_or(Value::Null);
+        let client = self.client.clone();
+        awaitable(py, async move { client.execute(&method, &biz).await }, |_, node| Ok(ResponseNode::from(node)))
+    }
+
+    /// Page, wap or app pay: the form (`format="form"`) or URL (`"url"`); app pay's order string.
+    fn page(&self, method: &str, fields: &Bound<'_, PyDict>, format: &str) -> PyResult<String> {
+        let format = match format {
+            "form" => PageFormat::Form,
+            "url" => PageFormat::Url,
+            other => {
+                let reason = format!("unknown page format {other:?}; use \"form\" or \"url\"");
+                return Err(to_py(alipay_core::error::InvalidInput::new("format", reason).into()));
+            }
+        };
+        self.client.page_fields(method, fields_to_json(fields)?, format).map_err(to_py)
+    }
+
+    /// The bill's download URL asked for, downloaded and parsed; the bill's fields.
+    fn download_bill(&self, py: Python<'_>, fields: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
+        let fields = fields_to_json(fields)?;
+        let client = self.client.clone();
+        let bill = block_on(py, async move { download_bill(client, fields).await })?;
+        Ok(json_to_py(py, &bill)?.unbind())
+    }
+
+    /// `download_bill`, awaitable.
+    fn download_bill_async<'py>(&self, py: Python<'py>, fields: &Bound<'_, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        let fields = fields_to_json(fields)?;
+        let client = self.client.clone();
+        awaitable(
+            py,
+            async move { download_bill(client, fields).await },
+            |py, bill| Ok(json_to_py(py, &bill)?.unbind()),
+        )
+    }
+
+    /// Verifies a notification (raw body or decoded form); in certificate mode a rotated Alipay
+    /// certificate it names is fetched and checked first. Its fields.
+    #[pyo3(signature = (notification, rule = "v1"))]
+    fn verify_notification(
+        &self,
+        py: Python<'_>,
+        notification: NotificationInput,
+        rule: &str,
+    ) -> PyResult<BTreeMap<String, String>> {
+        let (params, rule) = notification_params(notification, rule)?;
+        let client = self.client.clone();
+        let verified = block_on(py, async move { client.receive_notification_params(params, rule).await })?;
+        Ok(VerifiedNotification::into_params(verified))
+    }
+
+    /// `verify_notification`, awaitable.
+    #[pyo3(signature = (notification, rule = "v1"))]
+    fn verify_notification_async<'py>(
+        &self,
+        py: Python<'py>,
+        notification: NotificationInput,
+        rule: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (params, rule) = notification_params(notification, rule)?;
+        let client = self.client.clone();
+        awaitable(py, async move { client.receive_notification_params(params, rule).await }, |_, verified| {
+            Ok(verified.into_params())
+        })
+    }
+}
+
+async fn download_bill(client: Client, fields: Value) -> Result<Value, Error> {
+    let request = alipay_core::fields::from_fields(fields)?;
+    alipay_core::fields::to_fields(&client.download_bill(&request).await?)
+}
+
+/// A notification's pairs and rule, from what Python handed over.
+pub(crate) fn notification_params(
+    notification: NotificationInput,
+    rule: &str,
+) -> PyResult<(BTreeMap<String, String>, NotifyRule)> {
+    let rule: NotifyRule = rule.parse().map_err(|e: alipay_core::error::InvalidInput| to_py(e.into()))?;
+    let params = match notification {
+        NotificationInput::Body(body) => parse_form_body(&body).map_err(|e| to_py(e.into()))?,
+        NotificationInput::Form(form) => form,
+    };
+    Ok((params, rule))
+}
