@@ -1,0 +1,195 @@
+"""The workflows from Python against the sandbox (virtual time 100× faster): barcode pay polled to the
+truth, the buyer who never confirms, cancellation from a handle and from asyncio, QR pay, refunds until
+known, progress events, notifications verified and de-duplicated, and recovery from the journal."""
+
+import asyncio
+import sys
+import threading
+import urllib.parse
+from decimal import Decimal
+
+import pytest
+
+import alipay_core
+import sandbox
+from alipay_core import PollPolicy, RefundPolicy
+from conftest import client_of
+
+FAST = PollPolicy(query_interval=0.05, cancel_interval=0.05)
+
+
+def workflows_for(gateway, cls=alipay_core.Workflows, journal=":memory:", **kwargs):
+    client_cls = alipay_core.AsyncClient if cls is alipay_core.AsyncWorkflows else alipay_core.Client
+    kwargs.setdefault("barcode_policy", FAST)
+    kwargs.setdefault("qr_policy", FAST)
+    kwargs.setdefault("refund_policy", RefundPolicy(interval=0.05))
+    return cls(client_of(gateway, client_cls), journal, **kwargs)
+
+
+def test_a_buyer_who_confirms_is_polled_until_paid_with_progress_events(fast_gateway, order):
+    events = []
+    workflows = workflows_for(fast_gateway, on_event=events.append)
+    outcome = workflows.pay_and_wait(out_trade_no=order("CONF"), total_amount=Decimal("10"), subject="茶", auth_code=sandbox.CONFIRMS_AFTER_10S)
+    assert outcome.is_paid and outcome.evidence == "query"
+    assert isinstance(outcome.response, alipay_core.TradeQueryResponse)
+    assert outcome.response.total_amount == Decimal("10.00")
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "submitted" and "waiting_for_buyer" in kinds and kinds[-1] == "done"
+    waiting = next(e for e in events if e.kind == "waiting_for_buyer")
+    assert (waiting.query, waiting.of) == (1, 5)
+    assert events[-1].outcome == outcome
+
+
+def test_a_buyer_who_never_confirms_has_the_trade_cancelled(fast_gateway, order):
+    outcome = workflows_for(fast_gateway).pay_and_wait(
+        out_trade_no=order("NEVER"), total_amount="10", subject="s", auth_code=sandbox.NEVER_CONFIRMS
+    )
+    assert (outcome.status, outcome.reason, outcome.action, outcome.cause) == ("not_paid", "cancelled", "close", "buyer_timeout")
+    assert (outcome.queries, outcome.is_paid) == (5, False)
+
+
+def test_a_refused_payment_carries_alipays_error(fast_gateway, order):
+    outcome = workflows_for(fast_gateway).pay_and_wait(
+        out_trade_no=order("POOR"), total_amount="10", subject="s", auth_code=sandbox.INSUFFICIENT_BALANCE
+    )
+    assert (outcome.status, outcome.reason) == ("not_paid", "failed")
+    assert isinstance(outcome.error, alipay_core.GatewayError)
+    assert outcome.error.sub_code == "ACQ.BUYER_BALANCE_NOT_ENOUGH"
+
+
+def test_an_order_number_is_never_sent_twice(fast_gateway, order):
+    workflows = workflows_for(fast_gateway)
+    no = order("ONCE")
+    workflows.pay_and_wait(out_trade_no=no, total_amount="1", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+    with pytest.raises(alipay_core.InvalidInput) as reused:
+        workflows.pay_and_wait(out_trade_no=no, total_amount="1", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+    assert reused.value.field == "out_trade_no"
+
+
+def test_the_cashier_cancels_from_another_thread_while_the_outcome_is_awaited(fast_gateway, order):
+    policy = PollPolicy(query_interval=0.2, max_queries=50, cancel_interval=0.05)
+    handle = workflows_for(fast_gateway, barcode_policy=policy).start_pay(
+        out_trade_no=order("BTN"), total_amount="3", subject="s", auth_code=sandbox.NEVER_CONFIRMS
+    )
+    threading.Timer(0.3, handle.cancel).start()
+    outcome = handle.outcome()
+    assert (outcome.reason, outcome.cause, outcome.action) == ("cancelled", "requested", "close")
+    assert outcome.queries < 50
+    with pytest.raises(alipay_core.InvalidInput):
+        handle.outcome()
+
+
+def test_cancelling_the_asyncio_task_takes_the_cancel_path(fast_gateway, order):
+    events = []
+    policy = PollPolicy(query_interval=0.2, max_queries=50, cancel_interval=0.05)
+    workflows = workflows_for(fast_gateway, alipay_core.AsyncWorkflows, barcode_policy=policy, on_event=events.append)
+    no = order("TASK")
+
+    async def checkout():
+        task = asyncio.ensure_future(workflows.pay_and_wait(out_trade_no=no, total_amount="3", subject="s", auth_code=sandbox.NEVER_CONFIRMS))
+        await asyncio.sleep(0.3)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        for _ in range(100):  # the workflow finishes its cancel in the background
+            if any(e.kind == "done" for e in events):
+                break
+            await asyncio.sleep(0.05)
+
+    asyncio.run(checkout())
+    done = next(e for e in events if e.kind == "done")
+    assert (done.outcome.out_trade_no, done.outcome.reason, done.outcome.cause) == (no, "cancelled", "requested")
+    assert any(e.kind == "cancelling" and e.cause == "requested" for e in events)
+    trades = {t["out_trade_no"]: t for t in sandbox.control(fast_gateway, "/sandbox/trades")}
+    assert trades[no]["trade_status"] == "TRADE_CLOSED"
+
+
+def test_async_barcode_and_qr_payments(fast_gateway, order):
+    workflows = workflows_for(fast_gateway, alipay_core.AsyncWorkflows)
+    qr_no = order("QR")
+
+    async def run():
+        paid = await workflows.pay_and_wait(out_trade_no=order("APAY"), total_amount="2", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+        handle = await workflows.precreate_and_wait(out_trade_no=qr_no, total_amount="2", subject="s")
+        assert handle.qr_code and handle.qr_code.startswith("https://qr.alipay.com/")
+        sandbox.control(fast_gateway, "/sandbox/qr/scan", {"out_trade_no": qr_no})
+        return paid, await handle.outcome()
+
+    paid, scanned = asyncio.run(run())
+    assert paid.is_paid and paid.evidence == "pay" and isinstance(paid.response, alipay_core.TradePayResponse)
+    assert scanned.is_paid and scanned.out_trade_no == qr_no
+
+
+def test_refunds_until_known_sync_and_async_resume_safely(fast_gateway, order):
+    sync = workflows_for(fast_gateway)
+    no = order("REF")
+    sync.pay_and_wait(out_trade_no=no, total_amount="10", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+    first = sync.refund_until_known(out_trade_no=no, refund_amount="4", out_request_no="R1")
+    assert first.is_refunded and first.evidence == "refund"
+    assert first.response.refund_fee == Decimal("4.00")
+    again = sync.refund_until_known(out_trade_no=no, refund_amount="4", out_request_no="R1")
+    assert again.is_refunded, "the same refund again resumes; no money moves twice"
+    with pytest.raises(alipay_core.InvalidInput) as different:
+        sync.refund_until_known(out_trade_no=no, refund_amount="5", out_request_no="R1")
+    assert different.value.field == "out_request_no"
+
+    generated = asyncio.run(workflows_for(fast_gateway, alipay_core.AsyncWorkflows).refund_until_known(out_trade_no=no, refund_amount="1"))
+    assert generated.is_refunded and generated.out_request_no.startswith("R")
+    rejected = sync.refund_until_known(out_trade_no=no, refund_amount="100", out_request_no="R-TOO-MUCH")
+    assert rejected.status == "rejected" and isinstance(rejected.error, alipay_core.GatewayError)
+
+
+def test_notifications_are_verified_and_deduplicated_from_a_body_or_a_form(fast_gateway, order, tmp_path):
+    journal = tmp_path / "journal.sqlite3"
+    workflows = workflows_for(fast_gateway, journal=journal)
+    client = client_of(fast_gateway).with_options(notify_url="http://127.0.0.1:9/notify")
+    no = order("NOTE")
+    client.trade_pay(out_trade_no=no, total_amount="6.60", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+    delivery = next(d for d in sandbox.control(fast_gateway, "/sandbox/notifications") if d["out_trade_no"] == no)
+    form = delivery["params"]
+    body = urllib.parse.urlencode(form).encode()
+
+    first = workflows.receive_notification(body)
+    assert first.first_delivery and first.fields["out_trade_no"] == no and first.fields["total_amount"] == "6.60"
+    workflows.mark_notification_handled(first)
+    again = workflows_for(fast_gateway, journal=journal).receive_notification(form)
+    assert not again.first_delivery, "a redelivery is recognised, even by another Workflows on the same journal"
+    assert client.verify_notification(form)["notify_id"] == first.notify_id
+
+    forged = dict(form, total_amount="0.01")
+    with pytest.raises(alipay_core.SignatureError):
+        workflows.receive_notification(forged)
+    with pytest.raises(alipay_core.SignatureError):
+        asyncio.run(alipay_core.AsyncClient(fast_gateway["app_id"], fast_gateway["app_private_key"], fast_gateway["alipay_public_key"]).verify_notification(forged))
+
+
+def test_recover_finishes_what_a_crash_left_behind(fast_gateway, order, tmp_path):
+    journal = tmp_path / "crash.sqlite3"
+    policy = PollPolicy(query_interval=5, max_queries=5, cancel_interval=0.05)
+    crashed = workflows_for(fast_gateway, journal=journal, barcode_policy=policy)
+    no = order("CRASH")
+    crashed.start_pay(out_trade_no=no, total_amount="8", subject="s", auth_code=sandbox.NEVER_CONFIRMS).detach()
+    del crashed  # the process "dies" while the workflow waits; the journal keeps it unfinished
+
+    recovered = workflows_for(fast_gateway, journal=journal).recover()
+    mine = [r for r in recovered if r.key == f"trade:{no}"]
+    assert len(mine) == 1 and mine[0].error is None
+    assert mine[0].outcome.status == "not_paid" and mine[0].outcome.cause == "recovered"
+
+
+def test_a_callback_that_raises_does_not_disturb_the_workflow(fast_gateway, order, monkeypatch):
+    def broken(event):
+        raise RuntimeError("the screen is gone")
+
+    reported = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+    outcome = workflows_for(fast_gateway, on_event=broken).pay_and_wait(
+        out_trade_no=order("CB"), total_amount="1", subject="s", auth_code=sandbox.PAYS_AT_ONCE
+    )
+    assert outcome.is_paid
+    assert reported and all(isinstance(r.exc_value, RuntimeError) for r in reported)
+
+
+def test_a_journal_that_cannot_be_opened_is_a_journal_error(fast_gateway, tmp_path):
+    with pytest.raises(alipay_core.JournalError):
+        workflows_for(fast_gateway, journal=tmp_path / "missing-dir" / "journal.sqlite3")
