@@ -153,7 +153,8 @@ impl NativeClient {
     }
 
     /// Page, wap or app pay: the form (`format="form"`) or URL (`"url"`); app pay's order string.
-    fn page(&self, method: &str, fields: &Bound<'_, PyDict>, format: &str) -> PyResult<String> {
+    /// Signing releases the GIL, so threads sign in parallel.
+    fn page(&self, py: Python<'_>, method: &str, fields: &Bound<'_, PyDict>, format: &str) -> PyResult<String> {
         let format = match format {
             "form" => PageFormat::Form,
             "url" => PageFormat::Url,
@@ -162,7 +163,8 @@ impl NativeClient {
                 return Err(to_py(alipay_core::error::InvalidInput::new("format", reason).into()));
             }
         };
-        self.client.page_fields(method, fields_to_json(fields)?, format).map_err(to_py)
+        let fields = fields_to_json(fields)?;
+        py.detach(|| self.client.page_fields(method, fields, format)).map_err(to_py)
     }
 
     /// The bill's download URL asked for, downloaded and parsed; the bill's fields.

@@ -16,16 +16,17 @@ pub(crate) fn build_sign_content(params: BTreeMap<String, String>) -> String {
     primitives::build_sign_content(&params)
 }
 
-/// Signs `params` and returns the base64 `sign`.
+/// Signs `params` and returns the base64 `sign` (the GIL is released while it signs).
 #[pyfunction]
 #[pyo3(signature = (params, private_key, sign_type = "RSA2", charset = "utf-8"))]
 pub(crate) fn sign_params(
+    py: Python<'_>,
     params: BTreeMap<String, String>,
     private_key: &str,
     sign_type: &str,
     charset: &str,
 ) -> PyResult<String> {
-    primitives::sign_params(&params, private_key, sign_type, charset).map_err(to_py)
+    py.detach(|| primitives::sign_params(&params, private_key, sign_type, charset)).map_err(to_py)
 }
 
 /// Verifies a raw gateway answer to `method` and returns its node.
