@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::config::{Settings, Source};
 use crate::errors::to_py;
-use crate::primitives::{NotificationInput, ResponseNode};
+use crate::primitives::{NotificationInput, ResponseNode, notify_rule};
 use crate::runtime::{awaitable, block_on};
 use crate::values::{fields_to_json, json_to_py};
 
@@ -227,7 +227,7 @@ pub(crate) fn notification_params(
     notification: NotificationInput,
     rule: &str,
 ) -> PyResult<(BTreeMap<String, String>, NotifyRule)> {
-    let rule: NotifyRule = rule.parse().map_err(|e: alipay_core::error::InvalidInput| to_py(e.into()))?;
+    let rule = notify_rule(rule)?;
     let params = match notification {
         NotificationInput::Body(body) => parse_form_body(&body).map_err(|e| to_py(e.into()))?,
         NotificationInput::Form(form) => form,

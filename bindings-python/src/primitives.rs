@@ -107,12 +107,17 @@ pub(crate) fn verify_notify(
     alipay_public_key: &str,
     rule: &str,
 ) -> PyResult<BTreeMap<String, String>> {
-    let rule: NotifyRule = rule.parse().map_err(|e: alipay_core::error::InvalidInput| to_py(e.into()))?;
+    let rule = notify_rule(rule)?;
     let input = match &notification {
         NotificationInput::Body(b) => NotifyInput::RawBody(b),
         NotificationInput::Form(f) => NotifyInput::Params(f.clone()),
     };
     primitives::verify_notify(input, alipay_public_key, rule).map_err(to_py)
+}
+
+/// The notification rule `"v1"` (trade notifications) or `"v2"`.
+pub(crate) fn notify_rule(rule: &str) -> PyResult<NotifyRule> {
+    rule.parse().map_err(|e: alipay_core::error::InvalidInput| to_py(e.into()))
 }
 
 /// A notification as Python hands it over.
