@@ -19,6 +19,7 @@ from ._native import AlipayError
 
 
 M = TypeVar("M", bound="Model")
+O = TypeVar("O", bound="_Outcome")
 
 
 class TradeStatus(str, enum.Enum):
@@ -389,8 +390,23 @@ class Bill(Model):
     extra: Dict[str, Any] = _extra()
 
 
+class _Outcome(Model):
+    """A workflow's end, whose ``response`` is the verified answer its ``evidence`` names."""
+
+    _evidence: ClassVar[Dict[str, Type[Model]]]
+
+    @classmethod
+    def _from(cls: Type[O], data: Mapping[str, Any]) -> O:
+        fields = dict(data)
+        answer = fields.pop("response", None)
+        outcome: Any = super()._from(fields)
+        kind = cls._evidence.get(outcome.evidence or "")
+        response = None if answer is None or kind is None else kind._from(answer)
+        return typing.cast(O, dataclasses.replace(outcome, response=response))
+
+
 @dataclasses.dataclass(frozen=True)
-class PaymentOutcome(Model):
+class PaymentOutcome(_Outcome):
     """The end of a payment workflow.
 
     ``status`` is ``paid`` (hand over the goods; ``response`` is the verified answer that proves it),
@@ -420,21 +436,12 @@ class PaymentOutcome(Model):
         """``True`` only when a verified answer said the buyer paid."""
         return self.status == "paid"
 
-    @classmethod
-    def _from(cls, data: Mapping[str, Any]) -> PaymentOutcome:
-        fields = dict(data)
-        answer = fields.pop("response", None)
-        outcome = super()._from(fields)
-        response: Union[TradePayResponse, TradeQueryResponse, None] = None
-        if answer is not None and outcome.evidence == "pay":
-            response = TradePayResponse._from(answer)
-        elif answer is not None and outcome.evidence == "query":
-            response = TradeQueryResponse._from(answer)
-        return dataclasses.replace(outcome, response=response)
+
+PaymentOutcome._evidence = {"pay": TradePayResponse, "query": TradeQueryResponse}
 
 
 @dataclasses.dataclass(frozen=True)
-class RefundOutcome(Model):
+class RefundOutcome(_Outcome):
     """The end of a refund workflow: ``status`` ``refunded`` (``response`` proves it), ``rejected``
     (``error`` is Alipay's refusal), ``not_sent`` (nothing moved; calling again is safe) or ``unknown``
     (the journal keeps it; ``recover()`` re-sends it with the same ``out_request_no``)."""
@@ -457,17 +464,8 @@ class RefundOutcome(Model):
         """``True`` when a verified answer showed the refund made."""
         return self.status == "refunded"
 
-    @classmethod
-    def _from(cls, data: Mapping[str, Any]) -> RefundOutcome:
-        fields = dict(data)
-        answer = fields.pop("response", None)
-        outcome = super()._from(fields)
-        response: Union[TradeRefundResponse, TradeFastpayRefundQueryResponse, None] = None
-        if answer is not None and outcome.evidence == "refund":
-            response = TradeRefundResponse._from(answer)
-        elif answer is not None and outcome.evidence == "query":
-            response = TradeFastpayRefundQueryResponse._from(answer)
-        return dataclasses.replace(outcome, response=response)
+
+RefundOutcome._evidence = {"refund": TradeRefundResponse, "query": TradeFastpayRefundQueryResponse}
 
 
 @dataclasses.dataclass(frozen=True)
