@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use alipay_core::error::{Error, InvalidInput};
 use alipay_core::fields::{from_fields, to_fields};
-use alipay_core::journal::{MemoryJournal, SqliteJournal, TradeJournal};
 use alipay_core::workflow::{
     Canceller, EventKind, NotPaidReason, Outcome, PaidEvidence, PaymentHandle, PaymentOutcome, PaymentStatus,
     PollPolicy, RefundEvidence, RefundOutcome, RefundPolicy, RefundResult, WorkflowEvent, Workflows,
@@ -42,11 +41,7 @@ impl NativeWorkflows {
         qr_policy: Option<&Bound<'_, PyDict>>,
         refund_policy: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let journal: Arc<dyn TradeJournal> = if journal.as_os_str() == ":memory:" {
-            Arc::new(MemoryJournal::new())
-        } else {
-            Arc::new(SqliteJournal::open(&journal).map_err(|e| to_py(e.into()))?)
-        };
+        let journal = alipay_core::journal::open(&journal).map_err(|e| to_py(e.into()))?;
         let mut workflows = Workflows::new(client.client.clone(), journal);
         if let Some(p) = barcode_policy {
             workflows = workflows.with_barcode_policy(poll_policy(p, PollPolicy::barcode())?);

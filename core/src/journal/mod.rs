@@ -21,6 +21,25 @@ pub use sqlite::SqliteJournal;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// The path that names a journal kept in memory, as SQLite spells it.
+pub const IN_MEMORY: &str = ":memory:";
+
+/// The journal at `path`: a SQLite file (created if new) — or, for the path [`IN_MEMORY`], a
+/// [`MemoryJournal`] that forgets everything when the process ends (tests only). What the language
+/// bindings open from a user's path.
+///
+/// # Errors
+/// [`JournalError`] when the file cannot be opened or is not a journal.
+#[cfg(feature = "sqlite")]
+pub fn open(path: impl AsRef<std::path::Path>) -> Result<std::sync::Arc<dyn TradeJournal>, JournalError> {
+    let path = path.as_ref();
+    Ok(if path.as_os_str() == IN_MEMORY {
+        std::sync::Arc::new(MemoryJournal::new())
+    } else {
+        std::sync::Arc::new(SqliteJournal::open(path)?)
+    })
+}
+
 use crate::transport::BoxFuture;
 
 /// Which workflow an entry belongs to.
