@@ -1,13 +1,16 @@
 //! The one tokio runtime behind every call, and the two ways Python waits on it: blocking with the
 //! GIL released, or as an asyncio awaitable.
 //!
-//! Every future is spawned onto the runtime, so a panic inside the core ends that task only and
-//! comes back as `AlipayError` (kind `internal`) instead of unwinding into Python.
+//! A panic inside the core never unwinds into Python: it comes back as `AlipayError` (kind
+//! `internal`).
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::OnceLock;
 
 use alipay_core::Error;
+use futures_util::FutureExt;
 use pyo3::prelude::*;
 use tokio::runtime::Runtime;
 
@@ -43,8 +46,11 @@ where
     py.detach(|| rt.block_on(spawned(rt, fut))).map_err(to_py)
 }
 
-/// An asyncio awaitable of `fut`, its output converted by `convert` (with the GIL held). Cancelling
-/// the awaitable drops the wait; see the callers for what that means to each operation.
+/// An asyncio awaitable of `fut`, its output converted by `convert` (with the GIL held).
+///
+/// Cancelling the awaitable drops `fut`, so it means what dropping means in the core: a call stops
+/// waiting (a request already sent may still take effect), a payment handle takes its cancel path,
+/// and a refund — which the core runs as its own task — carries on to a known end.
 pub(crate) fn awaitable<'py, T, F, C, R>(py: Python<'py>, fut: F, convert: C) -> PyResult<Bound<'py, PyAny>>
 where
     T: Send + 'static,
@@ -52,9 +58,9 @@ where
     C: FnOnce(Python<'_>, T) -> PyResult<R> + Send + 'static,
     R: for<'a> IntoPyObject<'a> + Send + 'static,
 {
-    let rt = runtime()?;
+    runtime()?;
     pyo3_async_runtimes::tokio::future_into_py(py, async move {
-        let value = spawned(rt, fut).await.map_err(to_py)?;
+        let value = AssertUnwindSafe(fut).catch_unwind().await.unwrap_or_else(|p| Err(panicked(p))).map_err(to_py)?;
         Python::attach(|py| convert(py, value))
     })
 }
@@ -66,16 +72,17 @@ where
 {
     match rt.spawn(fut).await {
         Ok(result) => result,
-        Err(e) if e.is_panic() => Err(Error::Internal(format!("alipay-core panicked: {}", panic_text(e)))),
+        Err(e) if e.is_panic() => Err(panicked(e.into_panic())),
         Err(e) => Err(Error::Internal(format!("the task was stopped: {e}"))),
     }
 }
 
-fn panic_text(e: tokio::task::JoinError) -> String {
-    let payload = e.into_panic();
-    payload
+/// The error for a panic's payload.
+fn panicked(payload: Box<dyn Any + Send>) -> Error {
+    let text = payload
         .downcast_ref::<&str>()
         .map(|s| (*s).to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_string())
+        .unwrap_or_else(|| "(no message)".to_string());
+    Error::Internal(format!("alipay-core panicked: {text}"))
 }

@@ -95,8 +95,8 @@ impl NativeWorkflows {
         refund_outcome(py, &outcome)
     }
 
-    /// `refund_until_known`, awaitable. Cancelling the awaitable stops the wait, not the refund: it
-    /// runs on to a known end, recorded in the journal and reported to the callback.
+    /// `refund_until_known`, awaitable. Cancelling the awaitable stops the wait, not the refund: the
+    /// core runs it on to a known end, recorded in the journal and reported to the callback.
     fn refund_until_known_async<'py>(
         &self,
         py: Python<'py>,
@@ -219,7 +219,7 @@ impl NativePaymentHandle {
         payment_outcome(py, &outcome)
     }
 
-    /// `wait`, awaitable.
+    /// `wait`, awaitable. Cancelling it drops the handle: the workflow takes its cancel path.
     fn wait_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let handle = self.take().map_err(to_py)?;
         awaitable(py, handle.outcome(), |py, outcome| payment_outcome(py, &outcome))

@@ -155,11 +155,7 @@ class AsyncPaymentHandle(PaymentHandle):
 
     async def outcome(self) -> PaymentOutcome:  # type: ignore[override]
         """Waits for the end (once)."""
-        try:
-            return PaymentOutcome._from(await self._native.wait_async())
-        except asyncio.CancelledError:
-            self._native.cancel()
-            raise
+        return PaymentOutcome._from(await self._native.wait_async())
 
 
 class Workflows(_WorkflowsBase):
