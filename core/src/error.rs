@@ -220,6 +220,26 @@ pub enum SignatureError {
         /// Why.
         reason: String,
     },
+    /// A v3 answer whose signed `alipay-timestamp` is further from the client's clock than
+    /// [`crate::v3::ANSWER_FRESHNESS`]: an old answer replayed (or a clock set wrong). Not believed.
+    #[error("{what}: its alipay-timestamp {timestamp} is not within five minutes of this client's clock")]
+    Stale {
+        /// What was being verified.
+        what: String,
+        /// The timestamp it carried.
+        timestamp: String,
+    },
+    /// A verified answer that is not the answer to this request: another order's, another refund's, or
+    /// another method's node under this method's name (PROTOCOL §3: the signature covers neither the
+    /// node's name nor the request). Someone between the client and Alipay replayed a genuine answer;
+    /// it is not believed.
+    #[error("{method}: the verified answer is not this request's own: {reason}")]
+    NotBound {
+        /// The method called.
+        method: String,
+        /// What gives it away.
+        reason: String,
+    },
     /// The private-key operation failed (should not happen with a key that loaded).
     #[error("signing failed: {0}")]
     SigningFailed(String),

@@ -30,7 +30,7 @@ use crate::bill::{Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryRespons
 use crate::clock::{Clock, format_shanghai};
 use crate::error::{DecodeError, Error, InvalidInput, SignatureError, TransportError, TransportErrorKind};
 use crate::notify::{NotifyRule, VerifiedNotification, verify_notify_params};
-use crate::response::ResponseNode;
+use crate::response::{Expected, ResponseNode, check_bound};
 use crate::trade::*;
 use crate::transport::{HttpMethod, HttpRequest, HttpResponse, Transport};
 
@@ -130,18 +130,39 @@ impl Client {
     /// In [`Protocol::V3`] mode the method goes to its v3 path ([`crate::v3::route`]) and the answer is
     /// read into the same node (see [`crate::v3::success_node`]).
     ///
+    /// The answer is believed only for this request: for the methods this library knows
+    /// ([`crate::response::SHAPES`]) it must repeat the `out_trade_no`, `trade_no`, `out_request_no`
+    /// and amounts of `biz_content` and be that method's node; for any method, `error_response` never
+    /// carries a success.
+    ///
     /// # Errors
     /// * [`Error::Gateway`] for any other code (check [`crate::GatewayError::verified`]).
-    /// * [`Error::Signature`] when the answer does not verify — never believe it.
+    /// * [`Error::Signature`] when the answer does not verify, or is not this request's own
+    ///   ([`SignatureError::NotBound`]) — never believe it.
     /// * [`Error::Transport`] with `outcome_unknown` when the request may have reached Alipay.
     /// * [`Error::Decode`] when the answer is not an Alipay answer (the request did reach Alipay).
     pub async fn execute_raw(&self, method: &str, biz_content: Option<&str>) -> Result<ResponseNode, Error> {
-        if self.inner.config.protocol == Protocol::V3 {
-            return self.execute_raw_v3(method, biz_content).await;
-        }
-        let request = self.build_request(method, biz_content)?;
-        let response = self.send(request).await?;
-        Ok(self.verify_answer(&response.body, method).await?.into_accepted()?)
+        self.execute_expecting(method, biz_content, &Expected::from_biz_content(biz_content)).await
+    }
+
+    /// [`Client::execute_raw`], with the verified answer checked against `expected` (the request's
+    /// identifying fields, and whatever else the caller knows the answer must repeat) before it is
+    /// believed — see [`crate::response::check_bound`].
+    pub(crate) async fn execute_expecting(
+        &self,
+        method: &str,
+        biz_content: Option<&str>,
+        expected: &Expected,
+    ) -> Result<ResponseNode, Error> {
+        let node = if self.inner.config.protocol == Protocol::V3 {
+            self.execute_raw_v3(method, biz_content).await?
+        } else {
+            let request = self.build_request(method, biz_content)?;
+            let response = self.send(request).await?;
+            self.verify_answer(&response.body, method).await?
+        };
+        check_bound(&node, expected)?;
+        Ok(node.into_accepted()?)
     }
 
     /// Calls any Alipay method; `biz_content` is serialized as JSON (pass `Value::Null` for none).
@@ -158,13 +179,30 @@ impl Client {
 
     /// Sends a typed request and parses the verified answer.
     ///
+    /// The verified answer must be this request's own: it must repeat the request's `out_trade_no`,
+    /// `trade_no`, `out_request_no` and amounts wherever it carries them, and be a node of `R::METHOD`
+    /// (see [`crate::response::check_bound`]); otherwise it is [`SignatureError::NotBound`].
+    ///
     /// # Errors
     /// [`Error::InvalidInput`] when the request fails its checks (nothing is sent); otherwise as
     /// [`Client::execute_raw`].
     pub async fn call<R: ApiRequest>(&self, request: &R) -> Result<R::Response, Error> {
+        self.call_expecting(request, &[]).await
+    }
+
+    /// [`Client::call`], expecting the answer to also repeat `also` (field, value) — facts the caller
+    /// knows beyond the request, like the amount of the trade a query is about.
+    pub(crate) async fn call_expecting<R: ApiRequest>(
+        &self,
+        request: &R,
+        also: &[(&str, &str)],
+    ) -> Result<R::Response, Error> {
         request.validate()?;
         let biz = serde_json::to_string(request).map_err(|e| InvalidInput::new("biz_content", e.to_string()))?;
-        let node = self.execute_raw(R::METHOD, Some(&biz)).await?;
+        let expected = also
+            .iter()
+            .fold(Expected::from_biz_content(Some(&biz)), |expected, (field, value)| expected.with(field, *value));
+        let node = self.execute_expecting(R::METHOD, Some(&biz), &expected).await?;
         parse_node(node)
     }
 

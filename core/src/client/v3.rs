@@ -226,6 +226,7 @@ impl Client {
             &response.body,
             &key,
         )
+        .and_then(|()| v3::check_fresh(response.header(v3::HEADER_TIMESTAMP), self.inner.clock.now()))
         .map_err(|e| rename(e, what))?;
         Ok(true)
     }
@@ -249,6 +250,7 @@ fn rename(e: SignatureError, what: &str) -> SignatureError {
         SignatureError::Mismatch { what: w } => SignatureError::Mismatch { what: named(w) },
         SignatureError::Missing { what: w } => SignatureError::Missing { what: named(w) },
         SignatureError::MalformedSign { what: w } => SignatureError::MalformedSign { what: named(w) },
+        SignatureError::Stale { what: w, timestamp } => SignatureError::Stale { what: named(w), timestamp },
         other => other,
     }
 }

@@ -1,7 +1,9 @@
 //! Verified answers from the v2 gateway: extract the signed text, verify it, and only then parse.
 
+mod binding;
 mod extract;
 
+pub use binding::{Expected, SHAPES, Shape, check_bound, shape_of};
 pub use extract::{ERROR_RESPONSE, Envelope, extract, response_node_name};
 
 use serde_json::{Map, Value};

@@ -13,7 +13,8 @@ mod sign;
 pub use answer::{gateway_error, success_node};
 pub use route::{Route, method_of, query_string, route};
 pub use sign::{
-    AUTH_SCHEME, AuthString, authorization_header, new_nonce, response_content, string_to_sign, verify_response,
+    ANSWER_FRESHNESS, AUTH_SCHEME, AuthString, authorization_header, check_fresh, new_nonce, response_content,
+    string_to_sign, verify_response,
 };
 
 /// Request header: a unique id per request.

@@ -1,5 +1,7 @@
 //! v3 request signing and response verification.
 
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
 use crate::crypto::SignType;
 use crate::error::{Error, SignatureError};
 use crate::keys::{PrivateKey, PublicKey};
@@ -88,6 +90,28 @@ pub fn verify_response(
         return Err(SignatureError::Missing { what: WHAT.to_string() });
     };
     alipay_public_key.verify(&response_content(timestamp, nonce, body), signature, SignType::Rsa2, WHAT)
+}
+
+/// How far an answer's `alipay-timestamp` may be from the client's clock, either way. The signature
+/// covers the timestamp, so an older answer is a replay (or a clock set wrong): it is not believed.
+pub const ANSWER_FRESHNESS: Duration = Duration::from_secs(5 * 60);
+
+/// Checks that a verified answer's `alipay-timestamp` (Unix milliseconds) is within
+/// [`ANSWER_FRESHNESS`] of `now`.
+///
+/// # Errors
+/// [`SignatureError::Stale`] naming the timestamp; [`SignatureError::Missing`] when there is none.
+pub fn check_fresh(timestamp: Option<&str>, now: SystemTime) -> Result<(), SignatureError> {
+    const WHAT: &str = "v3 answer";
+    let Some(text) = timestamp else { return Err(SignatureError::Missing { what: WHAT.to_string() }) };
+    let stale = || SignatureError::Stale { what: WHAT.to_string(), timestamp: text.chars().take(32).collect() };
+    let millis: u64 = text.trim().parse().map_err(|_| stale())?;
+    let sent = UNIX_EPOCH.checked_add(Duration::from_millis(millis)).ok_or_else(stale)?;
+    let apart = now.duration_since(sent).unwrap_or_else(|ahead| ahead.duration());
+    if apart > ANSWER_FRESHNESS {
+        return Err(stale());
+    }
+    Ok(())
 }
 
 /// A fresh nonce in UUID v4 form, as the official SDKs send.

@@ -11,7 +11,7 @@ use super::event::Outcome;
 use super::handle::Signal;
 use super::payment::{Flow, PaymentMachine};
 use super::refund::RefundMachine;
-use super::run::{Submission, run_payment, run_refund};
+use super::run::{Order, Submission, run_payment, run_refund};
 use super::workflows::{Workflows, refund_query, runtime};
 use crate::client::CallOptions;
 use crate::error::Error;
@@ -106,7 +106,8 @@ impl Workflows {
                 );
                 // Nobody can ask a recovery to stop early: it is the cancel path already.
                 let (_signal, signal_rx) = watch::channel(Signal::Run);
-                let outcome = run_payment(ctx, machine, Submission::Recover(step), signal_rx, out_trade_no).await?;
+                let order = Order::of_request(out_trade_no, &entry.biz_content);
+                let outcome = run_payment(ctx, machine, Submission::Recover(step), signal_rx, order).await?;
                 Ok(Outcome::Payment(outcome))
             }
             WorkflowKind::Refund => {

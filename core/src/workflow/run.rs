@@ -87,14 +87,40 @@ pub(crate) enum Submission {
     Recover(Step),
 }
 
+/// The order a payment workflow is about: what every query and cancel answer must repeat.
+pub(crate) struct Order {
+    pub(crate) out_trade_no: String,
+    /// The amount the trade was created with (a query answer about it must say the same).
+    pub(crate) total_amount: Option<String>,
+}
+
+impl Order {
+    /// The order of a journaled payment request.
+    pub(crate) fn of_request(out_trade_no: String, biz_content: &str) -> Self {
+        Self { out_trade_no, total_amount: biz_field(biz_content, "total_amount") }
+    }
+}
+
+/// A text field of a journaled `biz_content` (a JSON object).
+pub(crate) fn biz_field(biz_content: &str, name: &str) -> Option<String> {
+    let fields: serde_json::Map<String, Value> = serde_json::from_str(biz_content).ok()?;
+    match fields.get(name)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// Runs a payment workflow to its end.
 pub(crate) async fn run_payment(
     ctx: Context,
     mut machine: PaymentMachine,
     submission: Submission,
     mut signal: watch::Receiver<Signal>,
-    out_trade_no: String,
+    order: Order,
 ) -> Result<PaymentOutcome, Error> {
+    let out_trade_no = order.out_trade_no.as_str();
+    let amount: Vec<(&str, &str)> = order.total_amount.as_deref().map(|a| ("total_amount", a)).into_iter().collect();
     let clock = ctx.clock();
     let started = clock.now();
     let elapsed = || clock.now().duration_since(started).unwrap_or_default();
@@ -137,7 +163,8 @@ pub(crate) async fn run_payment(
                     clock.sleep(after).await;
                 }
                 ctx.emit(EventKind::Querying);
-                let answer = ctx.client.trade_query(&TradeQueryRequest::by_out_trade_no(&out_trade_no)).await;
+                let query = TradeQueryRequest::by_out_trade_no(out_trade_no);
+                let answer = ctx.client.call_expecting(&query, &amount).await;
                 machine.on_query(hear(answer), elapsed())
             }
             Step::Cancel { after, attempt, of, cause } => {
@@ -147,7 +174,7 @@ pub(crate) async fn run_payment(
                     EventKind::CancelRetry { attempt, of }
                 });
                 clock.sleep(after).await;
-                let answer = ctx.client.trade_cancel(&TradeCancelRequest::by_out_trade_no(&out_trade_no)).await;
+                let answer = ctx.client.trade_cancel(&TradeCancelRequest::by_out_trade_no(out_trade_no)).await;
                 machine.on_cancel(hear(answer))
             }
             Step::Finish(outcome) => {
@@ -169,6 +196,9 @@ pub(crate) async fn run_refund(
 ) -> Result<RefundOutcome, Error> {
     let clock = ctx.clock();
     let mut trade_no = machine.trade_no().map(str::to_string);
+    // The refund query's answer must be about this refund: its number and its amount.
+    let refund_amount = biz_field(&biz_content, "refund_amount");
+    let amount: Vec<(&str, &str)> = refund_amount.as_deref().map(|a| ("refund_amount", a)).into_iter().collect();
     ctx.emit(EventKind::Submitted);
     loop {
         ctx.note_trade_no(&mut trade_no, machine.trade_no()).await;
@@ -184,7 +214,7 @@ pub(crate) async fn run_refund(
             RefundStep::Confirm { after } => {
                 ctx.emit(EventKind::ConfirmingRefund);
                 clock.sleep(after).await;
-                machine.on_query(hear(ctx.client.trade_fastpay_refund_query(&query).await))
+                machine.on_query(hear(ctx.client.call_expecting(&query, &amount).await))
             }
             RefundStep::Finish(outcome) => {
                 ctx.finish(Outcome::Refund(outcome.clone())).await;

@@ -13,7 +13,7 @@ use super::outcome::{PaymentOutcome, RefundOutcome};
 use super::payment::{Flow, PaymentMachine};
 use super::policy::{PollPolicy, RefundPolicy};
 use super::refund::RefundMachine;
-use super::run::{Context, Submission, run_payment, run_refund};
+use super::run::{Context, Order, Submission, run_payment, run_refund};
 use crate::client::Client;
 use crate::error::{ConfigError, Error, InvalidInput};
 use crate::journal::{EntryState, EntryUpdate, JournalEntry, TradeJournal, WorkflowKind};
@@ -125,7 +125,8 @@ impl Workflows {
         let out_trade_no = request.out_trade_no.clone();
         let (key, running) = self.begin_trade(WorkflowKind::Pay, &out_trade_no, &request).await?;
         let machine = PaymentMachine::new(Flow::Barcode, self.barcode.clone(), key.clone(), out_trade_no.clone());
-        self.spawn_payment(key, running, machine, Submission::Pay(request), out_trade_no)
+        let order = Order { out_trade_no, total_amount: Some(request.total_amount.to_string()) };
+        self.spawn_payment(key, running, machine, Submission::Pay(request), order)
     }
 
     /// Creates a QR payment (`alipay.trade.precreate`) and returns its handle as soon as the QR code
@@ -141,8 +142,8 @@ impl Workflows {
         let (key, running) = self.begin_trade(WorkflowKind::Precreate, &out_trade_no, &request).await?;
         let machine = PaymentMachine::new(Flow::Qr, self.qr.clone(), key.clone(), out_trade_no.clone());
         let (qr_tx, qr_rx) = oneshot::channel();
-        let mut handle =
-            self.spawn_payment(key, running, machine, Submission::Precreate(request, qr_tx), out_trade_no)?;
+        let order = Order { out_trade_no, total_amount: Some(request.total_amount.to_string()) };
+        let mut handle = self.spawn_payment(key, running, machine, Submission::Precreate(request, qr_tx), order)?;
         // Dropping this future drops the handle, which cancels the trade: nothing is left waiting.
         handle.qr_code = qr_rx.await.ok().flatten();
         Ok(handle)
@@ -269,16 +270,16 @@ impl Workflows {
         running: Running,
         machine: PaymentMachine,
         submission: Submission,
-        out_trade_no: String,
+        order: Order,
     ) -> Result<PaymentHandle, Error> {
         let runtime = runtime()?;
         let (signal, signal_rx) = watch::channel(Signal::Run);
         let (events_tx, events) = mpsc::unbounded_channel();
         let ctx = self.context(key, Some(events_tx), self.client.clone());
-        let task_trade_no = out_trade_no.clone();
+        let out_trade_no = order.out_trade_no.clone();
         let task = runtime.spawn(async move {
             let _running = running;
-            run_payment(ctx, machine, submission, signal_rx, task_trade_no).await
+            run_payment(ctx, machine, submission, signal_rx, order).await
         });
         Ok(PaymentHandle { out_trade_no, qr_code: None, signal, task: Some(task), events })
     }

@@ -17,9 +17,14 @@ fn v3_client(url: &str) -> Client {
     builder_for(url).protocol(Protocol::V3).build().expect("client")
 }
 
-/// An answer signed the way Alipay signs v3 answers, by the stand-in Alipay key.
+/// An answer signed the way Alipay signs v3 answers, by the stand-in Alipay key, at the client's time
+/// (2026-11-22 10:00:00 in Shanghai).
 fn signed(status: u16, body: &str) -> Reply {
-    let (timestamp, nonce) = ("1795000000000", "7f1c2d3e-0000-4000-8000-000000000001");
+    signed_at("1795312800000", status, body)
+}
+
+fn signed_at(timestamp: &str, status: u16, body: &str) -> Reply {
+    let nonce = "7f1c2d3e-0000-4000-8000-000000000001";
     let content = v3::response_content(timestamp, nonce, body.as_bytes());
     let signature = alipay_key().sign(&content, SignType::Rsa2).expect("sign");
     let headers = vec![
@@ -72,7 +77,8 @@ async fn a_typed_call_goes_to_its_v3_path_signed_and_its_answer_is_verified_then
 
 #[tokio::test]
 async fn the_app_auth_token_is_a_signed_header_and_the_notify_url_a_body_field() {
-    let server = Responder::start(|_| signed(200, r#"{"fund_change":"Y","refund_fee":"1.00"}"#)).await;
+    let server =
+        Responder::start(|_| signed(200, r#"{"out_trade_no":"T1","fund_change":"Y","refund_fee":"1.00"}"#)).await;
     let options = CallOptions::new().app_auth_token("202611BB0123").notify_url("https://m.example/notify");
     let client = v3_client(&server.url).with_options(options);
     let refund = TradeRefundRequest::by_out_trade_no("T1", "1.00".parse().expect("m"), "R1");
@@ -144,7 +150,7 @@ async fn v3_errors_are_gateway_errors_and_only_signed_ones_are_verified() {
 #[tokio::test]
 async fn an_encrypted_call_sends_ciphertext_and_decrypts_the_verified_answer() {
     let key = alipay_core::encrypt::EncryptKey::from_base64(ENCRYPT_KEY).expect("key");
-    let cipher = key.encrypt(br#"{"trade_no":"2026112222001","trade_status":"WAIT_BUYER_PAY"}"#);
+    let cipher = key.encrypt(br#"{"out_trade_no":"T1","trade_no":"2026112222001","trade_status":"WAIT_BUYER_PAY"}"#);
     let server = Responder::start(move |_| signed(200, &cipher)).await;
     let client =
         builder_for(&server.url).protocol(Protocol::V3).encrypt_key(ENCRYPT_KEY).expect("key").build().expect("c");
@@ -196,4 +202,23 @@ fn v3_needs_rsa2_and_utf8() {
     let gbk =
         builder_for("http://127.0.0.1:9/gateway.do").protocol(Protocol::V3).charset(alipay_core::Charset::Gbk).build();
     assert!(gbk.is_err());
+}
+
+#[tokio::test]
+async fn a_v3_answer_signed_more_than_five_minutes_from_the_clients_clock_is_a_replay() {
+    let body =
+        r#"{"out_trade_no":"T1","trade_no":"2026112222001","trade_status":"TRADE_SUCCESS","total_amount":"9.90"}"#;
+    let query = TradeQueryRequest::by_out_trade_no("T1");
+    // 4 minutes either way: believed (clocks drift).
+    for at in ["1795312560000", "1795313040000"] {
+        let server = Responder::start(move |_| signed_at(at, 200, body)).await;
+        assert!(v3_client(&server.url).trade_query(&query).await.expect("fresh enough").is_paid());
+    }
+    // 6 minutes old, or ahead: the signature verifies, but the answer is not this call's.
+    for at in ["1795312440000", "1795313160000", "not-a-time"] {
+        let server = Responder::start(move |_| signed_at(at, 200, body)).await;
+        let err = v3_client(&server.url).trade_query(&query).await.expect_err("stale");
+        assert!(matches!(&err, Error::Signature(SignatureError::Stale { .. })), "{at}: {err}");
+        assert_eq!(err.kind(), ErrorKind::Signature, "{err}");
+    }
 }
