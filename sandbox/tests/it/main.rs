@@ -6,6 +6,7 @@ mod faults;
 mod gateway;
 mod gateway_v3;
 mod http;
+mod mitm;
 mod modes;
 mod node_fidelity;
 #[path = "../../../tests/support/node_sdk.rs"]
