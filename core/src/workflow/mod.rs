@@ -55,7 +55,7 @@ mod workflows;
 pub use event::{EventCallback, EventKind, Outcome, WorkflowEvent};
 pub use handle::{Canceller, PaymentHandle};
 pub use notifications::ReceivedNotification;
-pub use numbers::unique_no;
+pub use numbers::{derived_refund_no, unique_no};
 pub use outcome::{
     CancelCause, History, NotPaidReason, PaidEvidence, PaymentOutcome, PaymentStatus, RefundEvidence, RefundHistory,
     RefundOutcome, RefundResult,

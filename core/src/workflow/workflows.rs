@@ -151,8 +151,12 @@ impl Workflows {
 
     /// Refunds, retrying under the same `out_request_no` until the outcome is known: `fund_change=N`
     /// and lost answers are confirmed with `alipay.trade.fastpay.refund.query`, so the money moves at
-    /// most once. An empty `out_request_no` gets a fresh one (see the outcome). Calling again with the
-    /// same request resumes it safely.
+    /// most once. Calling again with the same request resumes it safely, and so does `recover()`.
+    ///
+    /// An empty `out_request_no` is derived from the refund itself ([`super::derived_refund_no`]: the
+    /// trade, amount, reason and every other field): the same request always means the same refund,
+    /// even after a crash or after it finished, so following these rules can never refund twice. Two
+    /// refunds of the same amount of one trade therefore need their own `out_request_no` each.
     ///
     /// # Errors
     /// Before anything is sent: [`Error::InvalidInput`] (including an `out_request_no` already used for
@@ -160,7 +164,8 @@ impl Workflows {
     /// [`ConfigError::Unverifiable`] when no answer verified.
     pub async fn refund_until_known(&self, mut request: TradeRefundRequest) -> Result<RefundOutcome, Error> {
         if request.out_request_no.is_empty() {
-            request.out_request_no = super::unique_no("R", self.client.clock().now());
+            let intent = serde_json::to_value(&request).map_err(|e| InvalidInput::new("biz_content", e.to_string()))?;
+            request.out_request_no = super::numbers::derived_refund_no(&intent);
         }
         request.validate()?;
         let runtime = runtime()?;

@@ -144,3 +144,31 @@ async fn a_refund_that_never_reaches_alipay_is_not_sent_and_safe_to_repeat() {
     assert!(workflows.refund_until_known(request).await.expect("refund").is_refunded());
     assert_eq!(refunds(&sandbox, &out_trade_no).len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_refund_cut_off_after_sending_then_retried_and_recovered_is_made_once() {
+    let (sandbox, workflows, journal) = setup();
+    let out_trade_no = paid_trade(&workflows).await;
+    let request = TradeRefundRequest::by_out_trade_no(&out_trade_no, money("1.00"), "");
+    // The refund lands, but no answer and no refund query gets back: as if the process died after sending.
+    sandbox.set_random_faults(
+        1,
+        vec![alipay_sandbox::FaultRule {
+            method: None,
+            probability: 1.0,
+            fault: alipay_sandbox::Fault::DropAfterApply,
+        }],
+    );
+    let cut_off = workflows.refund_until_known(request.clone()).await.expect("outcome");
+    assert!(!cut_off.is_refunded(), "nothing verified yet: {cut_off:?}");
+    sandbox.clear_faults();
+    // The caller retries the very same call, as the docs say is safe, from a new process…
+    let restarted = Workflows::new(workflows.client().clone(), Arc::new(journal.clone()));
+    let retried = restarted.refund_until_known(request.clone()).await.expect("retry");
+    assert!(retried.is_refunded(), "{retried:?}");
+    assert_eq!(retried.out_request_no, cut_off.out_request_no, "the same refund, under the same number");
+    // …then runs recover(), and later calls once more.
+    restarted.recover().await.expect("recover");
+    assert!(restarted.refund_until_known(request).await.expect("once more").is_refunded());
+    assert_eq!(refunds(&sandbox, &out_trade_no), [(cut_off.out_request_no.clone(), money("1.00"))], "one refund");
+}
