@@ -26,6 +26,10 @@ pub enum Fault {
     },
     /// The gateway acted, but the answer's signature is forged (signed by a key that is not Alipay's).
     ForgedSignature,
+    /// The request is held up on its way — the connection drops, the client hears nothing — and reaches
+    /// the gateway only when [`crate::Sandbox::release_held`] is called: a request stuck in a proxy that
+    /// lands after the client gave up on it.
+    Hold,
 }
 
 impl Fault {
@@ -33,7 +37,7 @@ impl Fault {
     pub(crate) fn applies(self) -> bool {
         match self {
             Fault::Latency(_) | Fault::DropAfterApply | Fault::ForgedSignature => true,
-            Fault::DropBeforeApply => false,
+            Fault::DropBeforeApply | Fault::Hold => false,
             Fault::Http5xx { applied, .. } | Fault::SystemError { applied } => applied,
         }
     }

@@ -33,7 +33,8 @@
 //! | `GET /sandbox/trades` | every trade (ground truth) |
 //! | `GET /sandbox/notifications` | every notification and its delivery attempts |
 //! | `POST /sandbox/time/advance` (form `seconds`) | move virtual time forward |
-//! | `POST /sandbox/faults` (form `fault`, optional `method`, `ms`) | a one-shot fault |
+//! | `POST /sandbox/faults` (form `fault`, optional `method`, `ms`) | a one-shot fault (`hold`: the request is held up on its way) |
+//! | `POST /sandbox/held/release` | the held-up requests reach the gateway now |
 //! | `POST /sandbox/certs/rotate` (form `rogue=true` for a certificate outside the root) | Alipay rotates its certificate |
 #![forbid(unsafe_code)]
 

@@ -125,6 +125,8 @@ pub(crate) struct Inner {
     clock: VirtualClock,
     state: Mutex<State>,
     faults: Mutex<FaultPlan>,
+    /// Requests held up on their way by [`Fault::Hold`], in arrival order.
+    held: Mutex<Vec<GatewayRequest>>,
     base_url: Mutex<String>,
     http: ReqwestTransport,
 }
@@ -200,6 +202,7 @@ impl Sandbox {
             clock: VirtualClock::new(config.speed),
             state: Mutex::new(State::default()),
             faults: Mutex::new(FaultPlan::default()),
+            held: Mutex::new(Vec::new()),
             base_url: Mutex::new("http://sandbox.invalid".into()),
             http,
         });
@@ -288,6 +291,16 @@ impl Sandbox {
     /// As [`Sandbox::client_builder`].
     pub fn client(&self) -> Result<Client, SandboxError> {
         self.client_builder()?.build().map_err(|e| SandboxError::Keys(e.to_string()))
+    }
+
+    /// Lets the requests held up by [`Fault::Hold`] reach the gateway now, in the order they were sent,
+    /// and returns how many there were. Their answers go nowhere: the client stopped waiting long ago.
+    pub fn release_held(&self) -> usize {
+        let held = std::mem::take(&mut *self.inner.held.lock().expect("lock"));
+        for req in &held {
+            self.run(req);
+        }
+        held.len()
     }
 
     /// Queues a one-shot fault for the next request to `method` (any method when `None`).
@@ -445,6 +458,7 @@ impl Sandbox {
                 json_reply(200, &json!({"now": format_shanghai(self.now())}))
             }
             (HttpMethod::Post, "/sandbox/faults") => self.http_fault(&request.body),
+            (HttpMethod::Post, "/sandbox/held/release") => json_reply(200, &json!({"released": self.release_held()})),
             (HttpMethod::Post, "/sandbox/certs/rotate") => {
                 let rogue = form_value(&request.body, "rogue").is_some_and(|v| v == "true");
                 let rotated = if rogue { self.rotate_to_rogue_alipay_cert() } else { self.rotate_alipay_cert() };
@@ -503,6 +517,10 @@ impl Sandbox {
         let apply = faults.iter().all(|f| f.applies());
         if !apply {
             return match faults.iter().find(|f| !f.applies()) {
+                Some(Fault::Hold) => {
+                    self.inner.held.lock().expect("lock").push(req);
+                    Reply::Drop
+                }
                 Some(Fault::Http5xx { status, .. }) => text_reply(*status, b"<html>Bad Gateway</html>".to_vec()),
                 Some(Fault::SystemError { .. }) => self.signed(&req, &Node::system_error(), false, signer),
                 _ => Reply::Drop,
@@ -654,6 +672,7 @@ impl Sandbox {
             Some("system_error") => Fault::SystemError { applied: false },
             Some("system_error_applied") => Fault::SystemError { applied: true },
             Some("forged_signature") => Fault::ForgedSignature,
+            Some("hold") => Fault::Hold,
             Some("latency") => {
                 let ms = form_value(body, "ms").and_then(|m| m.parse().ok()).unwrap_or(1000);
                 Fault::Latency(Duration::from_millis(ms))
@@ -661,7 +680,7 @@ impl Sandbox {
             _ => {
                 return json_reply(
                     400,
-                    &json!({"error": "fault must be one of drop_before, drop_after, http_5xx, http_5xx_applied, system_error, system_error_applied, forged_signature, latency"}),
+                    &json!({"error": "fault must be one of drop_before, drop_after, http_5xx, http_5xx_applied, system_error, system_error_applied, forged_signature, hold, latency"}),
                 );
             }
         };

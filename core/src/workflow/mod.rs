@@ -40,6 +40,7 @@
 //! blocks a thread.
 
 mod event;
+mod expiry;
 mod handle;
 mod heard;
 mod notifications;
@@ -53,6 +54,7 @@ mod run;
 mod workflows;
 
 pub use event::{EventCallback, EventKind, Outcome, WorkflowEvent};
+pub use expiry::SETTLE_MARGIN;
 pub use handle::{Canceller, PaymentHandle};
 pub use notifications::ReceivedNotification;
 pub use numbers::{derived_refund_no, unique_no};

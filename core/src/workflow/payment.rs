@@ -11,9 +11,12 @@
 //!   verified queries. When nothing verifies at all, the workflow stops with a configuration error
 //!   instead of cancelling blindly.
 //! * Cancel: `retry_flag=Y` or a lost answer → retry, `cancel_attempts` times; then one last query.
+//! * "Not paid" only when it is certain no payment can still arrive: a cancel that closed the trade, a
+//!   query that shows it closed, or — for a trade never seen — its own expiry passed (`expiry.rs`).
+//!   A pay request held up on the way could otherwise land after a "not created".
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::heard::{Credibility, Heard, learn_trade_no};
 use super::outcome::{CancelCause, History, NotPaidReason, PaidEvidence, PaymentOutcome, PaymentStatus};
@@ -82,6 +85,10 @@ pub(crate) struct PaymentMachine {
     /// Why we are polling (and would cancel when it runs out).
     cause: CancelCause,
     stop_requested: bool,
+    /// When a trade never seen can be settled "not created" (its expiry and the margin).
+    settle_after: Option<SystemTime>,
+    /// The time of the latest call's result, as the driver observed it.
+    now: Option<SystemTime>,
 }
 
 impl PaymentMachine {
@@ -101,6 +108,28 @@ impl PaymentMachine {
             last_error: None,
             cause: CancelCause::BuyerTimeout,
             stop_requested: false,
+            settle_after: None,
+            now: None,
+        }
+    }
+
+    /// The trade expires at `time_expire` (as sent): once it (and the margin) has passed, a trade never
+    /// seen is "not created". Without one, such a trade stays unknown.
+    pub(crate) fn expiring(mut self, time_expire: Option<&str>) -> Self {
+        self.settle_after = super::expiry::settle_after(time_expire);
+        self
+    }
+
+    /// The driver tells the time before each result it feeds in.
+    pub(crate) fn observe(&mut self, now: SystemTime) {
+        self.now = Some(now);
+    }
+
+    /// `true` while a payment request still on its way could create the trade.
+    fn may_still_arrive(&self) -> bool {
+        match (self.settle_after, self.now) {
+            (Some(after), Some(now)) => now < after,
+            _ => true,
         }
     }
 
@@ -206,9 +235,13 @@ impl PaymentMachine {
                 let qr_on_screen = self.flow == Flow::Qr && self.buyer_can_pay;
                 self.last_error = Some(Arc::new(g.into()));
                 match (confirming, qr_on_screen) {
-                    // After our cancels, no trade: none will ever be paid (a QR code could still be).
-                    (true, false) => self.finish(PaymentStatus::NotPaid(NotPaidReason::NotCreated)),
-                    (true, true) => self.unknown(),
+                    // After our cancels, no trade: none will ever be paid once the trade's own expiry
+                    // has passed (until then a held-up request could still create it; a QR code could
+                    // still be scanned).
+                    (true, false) if !self.may_still_arrive() => {
+                        self.finish(PaymentStatus::NotPaid(NotPaidReason::NotCreated))
+                    }
+                    (true, _) => self.unknown(),
                     // Not scanned yet: keep waiting.
                     (false, true) => self.poll(elapsed, self.cause),
                     // No trade behind a lost payment: make sure none appears.
@@ -236,11 +269,14 @@ impl PaymentMachine {
                 if r.retry_flag == Some(true) {
                     return self.retry_cancel();
                 }
-                let reason = match r.action {
-                    Some(action) => NotPaidReason::Cancelled { action, cause: self.cause },
-                    None => NotPaidReason::NotCreated,
-                };
-                self.finish(PaymentStatus::NotPaid(reason))
+                match r.action {
+                    Some(action) => {
+                        self.finish(PaymentStatus::NotPaid(NotPaidReason::Cancelled { action, cause: self.cause }))
+                    }
+                    // Nothing to cancel: no trade yet. "Not created" holds only once none can appear.
+                    None if !self.may_still_arrive() => self.finish(PaymentStatus::NotPaid(NotPaidReason::NotCreated)),
+                    None => self.confirm(),
+                }
             }
             // Refused (too late to cancel, already finished…): look at the trade instead.
             Heard::Refused(g) => {

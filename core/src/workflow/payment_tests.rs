@@ -8,6 +8,7 @@ use serde_json::json;
 use super::*;
 use crate::error::{ConfigError, GatewayError, SignatureError, TransportError, TransportErrorKind};
 use crate::trade::CancelAction;
+use crate::workflow::SETTLE_MARGIN;
 
 const S5: Duration = Duration::from_secs(5);
 
@@ -152,12 +153,36 @@ fn a_lost_answer_is_queried_and_paid_if_the_query_says_so() {
 }
 
 #[test]
-fn a_lost_answer_with_no_trade_behind_it_is_cancelled_at_once() {
-    let mut m = barcode();
+fn a_lost_answer_with_no_trade_behind_it_is_cancelled_at_once_and_unknown_until_its_expiry() {
+    let start = crate::clock::parse_shanghai("2026-11-22 10:00:00").expect("time");
+    let expiring = || barcode().expiring(Some("2026-11-22 10:02:00"));
+    let mut m = expiring();
+    m.observe(start);
     expect_query(m.on_pay(lost(), Duration::ZERO), 1);
     expect_cancel(m.on_query(refused("ACQ.TRADE_NOT_EXIST"), S5), 1, CancelCause::OutcomeUnknown);
-    let o = outcome(m.on_cancel(cancel("N", None)));
-    assert!(matches!(o.status, PaymentStatus::NotPaid(NotPaidReason::NotCreated)));
+    // Nothing to cancel — but the pay may still be on its way: look once more, then say "unknown".
+    assert!(matches!(m.on_cancel(cancel("N", None)), Step::Query { purpose: QueryPurpose::Confirm, .. }));
+    let o = outcome(m.on_query(refused("ACQ.TRADE_NOT_EXIST"), S5 * 2));
+    assert!(matches!(o.status, PaymentStatus::Unknown { .. }), "{o:?}");
+
+    // After its expiry and the margin, no payment can land: "not created".
+    let mut later = expiring();
+    later.observe(start + Duration::from_secs(120) + SETTLE_MARGIN);
+    expect_query(later.on_pay(lost(), Duration::ZERO), 1);
+    expect_cancel(later.on_query(refused("ACQ.TRADE_NOT_EXIST"), S5), 1, CancelCause::OutcomeUnknown);
+    let o = outcome(later.on_cancel(cancel("N", None)));
+    assert!(matches!(o.status, PaymentStatus::NotPaid(NotPaidReason::NotCreated)), "{o:?}");
+
+    // Without an expiry, never "not created" from silence.
+    let mut unbounded = barcode();
+    unbounded.observe(start + Duration::from_secs(86_400));
+    expect_query(unbounded.on_pay(lost(), Duration::ZERO), 1);
+    expect_cancel(unbounded.on_query(refused("ACQ.TRADE_NOT_EXIST"), S5), 1, CancelCause::OutcomeUnknown);
+    assert!(matches!(unbounded.on_cancel(cancel("N", None)), Step::Query { .. }));
+    assert!(matches!(
+        outcome(unbounded.on_query(refused("ACQ.TRADE_NOT_EXIST"), S5)).status,
+        PaymentStatus::Unknown { .. }
+    ));
 }
 
 #[test]

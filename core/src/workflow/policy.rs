@@ -19,6 +19,10 @@ pub struct PollPolicy {
     pub cancel_attempts: u32,
     /// The wait between cancel attempts (official: 2 s).
     pub cancel_interval: Duration,
+    /// The trade's own expiry, sent as `time_expire` when the request has neither `time_expire` nor
+    /// `timeout_express` (barcode: 2 minutes, as the official demo; QR: 5 minutes). A trade nobody has
+    /// seen is settled "not created" only after it (see [`super::SETTLE_MARGIN`]), so keep it short.
+    pub trade_expiry: Duration,
 }
 
 impl PollPolicy {
@@ -31,6 +35,7 @@ impl PollPolicy {
             deadline: None,
             cancel_attempts: 3,
             cancel_interval: Duration::from_secs(2),
+            trade_expiry: Duration::from_secs(120),
         }
     }
 
@@ -38,7 +43,7 @@ impl PollPolicy {
     /// (The official demo does not poll QR payments at all; two minutes is our choice for a checkout
     /// screen. The QR code itself stays valid for two hours unless cancelled.)
     pub fn qr() -> Self {
-        Self { max_queries: 24, ..Self::barcode() }
+        Self { max_queries: 24, trade_expiry: Duration::from_secs(300), ..Self::barcode() }
     }
 
     /// The same policy with another query interval.
@@ -56,6 +61,12 @@ impl PollPolicy {
     /// The same policy with an overall deadline.
     pub fn with_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
+        self
+    }
+
+    /// The same policy with another expiry for the trades it creates.
+    pub fn with_trade_expiry(mut self, expiry: Duration) -> Self {
+        self.trade_expiry = expiry;
         self
     }
 

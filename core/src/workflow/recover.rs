@@ -11,7 +11,7 @@ use super::event::Outcome;
 use super::handle::Signal;
 use super::payment::{Flow, PaymentMachine};
 use super::refund::RefundMachine;
-use super::run::{Order, Submission, run_payment, run_refund};
+use super::run::{Order, Submission, biz_field, run_payment, run_refund};
 use super::workflows::{Workflows, refund_query, runtime};
 use crate::client::CallOptions;
 use crate::error::Error;
@@ -40,8 +40,10 @@ pub struct Recovered {
 
 impl Workflows {
     /// Drives every unfinished workflow in the journal to its end: call it at startup, before taking
-    /// new payments. Workflows running in this process are left alone; do not run it while another
-    /// process works on the same journal.
+    /// new payments, and then now and again (every few minutes): a payment nobody has seen is settled
+    /// "not created" only once its own expiry has passed (see [`super::SETTLE_MARGIN`]), so until then
+    /// it stays unresolved and a later call settles it. Workflows running in this process are left
+    /// alone; do not run it while another process works on the same journal.
     ///
     /// # Errors
     /// [`Error::Journal`] when the journal cannot be read; [`crate::error::ConfigError::NoRuntime`].
@@ -104,6 +106,7 @@ impl Workflows {
                     out_trade_no.clone(),
                     entry.trade_no.clone(),
                 );
+                let machine = machine.expiring(biz_field(&entry.biz_content, "time_expire").as_deref());
                 // Nobody can ask a recovery to stop early: it is the cancel path already.
                 let (_signal, signal_rx) = watch::channel(Signal::Run);
                 let order = Order::of_request(out_trade_no, &entry.biz_content);

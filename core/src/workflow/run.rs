@@ -128,7 +128,9 @@ pub(crate) async fn run_payment(
     let mut step = match submission {
         Submission::Pay(request) => {
             ctx.emit(EventKind::Submitted);
-            machine.on_pay(hear(ctx.client.trade_pay(&request).await), elapsed())
+            let answer = ctx.client.trade_pay(&request).await;
+            machine.observe(clock.now());
+            machine.on_pay(hear(answer), elapsed())
         }
         Submission::Precreate(request, qr_ready) => {
             ctx.emit(EventKind::Submitted);
@@ -138,6 +140,7 @@ pub(crate) async fn run_payment(
                 ctx.emit(EventKind::QrCode { qr_code: qr_code.clone() });
             }
             let _ = qr_ready.send(qr_code);
+            machine.observe(clock.now());
             machine.on_precreate(hear(answer), elapsed())
         }
         Submission::Recover(step) => step,
@@ -165,6 +168,7 @@ pub(crate) async fn run_payment(
                 ctx.emit(EventKind::Querying);
                 let query = TradeQueryRequest::by_out_trade_no(out_trade_no);
                 let answer = ctx.client.call_expecting(&query, &amount).await;
+                machine.observe(clock.now());
                 machine.on_query(hear(answer), elapsed())
             }
             Step::Cancel { after, attempt, of, cause } => {
@@ -175,6 +179,7 @@ pub(crate) async fn run_payment(
                 });
                 clock.sleep(after).await;
                 let answer = ctx.client.trade_cancel(&TradeCancelRequest::by_out_trade_no(out_trade_no)).await;
+                machine.observe(clock.now());
                 machine.on_cancel(hear(answer))
             }
             Step::Finish(outcome) => {

@@ -120,11 +120,14 @@ impl Workflows {
     /// # Errors
     /// Before anything is sent: [`Error::InvalidInput`] (including an `out_trade_no` used before —
     /// order numbers are never reused), [`Error::Journal`], or [`ConfigError::NoRuntime`].
-    pub async fn start_pay(&self, request: TradePayRequest) -> Result<PaymentHandle, Error> {
+    pub async fn start_pay(&self, mut request: TradePayRequest) -> Result<PaymentHandle, Error> {
         request.validate()?;
+        request.time_expire =
+            self.time_expire(&self.barcode, request.time_expire.as_deref(), request.timeout_express.as_deref())?;
         let out_trade_no = request.out_trade_no.clone();
         let (key, running) = self.begin_trade(WorkflowKind::Pay, &out_trade_no, &request).await?;
-        let machine = PaymentMachine::new(Flow::Barcode, self.barcode.clone(), key.clone(), out_trade_no.clone());
+        let machine = PaymentMachine::new(Flow::Barcode, self.barcode.clone(), key.clone(), out_trade_no.clone())
+            .expiring(request.time_expire.as_deref());
         let order = Order { out_trade_no, total_amount: Some(request.total_amount.to_string()) };
         self.spawn_payment(key, running, machine, Submission::Pay(request), order)
     }
@@ -136,11 +139,14 @@ impl Workflows {
     /// # Errors
     /// As [`Workflows::start_pay`]. A precreate that fails is not an error here: the handle has no QR
     /// code and its outcome says how it ended.
-    pub async fn precreate_and_wait(&self, request: TradePrecreateRequest) -> Result<PaymentHandle, Error> {
+    pub async fn precreate_and_wait(&self, mut request: TradePrecreateRequest) -> Result<PaymentHandle, Error> {
         request.validate()?;
+        request.time_expire =
+            self.time_expire(&self.qr, request.time_expire.as_deref(), request.timeout_express.as_deref())?;
         let out_trade_no = request.out_trade_no.clone();
         let (key, running) = self.begin_trade(WorkflowKind::Precreate, &out_trade_no, &request).await?;
-        let machine = PaymentMachine::new(Flow::Qr, self.qr.clone(), key.clone(), out_trade_no.clone());
+        let machine = PaymentMachine::new(Flow::Qr, self.qr.clone(), key.clone(), out_trade_no.clone())
+            .expiring(request.time_expire.as_deref());
         let (qr_tx, qr_rx) = oneshot::channel();
         let order = Order { out_trade_no, total_amount: Some(request.total_amount.to_string()) };
         let mut handle = self.spawn_payment(key, running, machine, Submission::Precreate(request, qr_tx), order)?;
@@ -206,6 +212,17 @@ impl Workflows {
         });
         // Dropping this future does not stop the task: a refund in flight is always seen through.
         task.await.map_err(|e| Error::Internal(format!("the refund workflow task failed: {e}")))?
+    }
+
+    /// The absolute expiry a payment is sent with (see `expiry.rs`).
+    fn time_expire(
+        &self,
+        policy: &PollPolicy,
+        time_expire: Option<&str>,
+        timeout_express: Option<&str>,
+    ) -> Result<Option<String>, Error> {
+        let now = self.client.clock().now();
+        Ok(super::expiry::time_expire(time_expire, timeout_express, policy.trade_expiry, now)?)
     }
 
     /// Marks `key` as running here; refuses a workflow already running in this process.

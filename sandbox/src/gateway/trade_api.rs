@@ -126,8 +126,16 @@ fn pay_answer(t: &Trade, node: Node) -> Node {
     node.with("buyer_user_id", BUYER_USER_ID).with_opt("store_name", t.store_id.as_ref().map(|s| format!("{s} 门店")))
 }
 
-/// `alipay.trade.pay`: the simulated buyer behind the `auth_code` decides.
+/// `alipay.trade.pay`: the simulated buyer behind the `auth_code` decides. A refusal names the order,
+/// as Alipay's do.
 pub fn pay(book: &mut TradeBook, req: &GatewayRequest, now: SystemTime, events: &mut Vec<Event>) -> Answer {
+    pay_or_refuse(book, req, now, events).map_err(|refusal| match req.biz_str("out_trade_no") {
+        Some(out_trade_no) if refusal.code() == "40004" => refusal.with("out_trade_no", out_trade_no.to_string()),
+        _ => refusal,
+    })
+}
+
+fn pay_or_refuse(book: &mut TradeBook, req: &GatewayRequest, now: SystemTime, events: &mut Vec<Event>) -> Answer {
     let auth_code = text(req, "auth_code", 64)?;
     let scene = req.biz_str("scene").unwrap_or("bar_code");
     if !matches!(scene, "bar_code" | "security_code" | "wave_code") {
@@ -138,6 +146,10 @@ pub fn pay(book: &mut TradeBook, req: &GatewayRequest, now: SystemTime, events: 
         return Ok(pay_answer(trade, Node::waiting()));
     }
     let mut trade = new_trade(book, req, Origin::Pay, now)?;
+    if trade.expires_at <= now {
+        // A payment that arrives after its own expiry: the trade it would create is closed already.
+        return Err(Node::business_failure("ACQ.TRADE_HAS_CLOSE", "交易已超时关闭"));
+    }
     match Buyer::from_auth_code(auth_code) {
         Buyer::InvalidCode => {
             Err(Node::business_failure("ACQ.PAYMENT_AUTH_CODE_INVALID", "付款码无效，请用户刷新后重新扫码"))

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use alipay_core::journal::{EntryState, SqliteJournal, TradeJournal};
 use alipay_core::trade::{TradePayRequest, TradePrecreateRequest, TradeRefundRequest, TradeStatus};
-use alipay_core::workflow::{PollPolicy, RefundPolicy, Workflows};
+use alipay_core::workflow::{PollPolicy, RefundPolicy, SETTLE_MARGIN, Workflows};
 use alipay_core::{Client, Gateway};
 use alipay_sandbox::{Sandbox, SandboxConfig, buyer};
 
@@ -156,7 +156,10 @@ async fn a_killed_process_is_recovered_truthfully() {
         child.kill().expect("SIGKILL");
         child.wait().expect("reaped");
 
-        // The second process (this one) recovers with the journal the first left.
+        // The second process (this one) recovers with the journal the first left, some minutes later:
+        // past the expiry of every trade the first started, so a payment that never arrived can be
+        // settled "not created" (until then it would stay unknown, as a held-up request could land).
+        sandbox.advance(PollPolicy::qr().trade_expiry + SETTLE_MARGIN + Duration::from_secs(60));
         let journal = Arc::new(SqliteJournal::open(&journal_path).expect("journal"));
         let unfinished = journal.unfinished().await.expect("unfinished").len();
         let workflows = Workflows::new(sandbox.client().expect("client"), journal.clone());

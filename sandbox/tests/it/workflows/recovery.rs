@@ -1,13 +1,16 @@
 //! `recover()` from every point a crash can leave a workflow at: intent journaled but nothing sent,
 //! payment sent and waiting, paid but not recorded, QR code shown, refund applied but its answer lost.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use alipay_core::Result;
+use alipay_core::clock::format_shanghai;
 use alipay_core::journal::{EntryState, JournalEntry, TradeJournal, WorkflowKind};
 use alipay_core::trade::{CancelAction, TradePayRequest, TradePrecreateRequest, TradeRefundRequest, TradeStatus};
-use alipay_core::workflow::{CancelCause, NotPaidReason, Outcome, PaymentStatus, RefundEvidence, RefundResult};
-use alipay_sandbox::buyer;
+use alipay_core::workflow::{
+    CancelCause, NotPaidReason, Outcome, PaymentStatus, PollPolicy, RefundEvidence, RefundResult, SETTLE_MARGIN,
+};
+use alipay_sandbox::{Fault, buyer};
 use serde::Serialize;
 
 use crate::support::money;
@@ -46,7 +49,9 @@ async fn every_crash_point_is_driven_to_a_truthful_end() -> Result<()> {
     let client = workflows.client().clone();
 
     // 1. Intent written, crash before the payment left.
-    let never_sent = TradePayRequest::new(order("RC"), money("1.00"), "never sent", buyer::PAYS_AT_ONCE);
+    let mut never_sent = TradePayRequest::new(order("RC"), money("1.00"), "never sent", buyer::PAYS_AT_ONCE);
+    // Its expiry (which the workflow sets) has passed by the time the process is back.
+    never_sent.time_expire = Some(format_shanghai(sandbox.now() - SETTLE_MARGIN - Duration::from_secs(60)));
     journal.begin(intent(WorkflowKind::Pay, &never_sent.out_trade_no, &never_sent, None)).await?;
     // 2. The payment left; the buyer is still deciding; crash.
     let waiting = TradePayRequest::new(order("RC"), money("2.00"), "waiting", buyer::NEVER_CONFIRMS);
@@ -113,4 +118,53 @@ async fn every_crash_point_is_driven_to_a_truthful_end() -> Result<()> {
     // Nothing left: a second recovery does nothing.
     assert!(workflows.recover().await?.recovered.is_empty());
     Ok(())
+}
+
+/// The payment outcome of a recovery that recovered exactly one workflow.
+async fn recover_one(workflows: &alipay_core::workflow::Workflows) -> alipay_core::workflow::PaymentOutcome {
+    let report = workflows.recover().await.expect("recover");
+    assert_eq!(report.recovered.len(), 1, "{report:?}");
+    match &report.recovered[0].result {
+        Ok(Outcome::Payment(o)) => o.clone(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pay_held_up_on_its_way_is_never_settled_not_paid_while_it_can_still_land() {
+    let (sandbox, workflows, journal) = setup();
+    let request = TradePayRequest::new(order("HOLD"), money("8.00"), "held", buyer::PAYS_AT_ONCE);
+    let out_trade_no = request.out_trade_no.clone();
+    sandbox.inject(Some("alipay.trade.pay"), Fault::Hold);
+    // The cashier's wait: queries find no trade, the cancel has nothing to cancel.
+    let outcome = workflows.pay_and_wait(request).await.expect("outcome");
+    assert!(matches!(outcome.status, PaymentStatus::Unknown { .. }), "not 'not created': {outcome:?}");
+    let entry = journal.entry(&JournalEntry::trade_key(&out_trade_no)).await.expect("journal").expect("entry");
+    assert_eq!(entry.state, EntryState::Unresolved);
+    // recover() at once goes the same way (query, cancel of nothing) and still does not settle.
+    let recovered = recover_one(&workflows).await;
+    assert!(matches!(recovered.status, PaymentStatus::Unknown { .. }), "{recovered:?}");
+    // The held request lands: the buyer is charged. Now recovery finds the truth.
+    assert_eq!(sandbox.release_held(), 1);
+    assert!(sandbox.trade(&out_trade_no).expect("trade").paid_at.is_some());
+    let recovered = recover_one(&workflows).await;
+    assert!(recovered.is_paid(), "{recovered:?}");
+    check(&sandbox, &recovered).expect("truthful");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pay_held_up_past_its_own_expiry_is_not_created_and_refused_when_it_lands() {
+    let (sandbox, workflows, _) = setup();
+    let request = TradePayRequest::new(order("HOLD"), money("8.00"), "held", buyer::PAYS_AT_ONCE);
+    let out_trade_no = request.out_trade_no.clone();
+    sandbox.inject(Some("alipay.trade.pay"), Fault::Hold);
+    let outcome = workflows.pay_and_wait(request).await.expect("outcome");
+    assert!(matches!(outcome.status, PaymentStatus::Unknown { .. }), "{outcome:?}");
+    // The workflow sent time_expire = start + 2 minutes; past it (and the margin) no payment can land.
+    sandbox.advance(PollPolicy::barcode().trade_expiry + SETTLE_MARGIN + Duration::from_secs(1));
+    let recovered = recover_one(&workflows).await;
+    assert!(matches!(recovered.status, PaymentStatus::NotPaid(NotPaidReason::NotCreated)), "{recovered:?}");
+    assert_eq!(sandbox.release_held(), 1);
+    let landed = sandbox.trade(&out_trade_no);
+    assert!(landed.as_ref().is_none_or(|t| t.paid_at.is_none()), "refused after its expiry: {landed:?}");
 }

@@ -59,6 +59,28 @@ pub fn check(sandbox: &Sandbox, outcome: &PaymentOutcome) -> Result<(), String> 
     }
 }
 
+/// A payment whose request never reached the gateway is honestly unknown: it could still land. Once
+/// its own expiry (and the margin) has passed, `recover()` settles it "not created". Returns the
+/// outcome after that (the same outcome when it was known already).
+pub async fn settled_after_expiry(sandbox: &Sandbox, workflows: &Workflows, outcome: PaymentOutcome) -> PaymentOutcome {
+    if !matches!(outcome.status, PaymentStatus::Unknown { .. }) {
+        return outcome;
+    }
+    sandbox.advance(alipay_core::workflow::PollPolicy::qr().trade_expiry + alipay_core::workflow::SETTLE_MARGIN);
+    let report = workflows.recover().await.expect("recover");
+    let mine = report.recovered.iter().find(|r| r.entry.key == JournalEntry::trade_key(&outcome.out_trade_no));
+    match mine.map(|r| &r.result) {
+        Some(Ok(alipay_core::workflow::Outcome::Payment(settled))) => {
+            assert!(
+                matches!(settled.status, PaymentStatus::NotPaid(NotPaidReason::NotCreated)),
+                "an unknown payment that never arrived is not created after its expiry: {settled:?}"
+            );
+            settled.clone()
+        }
+        other => panic!("recovery of {}: {other:?}", outcome.out_trade_no),
+    }
+}
+
 /// The journal entry of a payment must be settled, with the outcome's status in its summary.
 pub async fn check_journal(journal: &dyn TradeJournal, outcome: &PaymentOutcome) -> Result<(), String> {
     let key = JournalEntry::trade_key(&outcome.out_trade_no);
