@@ -502,7 +502,8 @@ impl Sandbox {
 
     /// Serves a request that passed its protocol's checks: certificate checks, faults, the business
     /// method, and the answer in the request's protocol.
-    async fn answer_request(&self, req: GatewayRequest) -> Reply {
+    async fn answer_request(&self, mut req: GatewayRequest) -> Reply {
+        req.received_at = Some(self.now());
         let signer = match self.cert_seal_for(&req) {
             Ok(signer) => signer,
             Err(refusal) => return self.signed(&req, &refusal, false, None),

@@ -2,6 +2,7 @@
 //! common parameters checked, the signature verified with the registered app public key.
 
 use std::collections::BTreeMap;
+use std::time::SystemTime;
 
 use alipay_core::encrypt::EncryptKey;
 use alipay_core::notify::parse_form_body;
@@ -47,9 +48,27 @@ pub struct GatewayRequest {
     pub encrypted: bool,
     /// The protocol it came in.
     pub wire: Wire,
+    /// When the client sent it, on the client's clock (its signed `timestamp`).
+    pub sent_at: Option<SystemTime>,
+    /// When the gateway received it, on the sandbox's clock (set by the sandbox on arrival).
+    pub received_at: Option<SystemTime>,
 }
 
 impl GatewayRequest {
+    /// An absolute time the client sent (`time_expire`), on the sandbox's clock: as long after the
+    /// request's arrival as it was after the request's own timestamp. The client's clock and the
+    /// sandbox's virtual one need not agree (virtual time may run faster): only the client's intent,
+    /// "two minutes from now", carries over. A request held up on its way keeps its arrival time.
+    pub fn client_time(&self, at: SystemTime) -> SystemTime {
+        match (self.sent_at, self.received_at) {
+            (Some(sent), Some(received)) => match at.duration_since(sent) {
+                Ok(after) => received + after,
+                Err(before) => received.checked_sub(before.duration()).unwrap_or(received),
+            },
+            _ => at,
+        }
+    }
+
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
     }
@@ -148,5 +167,16 @@ pub fn read(
             _ => return Err(invalid("isv.invalid-parameter", "biz_content 不是合法的 JSON 对象")),
         },
     };
-    Ok(GatewayRequest { method, charset, sign_type, params, biz, encrypted, wire: Wire::V2 })
+    let sent_at = params.get("timestamp").and_then(|t| alipay_core::clock::parse_shanghai(t));
+    Ok(GatewayRequest {
+        method,
+        charset,
+        sign_type,
+        params,
+        biz,
+        encrypted,
+        wire: Wire::V2,
+        sent_at,
+        received_at: None,
+    })
 }

@@ -48,7 +48,7 @@ fn money(req: &GatewayRequest, name: &str) -> Result<Money, Node> {
 /// The deadline of an unpaid trade: `time_expire`, else `timeout_express`, else the default.
 fn expiry(req: &GatewayRequest, now: SystemTime) -> Result<SystemTime, Node> {
     if let Some(at) = req.biz_str("time_expire") {
-        return parse_shanghai(at).ok_or_else(|| invalid("time_expire"));
+        return parse_shanghai(at).map(|at| req.client_time(at)).ok_or_else(|| invalid("time_expire"));
     }
     match req.biz_str("timeout_express") {
         Some(t) => Ok(now + parse_timeout_express(t, now).ok_or_else(|| invalid("timeout_express"))?),

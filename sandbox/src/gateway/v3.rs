@@ -153,6 +153,12 @@ pub fn read(
         biz,
         encrypted,
         wire: Wire::V3,
+        sent_at: auth
+            .fields
+            .get("timestamp")
+            .and_then(|t| t.parse::<u64>().ok())
+            .and_then(|ms| std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_millis(ms))),
+        received_at: None,
     })
 }
 
