@@ -292,7 +292,7 @@ mod tests {
     }
 
     #[test]
-    fn hostile_certificates_are_shaped_like_the_attacks() {
+    fn hostile_certificates_chain_by_their_signatures_but_not_through_cas() {
         let now = SystemTime::now();
         let mut ca = CertAuthority::new(now).expect("ca");
         let roots = parse_certificates(ca.root_file()).expect("root file");
@@ -307,9 +307,16 @@ mod tests {
 
         let genuine = ca.issue_alipay_cert(&MERCHANT, &public, false, now).expect("cert");
         let by_leaf_pem = ca.issue_by_leaf(&MERCHANT, &public, now).expect("cert");
+        let by_leaf = parse_certificates(&by_leaf_pem).expect("pem");
         let (subjects, issuer) = names(&by_leaf_pem);
         assert_eq!(subjects.len(), 3, "forged leaf, the app certificate that signed it, the Class 1 CA");
         assert_eq!(subjects[0], names(&genuine).0[0], "this merchant's Alipay subject");
         assert_eq!(issuer, other_subjects[0], "issued by another merchant's app certificate");
+        match verify_chain(&by_leaf, &roots, now) {
+            Err(TrustError::NotACa { subject, .. }) => {
+                assert!(subject.starts_with("CN=2088000000000099-"), "{subject}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! HTTP through the [`Transport`] → raw bytes → signature verified → only then parsed. A success
 //! without a valid signature is an error, never a success.
 
+mod cert_fetch;
 mod config;
 mod fields;
 mod options;
@@ -12,12 +13,12 @@ pub(crate) mod params;
 mod v3;
 mod verify;
 
+pub use cert_fetch::CERT_DOWNLOAD_METHOD;
 pub use config::{ClientBuilder, ClientConfig, Gateway, Protocol};
 pub use fields::{PAGE_METHODS, TYPED_METHODS};
 pub use options::CallOptions;
 pub use pages::PageFormat;
 pub use v3::V3Response;
-pub use verify::CERT_DOWNLOAD_METHOD;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -27,6 +28,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::bill::{Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryResponse};
+use crate::cert::TrustError;
 use crate::clock::{Clock, format_shanghai};
 use crate::error::{DecodeError, Error, InvalidInput, SignatureError, TransportError, TransportErrorKind};
 use crate::notify::{NotifyRule, VerifiedNotification, verify_notify_params};
@@ -284,8 +286,8 @@ impl Client {
     /// [`NotifyRule::V1`]). The notification must be signed with this client's sign type.
     ///
     /// In certificate mode it must verify with the Alipay certificate its `alipay_cert_sn` names (see
-    /// [`crate::notify::verify_cert_notify_params`]); a certificate not seen yet is refused until
-    /// [`Client::admit_alipay_cert`] has fetched and checked it.
+    /// [`crate::notify::verify_cert_notify_params`]); a certificate not seen yet is refused
+    /// ([`TrustError::NotSeenYet`]) — [`Client::receive_notification_params`] fetches and checks it.
     ///
     /// # Errors
     /// [`Error::Decode`] or [`Error::Signature`].
@@ -310,7 +312,7 @@ impl Client {
         let keys = match named {
             Some(sn) => vec![mode.key_for(sn).ok_or_else(|| SignatureError::UntrustedCertificate {
                 sn: sn.clone(),
-                reason: "not seen yet; `Client::admit_alipay_cert` fetches it and checks it chains to the root".into(),
+                reason: TrustError::NotSeenYet,
             })?],
             None => mode.known_sns().iter().filter_map(|sn| mode.key_for(sn)).collect(),
         };
@@ -318,12 +320,13 @@ impl Client {
     }
 
     /// Verifies a notification like [`Client::verify_notification_params`], first fetching and
-    /// checking (against the root) a rotated Alipay certificate it names in certificate mode — what a
-    /// notification endpoint should call.
+    /// checking a rotated Alipay certificate it names in certificate mode (see
+    /// [`Client::admit_alipay_cert`]) — what a notification endpoint should call.
     ///
     /// # Errors
-    /// [`Error::Signature`] for a notification that must not be believed (or a certificate that does
-    /// not chain); the errors of a call when the certificate download fails.
+    /// [`Error::Signature`] for a notification that must not be believed — `UntrustedCertificate` when
+    /// the certificate it names cannot be trusted ([`TrustError`] says why); the errors of a call when
+    /// the certificate download fails.
     pub async fn receive_notification_params(
         &self,
         params: BTreeMap<String, String>,
@@ -338,9 +341,11 @@ impl Client {
     }
 
     /// Certificate mode: makes sure the Alipay certificate `sn` is known, downloading it with
-    /// `alipay.open.app.alipaycert.download` and admitting it only if it chains to the root certificate
-    /// and is valid now. Answers do this by themselves; call it before verifying a notification that
-    /// names a certificate not seen yet. Does nothing outside certificate mode.
+    /// `alipay.open.app.alipaycert.download` and admitting it only if its chain verifies up to the root
+    /// certificate through CAs, it is valid now, it names the subject of the configured Alipay
+    /// certificate, and the download answer itself verifies and carries that SN. Answers do this by
+    /// themselves; [`Client::receive_notification_params`] does it for notifications. Does nothing
+    /// outside certificate mode.
     ///
     /// # Errors
     /// [`Error::Signature`] (`UntrustedCertificate`) when the certificate cannot be trusted; the errors
