@@ -3,7 +3,8 @@
 //!
 //! Some reasons are about the certificate itself (it does not chain to the root, an issuer is not a
 //! CA, it names another subject), some about how it arrived (the download answer did not verify, or
-//! sent another certificate), and one says that it was not fetched at all.
+//! sent another certificate), and some say that it was not downloaded at all (a notification that
+//! cannot be Alipay's, a download that failed moments ago, too many downloads).
 
 /// How many certificates a chain may have between the leaf and the root.
 pub(crate) const MAX_DEPTH: usize = 6;
@@ -126,4 +127,30 @@ pub enum TrustError {
         "not seen yet; `Client::receive_notification_params` fetches it and checks it chains to the root, is issued by CAs and names the configured subject"
     )]
     NotSeenYet,
+    /// A notification names an unknown certificate, but its `sign` is not a well-formed signature (base64
+    /// of exactly the length an RSA key of the known size signs): it cannot be Alipay's, so the
+    /// certificate was not downloaded.
+    #[error(
+        "the notification's `sign` is not a well-formed RSA signature ({found} bytes, expected one of {expected:?}); the certificate was not downloaded"
+    )]
+    MalformedSign {
+        /// The length the `sign` decodes to (0 when it is not base64).
+        found: usize,
+        /// The signature lengths of the known Alipay keys.
+        expected: Vec<usize>,
+    },
+    /// A download of this certificate for a notification failed or was refused a short while ago; it is
+    /// not tried again until the retry time has passed (see [`crate::cert::DownloadGuard`]).
+    #[error("a download of this certificate failed recently; it is not tried again for {retry_in_secs} s")]
+    DownloadDeferred {
+        /// Seconds until a download is tried again.
+        retry_in_secs: u64,
+    },
+    /// Notifications asked for more certificate downloads in the last minute than allowed (see
+    /// [`crate::cert::DownloadGuard`]).
+    #[error("notifications asked for more than {per_minute} certificate downloads in the last minute; try again later")]
+    RateLimited {
+        /// The limit.
+        per_minute: usize,
+    },
 }

@@ -6,14 +6,16 @@
 //!
 //! A rotated Alipay certificate is admitted only if its chain verifies up to the root file, every
 //! issuer in it is a CA, and it names the subject of the Alipay certificate the merchant configured
-//! ([`CertMode::check`]).
+//! ([`CertMode::check`]); downloads that notifications ask for are limited by a [`DownloadGuard`].
 
 mod chain;
 mod error;
+mod guard;
 mod store;
 
 pub use chain::verify_chain;
 pub use error::TrustError;
+pub use guard::{DownloadGuard, FAILED_DOWNLOAD_RETRY_AFTER, MAX_DOWNLOADS_PER_MINUTE, NEGATIVE_CACHE_SIZE};
 pub use store::{CertMode, CheckedCert};
 
 use base64::Engine as _;

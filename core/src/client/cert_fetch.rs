@@ -8,14 +8,15 @@
 //!    `alipay_cert_sn` is the candidate's, with the candidate's own key — and is a success (`10000`);
 //! 3. the candidate is the certificate that was asked for.
 //!
-//! Only then is its key known. An unsigned answer never admits anything.
+//! Only then is its key known. An unsigned answer never admits anything. Downloads asked for by
+//! notifications are limited further (see [`crate::cert::DownloadGuard`]).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value};
 
 use super::{CallOptions, Client};
-use crate::cert::{CertMode, TrustError};
+use crate::cert::{CertMode, DownloadGuard, TrustError};
 use crate::error::{DecodeError, Error, SignatureError};
 use crate::keys::PublicKey;
 use crate::response::{CODE_SUCCESS, Envelope, extract, verify_envelope};
@@ -28,14 +29,46 @@ fn untrusted(sn: &str, reason: TrustError) -> Error {
 }
 
 impl Client {
-    /// Downloads the Alipay certificate `sn` (once, however many calls meet it at the same time), and
-    /// admits it if it can be trusted.
+    /// Downloads the Alipay certificate `sn` for an answer to one of this client's calls (once, however
+    /// many calls meet it at the same time), and admits it if it can be trusted.
     pub(crate) async fn fetch_alipay_cert(&self, mode: &CertMode, sn: &str) -> Result<PublicKey, Error> {
         let _one_at_a_time = self.inner.cert_fetch.lock().await;
         if let Some(key) = mode.key_for(sn) {
             return Ok(key);
         }
         self.download_alipay_cert(mode, sn).await
+    }
+
+    /// Like [`Client::fetch_alipay_cert`], for a certificate named by something anyone can send (a
+    /// notification): within the limits of the [`DownloadGuard`].
+    pub(crate) async fn fetch_alipay_cert_guarded(&self, mode: &CertMode, sn: &str) -> Result<PublicKey, Error> {
+        let mut guard = self.inner.cert_fetch.lock().await;
+        if let Some(key) = mode.key_for(sn) {
+            return Ok(key);
+        }
+        let now = self.inner.clock.now();
+        guard.permit(sn, now).map_err(|reason| untrusted(sn, reason))?;
+        let fetched = self.download_alipay_cert(mode, sn).await;
+        record(&mut guard, sn, now, fetched.is_ok());
+        fetched
+    }
+
+    /// Checks that a notification naming the unknown certificate `sn` could be Alipay's before anything
+    /// is downloaded for it: its `sign` must be base64 of exactly the length of a signature by one of
+    /// the known Alipay keys.
+    pub(crate) fn check_notification_sign(mode: &CertMode, sn: &str, sign: Option<&str>) -> Result<(), Error> {
+        let what = "notification";
+        let sign = sign.filter(|s| !s.trim().is_empty()).ok_or(SignatureError::Missing { what: what.into() })?;
+        let mut expected: Vec<usize> =
+            mode.known_sns().iter().filter_map(|s| mode.key_for(s)).map(|k| k.bits().div_ceil(8)).collect();
+        expected.sort_unstable();
+        expected.dedup();
+        let found = crate::keys::decode_signature(sign).map_or(0, |bytes| bytes.len());
+        if expected.contains(&found) {
+            Ok(())
+        } else {
+            Err(untrusted(sn, TrustError::MalformedSign { found, expected }))
+        }
     }
 
     /// The download itself; the caller holds the `cert_fetch` lock.
@@ -81,6 +114,14 @@ impl Client {
             return Err(untrusted(sn, TrustError::WrongCertificate { requested: sn.to_string(), sent }));
         }
         Ok(mode.admit_checked(candidate).1)
+    }
+}
+
+fn record(guard: &mut DownloadGuard, sn: &str, now: std::time::SystemTime, admitted: bool) {
+    if admitted {
+        guard.succeeded(sn);
+    } else {
+        guard.failed(sn, now);
     }
 }
 

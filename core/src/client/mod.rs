@@ -40,8 +40,8 @@ pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) clock: Arc<dyn Clock>,
-    /// Serializes downloads of rotated Alipay certificates.
-    pub(crate) cert_fetch: tokio::sync::Mutex<()>,
+    /// Serializes downloads of rotated Alipay certificates, and limits those notifications ask for.
+    pub(crate) cert_fetch: tokio::sync::Mutex<crate::cert::DownloadGuard>,
 }
 
 /// The Alipay client. `Send + Sync`, cheap to clone (clones share the configuration and the HTTP
@@ -295,7 +295,8 @@ impl Client {
         self.verify_notification_params(crate::notify::parse_form_body(raw_body)?, rule)
     }
 
-    /// Verifies an asynchronous notification from pairs a web framework already decoded.
+    /// Verifies an asynchronous notification from pairs a web framework already decoded. Downloads
+    /// nothing: see [`Client::verify_notification`].
     ///
     /// # Errors
     /// [`Error::Signature`].
@@ -320,22 +321,32 @@ impl Client {
     }
 
     /// Verifies a notification like [`Client::verify_notification_params`], first fetching and
-    /// checking a rotated Alipay certificate it names in certificate mode (see
-    /// [`Client::admit_alipay_cert`]) — what a notification endpoint should call.
+    /// checking a rotated Alipay certificate it names in certificate mode — what a notification
+    /// endpoint should call.
+    ///
+    /// Anyone can send a notification, so a certificate it names is downloaded only when the
+    /// notification could be Alipay's: its `sign` must be well formed (base64 of exactly the length of
+    /// a signature by a key of the known size), a download of that SN must not have failed in the last
+    /// [`FAILED_DOWNLOAD_RETRY_AFTER`](crate::cert::FAILED_DOWNLOAD_RETRY_AFTER), and at most
+    /// [`MAX_DOWNLOADS_PER_MINUTE`](crate::cert::MAX_DOWNLOADS_PER_MINUTE) downloads are made per
+    /// minute (see [`crate::cert::DownloadGuard`]; time is the client's clock). The certificate is then
+    /// admitted as [`Client::admit_alipay_cert`] says.
     ///
     /// # Errors
     /// [`Error::Signature`] for a notification that must not be believed — `UntrustedCertificate` when
-    /// the certificate it names cannot be trusted ([`TrustError`] says why); the errors of a call when
-    /// the certificate download fails.
+    /// the certificate it names cannot be trusted or was not downloaded ([`TrustError`] says why); the
+    /// errors of a call when the certificate download fails.
     pub async fn receive_notification_params(
         &self,
         params: BTreeMap<String, String>,
         rule: NotifyRule,
     ) -> Result<VerifiedNotification, Error> {
-        if self.inner.config.cert_mode.is_some()
+        if let Some(mode) = &self.inner.config.cert_mode
             && let Some(sn) = params.get(crate::notify::ALIPAY_CERT_SN).filter(|sn| !sn.trim().is_empty())
+            && mode.key_for(sn).is_none()
         {
-            self.admit_alipay_cert(sn).await?;
+            Self::check_notification_sign(mode, sn, params.get("sign").map(String::as_str))?;
+            self.fetch_alipay_cert_guarded(mode, sn).await?;
         }
         self.verify_notification_params(params, rule)
     }
@@ -344,14 +355,18 @@ impl Client {
     /// `alipay.open.app.alipaycert.download` and admitting it only if its chain verifies up to the root
     /// certificate through CAs, it is valid now, it names the subject of the configured Alipay
     /// certificate, and the download answer itself verifies and carries that SN. Answers do this by
-    /// themselves; [`Client::receive_notification_params`] does it for notifications. Does nothing
-    /// outside certificate mode.
+    /// themselves; [`Client::receive_notification_params`] does it for notifications. As `sn` may come
+    /// from anyone, downloads are limited like a notification's (see [`crate::cert::DownloadGuard`]).
+    /// Does nothing outside certificate mode.
     ///
     /// # Errors
-    /// [`Error::Signature`] (`UntrustedCertificate`) when the certificate cannot be trusted; the errors
-    /// of a call when the download fails.
+    /// [`Error::Signature`] (`UntrustedCertificate`) when the certificate cannot be trusted or is not
+    /// downloaded now; the errors of a call when the download fails.
     pub async fn admit_alipay_cert(&self, sn: &str) -> Result<(), Error> {
-        self.alipay_key_for(Some(sn)).await.map(|_| ())
+        match &self.inner.config.cert_mode {
+            Some(mode) if !sn.is_empty() => self.fetch_alipay_cert_guarded(mode, sn).await.map(|_| ()),
+            _ => Ok(()),
+        }
     }
 }
 

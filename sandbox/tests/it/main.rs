@@ -2,6 +2,7 @@
 //! loopback HTTP.
 
 mod bills;
+mod cert_downloads;
 mod cert_setup;
 mod cert_trust;
 mod faults;
