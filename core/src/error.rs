@@ -210,15 +210,17 @@ pub enum SignatureError {
         /// The sign type the message declares.
         found: String,
     },
-    /// An answer names an Alipay certificate (`alipay_cert_sn`) that could not be trusted: a rotated
-    /// certificate that does not chain to the configured root certificate, or is outside its validity.
-    /// The answer is not believed.
+    /// An answer or a notification names an Alipay certificate (`alipay_cert_sn`) that could not be
+    /// trusted: a rotated certificate that does not chain to the configured root certificate through
+    /// CAs, is outside its validity, names another subject than the configured Alipay certificate, or
+    /// arrived in a download answer that does not verify — or one that was not downloaded at all. The
+    /// answer or notification is not believed; [`TrustError`](crate::cert::TrustError) says why.
     #[error("Alipay certificate {sn} is not trusted: {reason}")]
     UntrustedCertificate {
         /// The certificate's SN.
         sn: String,
         /// Why.
-        reason: String,
+        reason: crate::cert::TrustError,
     },
     /// A v3 answer whose signed `alipay-timestamp` is further from the client's clock than
     /// [`crate::v3::ANSWER_FRESHNESS`]: an old answer replayed (or a clock set wrong). Not believed.

@@ -1,13 +1,14 @@
 //! Certificate mode in the sandbox: the certificates it issues to the app and to itself, the Alipay
-//! certificate it signs with now (rotation on demand, genuine or rogue), the SN checks of requests, and
-//! `alipay.open.app.alipaycert.download`.
+//! certificate it signs with now (rotation on demand, genuine or hostile — see [`Rotation`]), the SN
+//! checks of requests, and `alipay.open.app.alipaycert.download`.
 
 use alipay_core::{ClientBuilder, PrivateKey};
 use base64::Engine as _;
 
-use crate::ca::CertAuthority;
-use crate::gateway::answer::Node;
+use crate::ca::{CertAuthority, Merchant, SANDBOX_COMPANY};
+use crate::gateway::answer::{self, Node};
 use crate::gateway::request::GatewayRequest;
+use crate::rotation::Rotation;
 use crate::sandbox::{Sandbox, SandboxError};
 
 /// One Alipay certificate the sandbox has signed with.
@@ -15,6 +16,8 @@ pub(crate) struct AlipayCert {
     pub(crate) sn: String,
     pub(crate) key: PrivateKey,
     pub(crate) pem: String,
+    /// How the certificate was rotated to (its download answer is unsigned for the `Unsigned*` ones).
+    pub(crate) rotation: Rotation,
 }
 
 /// The certificate side of the sandbox, created on first use.
@@ -43,14 +46,25 @@ fn sn(pem: &str) -> Result<String, SandboxError> {
 }
 
 impl Sandbox {
+    /// The merchant the sandbox's certificates are issued to: its seller id is the PID.
+    fn merchant(&self) -> Merchant<'_> {
+        Merchant { pid: self.seller_id(), app_id: self.app_id(), company: SANDBOX_COMPANY }
+    }
+
     fn with_certs<T>(&self, f: impl FnOnce(&mut CertState) -> Result<T, SandboxError>) -> Result<T, SandboxError> {
         let mut guard = self.inner.certs.lock().expect("lock");
         if guard.is_none() {
             let now = self.now();
             let mut ca = CertAuthority::new(now)?;
-            let app_cert = ca.issue_app_cert(&self.inner.app_id, &self.inner.app_public_key, now)?;
-            let alipay_pem = ca.issue_alipay_cert(self.inner.alipay_key.public_key(), false, now)?;
-            let first = AlipayCert { sn: sn(&alipay_pem)?, key: self.inner.alipay_key.clone(), pem: alipay_pem };
+            let merchant = self.merchant();
+            let app_cert = ca.issue_app_cert(&merchant, &self.inner.app_public_key, now)?;
+            let alipay_pem = ca.issue_alipay_cert(&merchant, self.inner.alipay_key.public_key(), false, now)?;
+            let first = AlipayCert {
+                sn: sn(&alipay_pem)?,
+                key: self.inner.alipay_key.clone(),
+                pem: alipay_pem,
+                rotation: Rotation::Genuine,
+            };
             let root_sn =
                 alipay_core::cert::root_cert_sn(ca.root_file()).map_err(|e| SandboxError::Keys(e.to_string()))?;
             *guard = Some(CertState { app_cert_sn: sn(&app_cert)?, app_cert, root_sn, alipay: vec![first], ca });
@@ -78,7 +92,7 @@ impl Sandbox {
     /// # Errors
     /// [`SandboxError::Keys`] when key generation or issuing fails.
     pub fn rotate_alipay_cert(&self) -> Result<String, SandboxError> {
-        self.rotate(false)
+        self.rotate_alipay_cert_to(Rotation::Genuine)
     }
 
     /// Like [`Sandbox::rotate_alipay_cert`], but the new certificate comes from a CA outside the root
@@ -87,17 +101,36 @@ impl Sandbox {
     /// # Errors
     /// As [`Sandbox::rotate_alipay_cert`].
     pub fn rotate_to_rogue_alipay_cert(&self) -> Result<String, SandboxError> {
-        self.rotate(true)
+        self.rotate_alipay_cert_to(Rotation::Rogue)
     }
 
-    fn rotate(&self, rogue: bool) -> Result<String, SandboxError> {
+    /// Rotates to the certificate `rotation` describes: from now on certificate-mode answers and
+    /// notifications are signed with its key and name its SN, and the certificate download serves it
+    /// (unsigned, for [`Rotation::UnsignedErrorDownload`] and [`Rotation::UnsignedDownload`]). Every
+    /// rotation but [`Rotation::Genuine`] is one clients must refuse. Returns the new SN.
+    ///
+    /// # Errors
+    /// As [`Sandbox::rotate_alipay_cert`].
+    pub fn rotate_alipay_cert_to(&self, rotation: Rotation) -> Result<String, SandboxError> {
         let now = self.now();
         let pair = alipay_core::keys::generate_rsa2048().map_err(|e| SandboxError::Keys(e.to_string()))?;
         let key = PrivateKey::from_text(&pair.private_pkcs8_pem).map_err(|e| SandboxError::Keys(e.to_string()))?;
+        let merchant = self.merchant();
         self.with_certs(|c| {
-            let pem = c.ca.issue_alipay_cert(key.public_key(), rogue, now)?;
+            let public = key.public_key();
+            let pem = match rotation {
+                Rotation::Genuine | Rotation::UnsignedErrorDownload | Rotation::UnsignedDownload => {
+                    c.ca.issue_alipay_cert(&merchant, public, false, now)?
+                }
+                Rotation::Rogue => c.ca.issue_alipay_cert(&merchant, public, true, now)?,
+                Rotation::OtherMerchantApp => c.ca.issue_other_merchant_app_cert(public, now)?,
+                Rotation::OtherMerchantAlipay => {
+                    c.ca.issue_alipay_cert(&crate::ca::OTHER_MERCHANT, public, false, now)?
+                }
+                Rotation::IssuedByLeaf => c.ca.issue_by_leaf(&merchant, public, now)?,
+            };
             let sn = sn(&pem)?;
-            c.alipay.push(AlipayCert { sn: sn.clone(), key, pem });
+            c.alipay.push(AlipayCert { sn: sn.clone(), key, pem, rotation });
             Ok(sn)
         })
     }
@@ -145,6 +178,27 @@ impl Sandbox {
         .unwrap_or_else(|e| {
             Err(Node::failure("20000", "Service Currently Unavailable", "isp.unknow-error", &e.to_string()))
         })
+    }
+
+    /// The body of an unsigned certificate download answer, when the certificate asked for was rotated
+    /// to with [`Rotation::UnsignedErrorDownload`] or [`Rotation::UnsignedDownload`]: the node carries
+    /// the certificate and names its SN, but has no `sign`.
+    pub(crate) fn unsigned_cert_download(&self, req: &GatewayRequest) -> Option<Vec<u8>> {
+        if req.method != alipay_core::client::CERT_DOWNLOAD_METHOD {
+            return None;
+        }
+        let wanted = req.biz_str("alipay_cert_sn")?;
+        let (pem, rotation) = self
+            .with_certs(|c| Ok(c.alipay.iter().find(|a| a.sn == wanted).map(|a| (a.pem.clone(), a.rotation))))
+            .ok()
+            .flatten()?;
+        let node = match rotation {
+            Rotation::UnsignedErrorDownload => Node::business_failure("ACQ.SYSTEM_BUSY", "证书下载失败"),
+            Rotation::UnsignedDownload => Node::success(),
+            _ => return None,
+        };
+        let node = node.with("alipay_cert_content", base64::engine::general_purpose::STANDARD.encode(pem.as_bytes()));
+        Some(answer::unsigned_body(&req.method, &node, Some(wanted), req.charset))
     }
 
     /// `alipay.open.app.alipaycert.download`: the certificate with the SN asked for, base64 PEM.

@@ -4,8 +4,9 @@
 //! ecosystem. It speaks the v2 gateway exactly (verifies every request's RSA2 signature with the
 //! registered app public key, signs every answer with its own "Alipay" key over the raw node text with
 //! `/` escaped as `\/`) and the v3 protocol (`/v3/...`, the `Authorization` header, answers signed in
-//! headers), both in certificate mode (it issues its own root and Alipay certificates and rotates them on
-//! demand — or to a rogue one that does not chain) and with AES content encryption. It keeps trades with
+//! headers), both in certificate mode (it issues its own root, app and Alipay certificates with the
+//! subjects of the console's files, and rotates them on demand — genuinely, or to a hostile
+//! [`Rotation`] a client must refuse) and with AES content encryption. It keeps trades with
 //! real state, plays the buyer (see [`buyer`]), sends signed notifications with retries, serves bills as
 //! GBK CSV zips, and fails on demand ([`Fault`]), all in virtual time that can run faster than the wall
 //! clock.
@@ -35,7 +36,7 @@
 //! | `POST /sandbox/time/advance` (form `seconds`) | move virtual time forward |
 //! | `POST /sandbox/faults` (form `fault`, optional `method`, `ms`) | a one-shot fault (`hold`: the request is held up on its way) |
 //! | `POST /sandbox/held/release` | the held-up requests reach the gateway now |
-//! | `POST /sandbox/certs/rotate` (form `rogue=true` for a certificate outside the root) | Alipay rotates its certificate |
+//! | `POST /sandbox/certs/rotate` (form `variant=` a [`Rotation`] name: `genuine` (default), `rogue`, `other_merchant_app`, `other_merchant_alipay`, `issued_by_leaf`, `unsigned_error_download`, `unsigned_download`; or `rogue=true`) | Alipay rotates its certificate (the hostile variants are for clients to refuse) |
 #![forbid(unsafe_code)]
 
 mod bill;
@@ -46,6 +47,7 @@ mod clock;
 mod faults;
 mod gateway;
 mod notifier;
+mod rotation;
 mod sandbox;
 mod server;
 mod trades;
@@ -57,6 +59,7 @@ pub use clock::VirtualClock;
 pub use faults::{Fault, FaultRule};
 pub use gateway::METHODS;
 pub use notifier::{Attempt, Delivery, RETRY_SCHEDULE};
+pub use rotation::{Rotation, UnknownRotation};
 pub use sandbox::{BILL_URL_VALIDITY, Reply, Sandbox, SandboxConfig, SandboxError, ScanOutcome};
 pub use server::SandboxServer;
 pub use trades::{DEFAULT_TIMEOUT, Origin, Refund, Trade};

@@ -20,6 +20,7 @@ use crate::gateway;
 use crate::gateway::answer::{self, Node};
 use crate::gateway::request::{GatewayRequest, Wire};
 use crate::notifier::{self, Delivery};
+use crate::rotation::Rotation;
 use crate::trades::{Event, Trade, TradeBook, mark_paid};
 
 /// How long a bill download URL stays valid (virtual time).
@@ -459,15 +460,28 @@ impl Sandbox {
             }
             (HttpMethod::Post, "/sandbox/faults") => self.http_fault(&request.body),
             (HttpMethod::Post, "/sandbox/held/release") => json_reply(200, &json!({"released": self.release_held()})),
-            (HttpMethod::Post, "/sandbox/certs/rotate") => {
-                let rogue = form_value(&request.body, "rogue").is_some_and(|v| v == "true");
-                let rotated = if rogue { self.rotate_to_rogue_alipay_cert() } else { self.rotate_alipay_cert() };
-                match rotated {
-                    Ok(sn) => json_reply(200, &json!({"alipay_cert_sn": sn, "rogue": rogue})),
-                    Err(e) => json_reply(500, &json!({"error": e.to_string()})),
-                }
-            }
+            (HttpMethod::Post, "/sandbox/certs/rotate") => self.http_rotate(&request.body),
             _ => json_reply(404, &json!({"error": "not found"})),
+        }
+    }
+
+    /// `POST /sandbox/certs/rotate`: form `variant=<Rotation name>` (or the older `rogue=true`).
+    fn http_rotate(&self, body: &[u8]) -> Reply {
+        let rogue = form_value(body, "rogue").is_some_and(|v| v == "true");
+        let rotation = match form_value(body, "variant") {
+            Some(name) => match name.parse::<Rotation>() {
+                Ok(rotation) => rotation,
+                Err(e) => return json_reply(400, &json!({"error": e.to_string()})),
+            },
+            None if rogue => Rotation::Rogue,
+            None => Rotation::Genuine,
+        };
+        match self.rotate_alipay_cert_to(rotation) {
+            Ok(sn) => json_reply(
+                200,
+                &json!({"alipay_cert_sn": sn, "rogue": rotation == Rotation::Rogue, "variant": rotation.as_str()}),
+            ),
+            Err(e) => json_reply(500, &json!({"error": e.to_string()})),
         }
     }
 
@@ -508,6 +522,9 @@ impl Sandbox {
             Ok(signer) => signer,
             Err(refusal) => return self.signed(&req, &refusal, false, None),
         };
+        if let Some(body) = self.unsigned_cert_download(&req) {
+            return text_reply(200, body);
+        }
         let signer = signer.as_ref().map(|(key, sn)| (key, sn.as_str()));
         let faults = self.inner.faults.lock().expect("lock").draw(&req.method);
         for fault in &faults {

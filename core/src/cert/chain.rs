@@ -1,6 +1,7 @@
 //! Does a certificate chain to the Alipay root certificate? (PROTOCOL §5.) When Alipay rotates its
 //! certificate, the new one arrives through an API answer; it is believed only if every link up to a
-//! certificate of the configured root file verifies, and every certificate is within its validity.
+//! certificate of the configured root file verifies, every certificate is within its validity, and every
+//! certificate that issues another is a CA allowed to sign certificates.
 
 use std::time::SystemTime;
 
@@ -8,56 +9,18 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use x509_cert::Certificate;
 use x509_cert::der::Encode as _;
+use x509_cert::ext::pkix::{BasicConstraints, KeyUsage};
 
-use super::{key_of, sn_of};
+use super::error::MAX_DEPTH;
+use super::{TrustError, key_of, sn_of, subject_of};
 use crate::crypto::SignType;
 
-/// How many certificates a chain may have between the leaf and the root.
-const MAX_DEPTH: usize = 6;
-
-/// Why a certificate is not trusted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TrustError {
-    /// No certificate of the chain or the root file issued this one (or its signature does not verify).
-    #[error("certificate {sn} ({subject}) does not chain to the Alipay root certificate: no trusted issuer `{issuer}`")]
-    NotChained {
-        /// The SN of the certificate left without an issuer.
-        sn: String,
-        /// Its subject.
-        subject: String,
-        /// The issuer it names.
-        issuer: String,
-    },
-    /// A certificate is not valid at this time.
-    #[error("certificate {sn} ({subject}) is outside its validity ({not_before} to {not_after})")]
-    Expired {
-        /// Its SN.
-        sn: String,
-        /// Its subject.
-        subject: String,
-        /// Valid from.
-        not_before: String,
-        /// Valid until.
-        not_after: String,
-    },
-    /// The certificate is signed with an algorithm this library does not check (only RSA with SHA-256
-    /// or SHA-1 occurs in Alipay's RSA hierarchy).
-    #[error("certificate {sn} is signed with an unsupported algorithm {oid}")]
-    UnsupportedAlgorithm {
-        /// Its SN.
-        sn: String,
-        /// The signature algorithm OID.
-        oid: String,
-    },
-    /// The chain is longer than any real one.
-    #[error("the certificate chain is longer than {MAX_DEPTH}")]
-    TooLong,
-}
-
 /// Checks that `chain[0]` (the leaf, e.g. a downloaded Alipay public-key certificate) leads, through
-/// the other certificates of `chain`, to a certificate in `roots`, every signature verifying and every
-/// certificate valid at `now`.
+/// the other certificates of `chain`, to a certificate in `roots`: every signature verifies, every
+/// certificate is valid at `now`, and every issuer — intermediates and the root — is a CA
+/// (basicConstraints `cA=true`, keyUsage with `keyCertSign` when it has one, its pathLenConstraint
+/// respected). A chain through an end-entity certificate (another merchant's app certificate, say) does
+/// not verify, however good its signatures.
 ///
 /// # Errors
 /// [`TrustError`] naming the first certificate that fails.
@@ -65,13 +28,18 @@ pub fn verify_chain(chain: &[Certificate], roots: &[Certificate], now: SystemTim
     let Some(mut current) = chain.first() else {
         return Err(TrustError::TooLong);
     };
-    for _ in 0..MAX_DEPTH {
+    // `below`: how many intermediate certificates lie between the issuer looked for and the leaf.
+    for below in 0..MAX_DEPTH {
         check_validity(current, now)?;
         if let Some(root) = roots.iter().find(|r| issued(r, current)) {
+            check_issuer(root, below)?;
             return check_validity(root, now);
         }
         match chain.iter().find(|c| !std::ptr::eq(*c, current) && issued(c, current)) {
-            Some(issuer) => current = issuer,
+            Some(issuer) => {
+                check_issuer(issuer, below)?;
+                current = issuer;
+            }
             None => {
                 return Err(match supported(current) {
                     Some(_) => TrustError::NotChained {
@@ -109,6 +77,34 @@ fn issued(issuer: &Certificate, cert: &Certificate) -> bool {
     };
     let Some(signature) = cert.signature.as_bytes() else { return false };
     key.verify(&tbs, &STANDARD.encode(signature), sign_type, "certificate").is_ok()
+}
+
+/// Checks that `issuer`, which signed a certificate with `below` intermediates under it, may do so.
+fn check_issuer(issuer: &Certificate, below: usize) -> Result<(), TrustError> {
+    let tbs = &issuer.tbs_certificate;
+    let named = || (sn_of(issuer), subject_of(issuer));
+    match tbs.get::<BasicConstraints>() {
+        Ok(Some((_, bc))) if bc.ca => {
+            if let Some(max) = bc.path_len_constraint
+                && below > usize::from(max)
+            {
+                let (sn, subject) = named();
+                return Err(TrustError::PathTooLong { sn, subject, max });
+            }
+        }
+        _ => {
+            let (sn, subject) = named();
+            return Err(TrustError::NotACa { sn, subject });
+        }
+    }
+    match tbs.get::<KeyUsage>() {
+        Ok(None) => Ok(()),
+        Ok(Some((_, usage))) if usage.key_cert_sign() => Ok(()),
+        _ => {
+            let (sn, subject) = named();
+            Err(TrustError::CannotSignCertificates { sn, subject })
+        }
+    }
 }
 
 fn check_validity(cert: &Certificate, now: SystemTime) -> Result<(), TrustError> {

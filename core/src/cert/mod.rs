@@ -1,14 +1,22 @@
-//! Certificate serial numbers (PROTOCOL §5), as certificate mode sends them: `app_cert_sn`,
-//! `alipay_root_cert_sn`, and the key inside the Alipay public-key certificate.
+//! Certificate mode (PROTOCOL §5): the serial numbers it sends (`app_cert_sn`, `alipay_root_cert_sn`),
+//! the key inside the Alipay public-key certificate, and the trust in rotated Alipay certificates.
 //!
 //! The SN of a certificate is the lowercase hex MD5 of its issuer DN, rendered RFC 2253 style (most
 //! specific RDN first, `,` without spaces), followed by its serial number in decimal.
+//!
+//! A rotated Alipay certificate is admitted only if its chain verifies up to the root file, every
+//! issuer in it is a CA, and it names the subject of the Alipay certificate the merchant configured
+//! ([`CertMode::check`]); downloads that notifications ask for are limited by a [`DownloadGuard`].
 
 mod chain;
+mod error;
+mod guard;
 mod store;
 
-pub use chain::{TrustError, verify_chain};
-pub use store::CertMode;
+pub use chain::verify_chain;
+pub use error::TrustError;
+pub use guard::{DownloadGuard, FAILED_DOWNLOAD_RETRY_AFTER, MAX_DOWNLOADS_PER_MINUTE, NEGATIVE_CACHE_SIZE};
+pub use store::{CertMode, CheckedCert};
 
 use base64::Engine as _;
 use md5::{Digest as _, Md5};
@@ -99,6 +107,12 @@ pub fn key_of(cert: &Certificate) -> Result<PublicKey, DecodeError> {
         .map_err(|e| DecodeError::new(format!("certificate key: {e}")))?;
     PublicKey::from_der_with_backend(&spki, crate::Backend::default())
         .map_err(|e: KeyError| DecodeError::new(format!("the certificate's key: {e}")))
+}
+
+/// The subject of a certificate, RFC 2253 style (most specific RDN first), e.g.
+/// `CN=支付宝(中国)网络技术有限公司-2088831204659217,OU=Alipay,O=…,C=CN`.
+pub fn subject_of(cert: &Certificate) -> String {
+    rfc2253(&cert.tbs_certificate.subject)
 }
 
 /// A distinguished name RFC 2253 style: RDNs most specific first, joined by `,`.

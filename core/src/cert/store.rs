@@ -1,6 +1,6 @@
 //! Certificate mode (公钥证书): the app certificate, the Alipay public-key certificate and the Alipay
 //! root certificate, and the Alipay keys known by SN — including rotated ones, admitted only after
-//! they chain to the root.
+//! they chain to the root through CAs and name the subject of the configured Alipay certificate.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use x509_cert::Certificate;
 
-use super::{key_of, parse_certificates, root_cert_sn, sn_of, verify_chain};
+use super::{TrustError, key_of, parse_certificates, root_cert_sn, sn_of, subject_of, verify_chain};
 use crate::error::{ConfigError, Error, SignatureError};
 use crate::keys::PublicKey;
 
@@ -25,7 +25,29 @@ struct Inner {
     alipay_root_cert_sn: String,
     roots: Vec<Certificate>,
     configured_sn: String,
+    /// The subject every Alipay certificate of this merchant names (RFC 2253).
+    alipay_subject: String,
     keys: RwLock<HashMap<String, PublicKey>>,
+}
+
+/// A rotated Alipay certificate that passed every check of [`CertMode::check`] but is not trusted yet:
+/// [`CertMode::admit_checked`] makes its key known. Only [`CertMode::check`] makes one.
+#[derive(Debug, Clone)]
+pub struct CheckedCert {
+    sn: String,
+    key: PublicKey,
+}
+
+impl CheckedCert {
+    /// Its SN.
+    pub fn sn(&self) -> &str {
+        &self.sn
+    }
+
+    /// Its public key.
+    pub fn key(&self) -> &PublicKey {
+        &self.key
+    }
 }
 
 impl fmt::Debug for CertMode {
@@ -34,6 +56,7 @@ impl fmt::Debug for CertMode {
             .field("app_cert_sn", &self.inner.app_cert_sn)
             .field("alipay_root_cert_sn", &self.inner.alipay_root_cert_sn)
             .field("alipay_cert_sns", &self.known_sns())
+            .field("alipay_subject", &self.inner.alipay_subject)
             .finish()
     }
 }
@@ -61,6 +84,7 @@ impl CertMode {
                 alipay_root_cert_sn,
                 roots,
                 configured_sn: configured_sn.clone(),
+                alipay_subject: subject_of(&alipay[0]),
                 keys: RwLock::new(HashMap::from([(configured_sn, alipay_key)])),
             }),
         })
@@ -103,18 +127,51 @@ impl CertMode {
         sns
     }
 
-    /// Admits a rotated Alipay certificate (PEM, possibly with its intermediate) after checking that it
-    /// chains to the root certificate and is valid at `now`; its key is then known by its SN.
+    /// The subject every rotated Alipay certificate must name: the configured one's, RFC 2253 style.
+    /// In the open-platform console's files it is `CN=支付宝(中国)网络技术有限公司-<PID>,OU=Alipay,O=<the
+    /// merchant's company>,C=CN`.
+    pub fn alipay_subject(&self) -> &str {
+        &self.inner.alipay_subject
+    }
+
+    /// Checks a rotated Alipay certificate (PEM, the leaf first, followed by its intermediates) without
+    /// trusting it: its chain must verify up to the root file and be valid at `now`, every issuer in it
+    /// must be a CA ([`verify_chain`]), and it must name [`CertMode::alipay_subject`] — so another
+    /// merchant's app or Alipay certificate, or one issued by such a leaf, is refused.
     ///
     /// # Errors
-    /// [`SignatureError::UntrustedCertificate`] when the check fails — the certificate is not used.
-    pub fn admit(&self, cert_pem: &str, now: SystemTime) -> Result<(String, PublicKey), Error> {
-        let untrusted = |sn: String, reason: String| SignatureError::UntrustedCertificate { sn, reason };
-        let chain = parse_certificates(cert_pem).map_err(|e| untrusted("?".into(), e.to_string()))?;
-        let sn = sn_of(&chain[0]);
-        verify_chain(&chain, &self.inner.roots, now).map_err(|e| untrusted(sn.clone(), e.to_string()))?;
-        let key = key_of(&chain[0]).map_err(|e| untrusted(sn.clone(), e.to_string()))?;
+    /// [`SignatureError::UntrustedCertificate`] with the [`TrustError`] of the first check that fails.
+    pub fn check(&self, cert_pem: &str, now: SystemTime) -> Result<CheckedCert, Error> {
+        let untrusted = |sn: &str, reason: TrustError| SignatureError::UntrustedCertificate { sn: sn.into(), reason };
+        let unreadable =
+            |sn: &str, e: &dyn fmt::Display| untrusted(sn, TrustError::Unreadable { reason: e.to_string() });
+        let chain = parse_certificates(cert_pem).map_err(|e| unreadable("?", &e))?;
+        let leaf = &chain[0];
+        let sn = sn_of(leaf);
+        let subject = subject_of(leaf);
+        if subject != self.inner.alipay_subject {
+            let expected = self.inner.alipay_subject.clone();
+            return Err(untrusted(&sn, TrustError::WrongSubject { sn: sn.clone(), subject, expected }).into());
+        }
+        verify_chain(&chain, &self.inner.roots, now).map_err(|e| untrusted(&sn, e))?;
+        let key = key_of(leaf).map_err(|e| unreadable(&sn, &e))?;
+        Ok(CheckedCert { sn, key })
+    }
+
+    /// Trusts a certificate [`CertMode::check`] passed: from now on its key is known by its SN. Returns
+    /// the SN and the key.
+    pub fn admit_checked(&self, checked: CheckedCert) -> (String, PublicKey) {
+        let CheckedCert { sn, key } = checked;
         self.inner.keys.write().unwrap_or_else(PoisonError::into_inner).insert(sn.clone(), key.clone());
-        Ok((sn, key))
+        (sn, key)
+    }
+
+    /// Admits a rotated Alipay certificate obtained some other way (PEM, possibly with its
+    /// intermediates): [`CertMode::check`], then [`CertMode::admit_checked`].
+    ///
+    /// # Errors
+    /// As [`CertMode::check`] — the certificate is then not used.
+    pub fn admit(&self, cert_pem: &str, now: SystemTime) -> Result<(String, PublicKey), Error> {
+        Ok(self.admit_checked(self.check(cert_pem, now)?))
     }
 }

@@ -372,7 +372,12 @@ impl ClientBuilder {
             protocol: self.protocol,
         };
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
-        Ok(Client::from_inner(Inner { config, transport, clock, cert_fetch: tokio::sync::Mutex::new(()) }))
+        Ok(Client::from_inner(Inner {
+            config,
+            transport,
+            clock,
+            cert_fetch: tokio::sync::Mutex::new(crate::cert::DownloadGuard::new()),
+        }))
     }
 }
 

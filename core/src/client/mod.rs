@@ -4,6 +4,7 @@
 //! HTTP through the [`Transport`] → raw bytes → signature verified → only then parsed. A success
 //! without a valid signature is an error, never a success.
 
+mod cert_fetch;
 mod config;
 mod fields;
 mod options;
@@ -12,12 +13,12 @@ pub(crate) mod params;
 mod v3;
 mod verify;
 
+pub use cert_fetch::CERT_DOWNLOAD_METHOD;
 pub use config::{ClientBuilder, ClientConfig, Gateway, Protocol};
 pub use fields::{PAGE_METHODS, TYPED_METHODS};
 pub use options::CallOptions;
 pub use pages::PageFormat;
 pub use v3::V3Response;
-pub use verify::CERT_DOWNLOAD_METHOD;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -27,6 +28,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::bill::{Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryResponse};
+use crate::cert::TrustError;
 use crate::clock::{Clock, format_shanghai};
 use crate::error::{DecodeError, Error, InvalidInput, SignatureError, TransportError, TransportErrorKind};
 use crate::notify::{NotifyRule, VerifiedNotification, verify_notify_params};
@@ -38,8 +40,8 @@ pub(crate) struct Inner {
     pub(crate) config: ClientConfig,
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) clock: Arc<dyn Clock>,
-    /// Serializes downloads of rotated Alipay certificates.
-    pub(crate) cert_fetch: tokio::sync::Mutex<()>,
+    /// Serializes downloads of rotated Alipay certificates, and limits those notifications ask for.
+    pub(crate) cert_fetch: tokio::sync::Mutex<crate::cert::DownloadGuard>,
 }
 
 /// The Alipay client. `Send + Sync`, cheap to clone (clones share the configuration and the HTTP
@@ -322,8 +324,8 @@ impl Client {
     /// [`NotifyRule::V1`]). The notification must be signed with this client's sign type.
     ///
     /// In certificate mode it must verify with the Alipay certificate its `alipay_cert_sn` names (see
-    /// [`crate::notify::verify_cert_notify_params`]); a certificate not seen yet is refused until
-    /// [`Client::admit_alipay_cert`] has fetched and checked it.
+    /// [`crate::notify::verify_cert_notify_params`]); a certificate not seen yet is refused
+    /// ([`TrustError::NotSeenYet`]) — [`Client::receive_notification_params`] fetches and checks it.
     ///
     /// # Errors
     /// [`Error::Decode`] or [`Error::Signature`].
@@ -331,7 +333,8 @@ impl Client {
         self.verify_notification_params(crate::notify::parse_form_body(raw_body)?, rule)
     }
 
-    /// Verifies an asynchronous notification from pairs a web framework already decoded.
+    /// Verifies an asynchronous notification from pairs a web framework already decoded. Downloads
+    /// nothing: see [`Client::verify_notification`].
     ///
     /// # Errors
     /// [`Error::Signature`].
@@ -348,7 +351,7 @@ impl Client {
         let keys = match named {
             Some(sn) => vec![mode.key_for(sn).ok_or_else(|| SignatureError::UntrustedCertificate {
                 sn: sn.clone(),
-                reason: "not seen yet; `Client::admit_alipay_cert` fetches it and checks it chains to the root".into(),
+                reason: TrustError::NotSeenYet,
             })?],
             None => mode.known_sns().iter().filter_map(|sn| mode.key_for(sn)).collect(),
         };
@@ -356,35 +359,52 @@ impl Client {
     }
 
     /// Verifies a notification like [`Client::verify_notification_params`], first fetching and
-    /// checking (against the root) a rotated Alipay certificate it names in certificate mode — what a
-    /// notification endpoint should call.
+    /// checking a rotated Alipay certificate it names in certificate mode — what a notification
+    /// endpoint should call.
+    ///
+    /// Anyone can send a notification, so a certificate it names is downloaded only when the
+    /// notification could be Alipay's: its `sign` must be well formed (base64 of exactly the length of
+    /// a signature by a key of the known size), a download of that SN must not have failed in the last
+    /// [`FAILED_DOWNLOAD_RETRY_AFTER`](crate::cert::FAILED_DOWNLOAD_RETRY_AFTER), and at most
+    /// [`MAX_DOWNLOADS_PER_MINUTE`](crate::cert::MAX_DOWNLOADS_PER_MINUTE) downloads are made per
+    /// minute (see [`crate::cert::DownloadGuard`]; time is the client's clock). The certificate is then
+    /// admitted as [`Client::admit_alipay_cert`] says.
     ///
     /// # Errors
-    /// [`Error::Signature`] for a notification that must not be believed (or a certificate that does
-    /// not chain); the errors of a call when the certificate download fails.
+    /// [`Error::Signature`] for a notification that must not be believed — `UntrustedCertificate` when
+    /// the certificate it names cannot be trusted or was not downloaded ([`TrustError`] says why); the
+    /// errors of a call when the certificate download fails.
     pub async fn receive_notification_params(
         &self,
         params: BTreeMap<String, String>,
         rule: NotifyRule,
     ) -> Result<VerifiedNotification, Error> {
-        if self.inner.config.cert_mode.is_some()
+        if let Some(mode) = &self.inner.config.cert_mode
             && let Some(sn) = params.get(crate::notify::ALIPAY_CERT_SN).filter(|sn| !sn.trim().is_empty())
+            && mode.key_for(sn).is_none()
         {
-            self.admit_alipay_cert(sn).await?;
+            Self::check_notification_sign(mode, sn, params.get("sign").map(String::as_str))?;
+            self.fetch_alipay_cert_guarded(mode, sn).await?;
         }
         self.verify_notification_params(params, rule)
     }
 
     /// Certificate mode: makes sure the Alipay certificate `sn` is known, downloading it with
-    /// `alipay.open.app.alipaycert.download` and admitting it only if it chains to the root certificate
-    /// and is valid now. Answers do this by themselves; call it before verifying a notification that
-    /// names a certificate not seen yet. Does nothing outside certificate mode.
+    /// `alipay.open.app.alipaycert.download` and admitting it only if its chain verifies up to the root
+    /// certificate through CAs, it is valid now, it names the subject of the configured Alipay
+    /// certificate, and the download answer itself verifies and carries that SN. Answers do this by
+    /// themselves; [`Client::receive_notification_params`] does it for notifications. As `sn` may come
+    /// from anyone, downloads are limited like a notification's (see [`crate::cert::DownloadGuard`]).
+    /// Does nothing outside certificate mode.
     ///
     /// # Errors
-    /// [`Error::Signature`] (`UntrustedCertificate`) when the certificate cannot be trusted; the errors
-    /// of a call when the download fails.
+    /// [`Error::Signature`] (`UntrustedCertificate`) when the certificate cannot be trusted or is not
+    /// downloaded now; the errors of a call when the download fails.
     pub async fn admit_alipay_cert(&self, sn: &str) -> Result<(), Error> {
-        self.alipay_key_for(Some(sn)).await.map(|_| ())
+        match &self.inner.config.cert_mode {
+            Some(mode) if !sn.is_empty() => self.fetch_alipay_cert_guarded(mode, sn).await.map(|_| ()),
+            _ => Ok(()),
+        }
     }
 }
 

@@ -317,7 +317,7 @@ impl PublicKey {
 
 /// Decodes a signature's base64, tolerating line breaks and spaces that some transports insert
 /// (a `+` turned into a space by a double form-decode is *not* repaired: that would hide a bug).
-fn decode_signature(b64: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode_signature(b64: &str) -> Option<Vec<u8>> {
     let compact: String = b64.chars().filter(|c| !matches!(c, '\r' | '\n')).collect();
     B64.decode(compact.as_bytes()).ok()
 }

@@ -2,6 +2,8 @@
 
 mod aes_vectors;
 mod bills;
+mod cert_download_guard;
+mod cert_trust;
 mod cert_vectors;
 mod client_config;
 #[cfg(feature = "reqwest")]

@@ -131,6 +131,14 @@ pub fn sealed_body(method: &str, node: &Node, seal: &Seal<'_>) -> Vec<u8> {
     encode(&body, seal.charset)
 }
 
+/// An answer body without `sign` (what a tampered answer looks like):
+/// `{"<method>_response":<node>[,"alipay_cert_sn":"…"]}` in `charset`.
+pub fn unsigned_body(method: &str, node: &Node, cert_sn: Option<&str>, charset: Charset) -> Vec<u8> {
+    let cert = cert_sn.map(|sn| format!(r#","alipay_cert_sn":"{sn}""#)).unwrap_or_default();
+    let body = format!(r#"{{"{}":{}{cert}}}"#, alipay_core::response::response_node_name(method), node.to_json());
+    encode(&body, charset)
+}
+
 /// A gateway-level error (`isv.*`): `error_response`, unsigned, as Alipay sends it.
 pub fn error_body(code: &str, msg: &str, sub_code: &str, sub_msg: &str, charset: Charset) -> Vec<u8> {
     let node = Node::failure(code, msg, sub_code, sub_msg).to_json();

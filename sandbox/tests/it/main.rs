@@ -2,6 +2,9 @@
 //! loopback HTTP.
 
 mod bills;
+mod cert_downloads;
+mod cert_setup;
+mod cert_trust;
 mod faults;
 mod gateway;
 mod gateway_v3;
