@@ -29,12 +29,38 @@ use serde_json::Value;
 
 use crate::error::{Error, InvalidInput};
 
+/// How deeply fields may nest: objects and arrays inside each other. Alipay's business content nests
+/// three or four levels; anything deeper is a mistake (or a self-referencing structure), refused before
+/// it can exhaust a stack. Bindings stop converting a native value at this depth too.
+pub const MAX_DEPTH: usize = 32;
+
+/// Checks that `value` nests at most [`MAX_DEPTH`] levels (without recursion).
+///
+/// # Errors
+/// [`InvalidInput`] naming the path where it goes too deep.
+pub fn check_depth(value: &Value) -> Result<(), InvalidInput> {
+    let mut stack: Vec<(&Value, usize)> = vec![(value, 0)];
+    while let Some((v, depth)) = stack.pop() {
+        let children: Box<dyn Iterator<Item = &Value>> = match v {
+            Value::Object(map) => Box::new(map.values()),
+            Value::Array(items) => Box::new(items.iter()),
+            _ => continue,
+        };
+        if depth >= MAX_DEPTH {
+            return Err(InvalidInput::new("fields", format!("nested more than {MAX_DEPTH} levels deep")));
+        }
+        stack.extend(children.map(|c| (c, depth + 1)));
+    }
+    Ok(())
+}
+
 /// Builds a typed value from JSON fields.
 ///
 /// # Errors
 /// [`InvalidInput`] naming the field (`goods_detail[0].price` for nested ones) that is missing or
-/// has the wrong type.
+/// has the wrong type, or when the fields nest deeper than [`MAX_DEPTH`].
 pub fn from_fields<T: DeserializeOwned>(fields: Value) -> Result<T, InvalidInput> {
+    check_depth(&fields)?;
     serde_path_to_error::deserialize(fields).map_err(|e| {
         let path = e.path().to_string();
         let message = e.inner().to_string();
@@ -100,6 +126,18 @@ mod tests {
             let e = from_fields::<TradePayRequest>(fields.clone()).expect_err("refused");
             assert_eq!(e.field, field, "{fields}: {e}");
         }
+    }
+
+    #[test]
+    fn fields_nested_too_deep_are_refused() {
+        let mut deep = json!("leaf");
+        for _ in 0..MAX_DEPTH {
+            deep = json!([deep]);
+        }
+        assert_eq!(check_depth(&deep), Ok(()), "{MAX_DEPTH} levels are fine");
+        let too_deep = json!({"out_trade_no": "T", "extend_params": deep});
+        let e = from_fields::<TradePayRequest>(too_deep).expect_err("too deep");
+        assert!(e.to_string().contains("nested more than"), "{e}");
     }
 
     #[test]
