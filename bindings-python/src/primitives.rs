@@ -99,20 +99,22 @@ impl ResponseNode {
 }
 
 /// Verifies a notification — the raw form body (`bytes`) or a framework's decoded form (`dict`) —
-/// under rule `"v1"` (trade notifications) or `"v2"`; returns its fields.
+/// under rule `"v1"` (trade notifications) or `"v2"`, with the `sign_type` you configured (never the
+/// notification's own); returns the fields its signature covers.
 #[pyfunction]
-#[pyo3(signature = (notification, alipay_public_key, rule = "v1"))]
+#[pyo3(signature = (notification, alipay_public_key, rule = "v1", sign_type = "RSA2"))]
 pub(crate) fn verify_notify(
     notification: NotificationInput,
     alipay_public_key: &str,
     rule: &str,
+    sign_type: &str,
 ) -> PyResult<BTreeMap<String, String>> {
     let rule = notify_rule(rule)?;
     let input = match &notification {
         NotificationInput::Body(b) => NotifyInput::RawBody(b),
         NotificationInput::Form(f) => NotifyInput::Params(f.clone()),
     };
-    primitives::verify_notify(input, alipay_public_key, rule).map_err(to_py)
+    primitives::verify_notify(input, alipay_public_key, rule, sign_type).map_err(to_py)
 }
 
 /// The notification rule `"v1"` (trade notifications) or `"v2"`.

@@ -50,6 +50,9 @@ pub struct VerifyNotifyArgs {
     /// v1 (trade notifications, return_url) or v2 (service messages).
     #[arg(long, default_value = "v1")]
     rule: String,
+    /// The sign type you configured (RSA2 or RSA); the notification's own `sign_type` never decides.
+    #[arg(long, default_value = "RSA2")]
+    sign_type: String,
 }
 
 pub fn keys_generate(out_dir: Option<PathBuf>) -> Result<(), String> {
@@ -128,7 +131,8 @@ pub fn verify_notify(args: VerifyNotifyArgs) -> Result<(), String> {
     let key = read_file(&args.alipay_public_key)?;
     let rule: NotifyRule = args.rule.parse().map_err(|e: alipay_core::error::InvalidInput| e.to_string())?;
     let body = stdin_bytes()?;
-    let pairs = primitives::verify_notify(NotifyInput::RawBody(&body), &key, rule).map_err(|e| e.to_string())?;
+    let pairs = primitives::verify_notify(NotifyInput::RawBody(&body), &key, rule, &args.sign_type)
+        .map_err(|e| e.to_string())?;
     println!("{}", serde_json::to_string(&pairs).map_err(|e| e.to_string())?);
     Ok(())
 }

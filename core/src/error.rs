@@ -194,6 +194,12 @@ pub enum SignatureError {
         /// What was being verified.
         what: String,
     },
+    /// A notification (or return-url parameters) without a `sign`: nothing says it comes from Alipay.
+    #[error("{what}: there is no `sign`, so nothing says it comes from Alipay")]
+    Unsigned {
+        /// What was being verified.
+        what: String,
+    },
     /// The `sign` value is not valid base64.
     #[error("{what}: the `sign` value is not valid base64")]
     MalformedSign {

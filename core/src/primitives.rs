@@ -58,20 +58,23 @@ pub enum NotifyInput<'a> {
     Params(BTreeMap<String, String>),
 }
 
-/// Verifies a notification under `rule` and returns its pairs. The sign type is the notification's own
-/// `sign_type` (RSA2 when absent).
+/// Verifies a notification under `rule` with `sign_type` (`RSA2` or `RSA`: the one you configured,
+/// never the notification's own) and returns the pairs its signature covers.
 ///
 /// # Errors
-/// As [`crate::notify::verify_notify_body`], plus [`Error::Config`] for a bad key.
+/// As [`crate::notify::verify_notify_body`], plus [`Error::Config`] for a bad key and
+/// [`Error::InvalidInput`] for an unknown sign type.
 pub fn verify_notify(
     input: NotifyInput<'_>,
     alipay_public_key: &str,
     rule: NotifyRule,
+    sign_type: &str,
 ) -> Result<BTreeMap<String, String>, Error> {
+    let sign_type: SignType = sign_type.parse()?;
     let key = PublicKey::from_text(alipay_public_key).map_err(|e| e.with_role(KeyRole::AlipayPublicKey))?;
     let verified = match input {
-        NotifyInput::RawBody(body) => notify::verify_notify_body(body, &key, rule, None)?,
-        NotifyInput::Params(params) => notify::verify_notify_params(params, &key, rule, None)?,
+        NotifyInput::RawBody(body) => notify::verify_notify_body(body, &key, rule, sign_type)?,
+        NotifyInput::Params(params) => notify::verify_notify_params(params, &key, rule, sign_type)?,
     };
     Ok(verified.into_params())
 }

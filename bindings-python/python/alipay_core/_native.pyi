@@ -212,9 +212,10 @@ def verify_response(
     """Verifies a raw gateway answer to ``method`` and returns its node."""
 
 def verify_notify(
-    notification: Union[bytes, Mapping[str, str]], alipay_public_key: str, rule: str = "v1"
+    notification: Union[bytes, Mapping[str, str]], alipay_public_key: str, rule: str = "v1", sign_type: str = "RSA2"
 ) -> dict[str, str]:
-    """Verifies a notification (raw body or decoded form) under rule ``v1`` or ``v2``; returns its fields."""
+    """Verifies a notification (raw body or decoded form) under rule ``v1`` or ``v2`` with the ``sign_type``
+    you configured (never the notification's own); returns the fields its signature covers."""
 
 def cert_sn(pem: str) -> str:
     """The SN of a certificate (``app_cert_sn``, or the Alipay certificate's)."""

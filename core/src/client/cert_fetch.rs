@@ -58,7 +58,7 @@ impl Client {
     /// the known Alipay keys.
     pub(crate) fn check_notification_sign(mode: &CertMode, sn: &str, sign: Option<&str>) -> Result<(), Error> {
         let what = "notification";
-        let sign = sign.filter(|s| !s.trim().is_empty()).ok_or(SignatureError::Missing { what: what.into() })?;
+        let sign = sign.filter(|s| !s.trim().is_empty()).ok_or(SignatureError::Unsigned { what: what.into() })?;
         let mut expected: Vec<usize> =
             mode.known_sns().iter().filter_map(|s| mode.key_for(s)).map(|k| k.bits().div_ceil(8)).collect();
         expected.sort_unstable();

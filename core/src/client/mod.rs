@@ -345,7 +345,7 @@ impl Client {
     ) -> Result<VerifiedNotification, Error> {
         let config = &self.inner.config;
         let Some(mode) = &config.cert_mode else {
-            return verify_notify_params(params, &config.alipay_public_key, rule, Some(config.sign_type));
+            return verify_notify_params(params, &config.alipay_public_key, rule, config.sign_type);
         };
         let named = params.get(crate::notify::ALIPAY_CERT_SN).filter(|sn| !sn.trim().is_empty());
         let keys = match named {
@@ -355,7 +355,7 @@ impl Client {
             })?],
             None => mode.known_sns().iter().filter_map(|sn| mode.key_for(sn)).collect(),
         };
-        crate::notify::verify_cert_notify_params(params, &keys, rule, Some(config.sign_type))
+        crate::notify::verify_cert_notify_params(params, &keys, rule, config.sign_type)
     }
 
     /// Verifies a notification like [`Client::verify_notification_params`], first fetching and

@@ -2,8 +2,9 @@
 //!
 //! ```no_run
 //! # use alipay_core::notify::{verify_notify_body, NotifyRule, ExpectedOrder, ACK};
+//! # use alipay_core::SignType;
 //! # fn handle(body: &[u8], key: &alipay_core::PublicKey) -> Result<&'static str, Box<dyn std::error::Error>> {
-//! let verified = verify_notify_body(body, key, NotifyRule::V1, None)?;   // 1. signature
+//! let verified = verify_notify_body(body, key, NotifyRule::V1, SignType::Rsa2)?; // 1. signature
 //! let trade = verified.trade()?;                                         // 2. typed
 //! trade.check(&ExpectedOrder::new("2021000122671080", "T20240513001", "0.10".parse()?))?; // 3. your order
 //! // 4. de-duplicate by trade.notify_id, act on trade.trade_status, then:
@@ -25,7 +26,7 @@ use crate::charset::Charset;
 use crate::crypto::SignType;
 use crate::error::{Error, SignatureError};
 use crate::keys::PublicKey;
-use crate::sign::sign_content_excluding;
+use crate::sign::{is_blank, sign_content_excluding};
 
 /// The body to answer Alipay with once a notification is verified and handled. Anything else makes
 /// Alipay send it again (over about 25 hours: 4m, 10m, 10m, 1h, 2h, 6h, 15h).
@@ -64,7 +65,8 @@ impl std::str::FromStr for NotifyRule {
     }
 }
 
-/// A notification whose signature verified. Holds every field as received (decoded once).
+/// A notification whose signature verified. Holds the fields the signature covers, as received (decoded
+/// once), and `sign`/`sign_type` — never a field the signature leaves out (a blank name or value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedNotification {
     params: BTreeMap<String, String>,
@@ -77,7 +79,7 @@ impl VerifiedNotification {
         self.params.get(name).map(String::as_str)
     }
 
-    /// Every field as received, `sign` included.
+    /// Every field the signature covers, as received, and `sign` (and `sign_type`, `alipay_cert_sn`).
     pub fn params(&self) -> &BTreeMap<String, String> {
         &self.params
     }
@@ -116,8 +118,9 @@ impl VerifiedNotification {
 
 /// Verifies a notification from the raw form body Alipay POSTed (decoded exactly once, in its charset).
 ///
-/// `expected_sign_type` is the client's configured type: a notification declaring another is refused.
-/// With `None`, the notification's own `sign_type` is used (RSA2 when absent).
+/// `sign_type` is the client's configured type: it is what the signature is checked with, and a
+/// notification declaring another is refused. The notification's own `sign_type` never chooses the
+/// algorithm (a forger would choose the weakest).
 ///
 /// # Errors
 /// [`Error::Decode`] for a malformed body; [`Error::Signature`] when the signature is missing, malformed,
@@ -126,9 +129,9 @@ pub fn verify_notify_body(
     raw_body: &[u8],
     alipay_public_key: &PublicKey,
     rule: NotifyRule,
-    expected_sign_type: Option<SignType>,
+    sign_type: SignType,
 ) -> Result<VerifiedNotification, Error> {
-    verify_notify_params(parse_form_body(raw_body)?, alipay_public_key, rule, expected_sign_type)
+    verify_notify_params(parse_form_body(raw_body)?, alipay_public_key, rule, sign_type)
 }
 
 /// Verifies a notification from pairs a web framework already decoded (its form dict). Do not decode
@@ -140,12 +143,12 @@ pub fn verify_notify_params(
     params: BTreeMap<String, String>,
     alipay_public_key: &PublicKey,
     rule: NotifyRule,
-    expected_sign_type: Option<SignType>,
+    sign_type: SignType,
 ) -> Result<VerifiedNotification, Error> {
-    let (sign, sign_type, charset) = signature_of(&params, expected_sign_type)?;
+    let (sign, charset) = signature_of(&params, sign_type)?;
     let content = sign_content_excluding(params.iter().map(|(k, v)| (k.as_str(), v.as_str())), rule.excluded());
     alipay_public_key.verify(&charset.encode(&content)?, sign, sign_type, WHAT)?;
-    Ok(VerifiedNotification { params, sign_type })
+    Ok(VerifiedNotification::covered(params, sign_type))
 }
 
 /// The parameter naming the Alipay certificate that signed a certificate-mode notification.
@@ -165,9 +168,9 @@ pub fn verify_cert_notify_params(
     params: BTreeMap<String, String>,
     keys: &[PublicKey],
     rule: NotifyRule,
-    expected_sign_type: Option<SignType>,
+    sign_type: SignType,
 ) -> Result<VerifiedNotification, Error> {
-    let (sign, sign_type, charset) = signature_of(&params, expected_sign_type)?;
+    let (sign, charset) = signature_of(&params, sign_type)?;
     let pairs = || params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
     let mut excluded = rule.excluded().to_vec();
     excluded.push(ALIPAY_CERT_SN);
@@ -179,7 +182,7 @@ pub fn verify_cert_notify_params(
     for key in keys {
         for content in &contents {
             match key.verify(content, sign, sign_type, WHAT) {
-                Ok(()) => return Ok(VerifiedNotification { params, sign_type }),
+                Ok(()) => return Ok(VerifiedNotification::covered(params, sign_type)),
                 Err(e @ SignatureError::MalformedSign { .. }) => return Err(e.into()),
                 Err(e) => last = e,
             }
@@ -190,35 +193,36 @@ pub fn verify_cert_notify_params(
 
 const WHAT: &str = "notification";
 
-/// The signature, its type (checked against the expected one) and the charset of a notification.
-fn signature_of(
-    params: &BTreeMap<String, String>,
-    expected_sign_type: Option<SignType>,
-) -> Result<(&str, SignType, Charset), Error> {
+/// The signature of a notification (its declared `sign_type`, if any, must be `sign_type`) and its charset.
+fn signature_of(params: &BTreeMap<String, String>, sign_type: SignType) -> Result<(&str, Charset), Error> {
     let sign =
-        params.get("sign").filter(|s| !s.trim().is_empty()).ok_or(SignatureError::Missing { what: WHAT.into() })?;
+        params.get("sign").filter(|s| !s.trim().is_empty()).ok_or(SignatureError::Unsigned { what: WHAT.into() })?;
     let declared = params.get("sign_type").map(String::as_str).filter(|s| !s.trim().is_empty());
-    let sign_type = match (declared, expected_sign_type) {
-        (None, expected) => expected.unwrap_or_default(),
-        (Some(d), expected) => {
-            let parsed = d.parse::<SignType>().ok();
-            match (parsed, expected) {
-                (Some(p), Some(e)) if p == e => p,
-                (Some(p), None) => p,
-                _ => {
-                    return Err(SignatureError::SignTypeMismatch {
-                        what: WHAT.into(),
-                        expected: expected.map_or("RSA2 or RSA".to_string(), |e| e.to_string()),
-                        found: d.to_string(),
-                    }
-                    .into());
-                }
-            }
+    if let Some(d) = declared
+        && d.parse::<SignType>().ok() != Some(sign_type)
+    {
+        return Err(SignatureError::SignTypeMismatch {
+            what: WHAT.into(),
+            expected: sign_type.to_string(),
+            found: d.chars().take(16).collect(),
         }
-    };
+        .into());
+    }
     let charset = match params.get("charset") {
         Some(c) => c.parse::<Charset>()?,
         None => Charset::Utf8,
     };
-    Ok((sign.as_str(), sign_type, charset))
+    Ok((sign.as_str(), charset))
+}
+
+impl VerifiedNotification {
+    /// Keeps what the signature covered: every field with a name and a value that is not blank (the
+    /// others are left out of the signed content), plus `sign`, `sign_type` and `alipay_cert_sn`, which
+    /// say how it was signed.
+    fn covered(mut params: BTreeMap<String, String>, sign_type: SignType) -> Self {
+        params.retain(|k, v| {
+            matches!(k.as_str(), "sign" | "sign_type" | ALIPAY_CERT_SN) || !(is_blank(k) || is_blank(v))
+        });
+        Self { params, sign_type }
+    }
 }

@@ -6,6 +6,8 @@ mod extract;
 pub use binding::{Expected, SHAPES, Shape, check_bound, shape_of};
 pub use extract::{ERROR_RESPONSE, Envelope, extract, response_node_name};
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::charset::Charset;
@@ -28,8 +30,9 @@ pub struct ResponseNode {
     pub method: String,
     /// The node name found, e.g. `alipay_trade_query_response` or `error_response`.
     pub node_name: String,
-    /// The node's JSON text exactly as received (the signed text); for an AES-encrypted answer, the
-    /// decrypted JSON of the verified ciphertext.
+    /// The node's JSON text that verified: exactly as received, or with `\/` unescaped when only that
+    /// form verified (see [`verify_response`]); for an AES-encrypted answer, the decrypted JSON of the
+    /// verified ciphertext. `value` is parsed from this text.
     pub raw: String,
     /// The node, parsed.
     pub value: Map<String, Value>,
@@ -93,7 +96,8 @@ impl ResponseNode {
 /// Verifies a raw v2 answer to `method` and returns its node (PROTOCOL §3).
 ///
 /// The signed text is verified as received; if that fails and it contains `\/`, it is verified once more
-/// with `\/` replaced by `/` (Alipay escapes slashes, and some gateways sign the unescaped text). A node
+/// with `\/` replaced by `/` (Alipay escapes slashes, and some gateways sign the unescaped text), and
+/// then that text is the one read. A node
 /// without `sign` is accepted only when it is an error (it has `sub_code` and a code other than `10000`):
 /// a success is never believed without a valid signature.
 ///
@@ -129,12 +133,10 @@ pub fn verify_envelope(
     encrypt_key: Option<&EncryptKey>,
 ) -> Result<ResponseNode, Error> {
     let what = env.node_name.clone();
-    let signed = match &env.sign {
-        Some(sign) => {
-            verify_signed_text(env.signed_text, sign, alipay_public_key, sign_type, charset, &what)?;
-            true
-        }
-        None => false,
+    // The text read is the text that verified: with `\/` unescaped when only that form verified.
+    let (verified_text, signed) = match &env.sign {
+        Some(sign) => (verify_signed_text(env.signed_text, sign, alipay_public_key, sign_type, charset, &what)?, true),
+        None => (Cow::Borrowed(env.signed_text), false),
     };
     let node_text = if env.encrypted {
         if !signed {
@@ -147,9 +149,9 @@ pub fn verify_envelope(
             }
             .into());
         };
-        decrypt_node(env.signed_text, key, charset, &what)?
+        decrypt_node(&verified_text, key, charset, &what)?
     } else {
-        env.signed_text.to_string()
+        verified_text.into_owned()
     };
     let value: Map<String, Value> = serde_json::from_str(&node_text).map_err(|e| DecodeError {
         message: format!("`{what}` is not a JSON object: {e}"),
@@ -163,7 +165,9 @@ pub fn verify_envelope(
         signed,
         alipay_cert_sn: env.alipay_cert_sn.clone(),
     };
-    if !signed && (node.sub_code().is_none() || node.code() == CODE_SUCCESS) {
+    // Unsigned, it can only be a gateway error: a sub_code, and a code that is neither success nor
+    // "waiting for the buyer".
+    if !signed && (node.sub_code().is_none() || matches!(node.code(), CODE_SUCCESS | CODE_WAIT_BUYER)) {
         return Err(SignatureError::Missing { what }.into());
     }
     Ok(node)
@@ -178,20 +182,25 @@ fn decrypt_node(token: &str, key: &EncryptKey, charset: Charset, what: &str) -> 
     Ok(charset.decode(&plain, what)?.into_owned())
 }
 
-fn verify_signed_text(
-    signed_text: &str,
+/// Verifies the signed text and returns the text that verified: as received, or — when only that
+/// verifies — with every `\/` turned into `/`. What is parsed afterwards is exactly what was signed, so
+/// an escape added on the way (`\/` → `\\/`) cannot change a value.
+fn verify_signed_text<'a>(
+    signed_text: &'a str,
     sign: &str,
     key: &PublicKey,
     sign_type: SignType,
     charset: Charset,
     what: &str,
-) -> Result<(), Error> {
+) -> Result<Cow<'a, str>, Error> {
     let first = key.verify(&charset.encode(signed_text)?, sign, sign_type, what);
     match first {
+        Ok(()) => Ok(Cow::Borrowed(signed_text)),
         Err(SignatureError::Mismatch { .. }) if signed_text.contains("\\/") => {
             let unescaped = signed_text.replace("\\/", "/");
-            key.verify(&charset.encode(&unescaped)?, sign, sign_type, what).map_err(Into::into)
+            key.verify(&charset.encode(&unescaped)?, sign, sign_type, what)?;
+            Ok(Cow::Owned(unescaped))
         }
-        other => other.map_err(Into::into),
+        Err(e) => Err(e.into()),
     }
 }

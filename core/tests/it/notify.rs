@@ -18,7 +18,7 @@ fn pairs(v: &Value) -> BTreeMap<String, String> {
 }
 
 fn verdict(params: &BTreeMap<String, String>, key: &PublicKey, rule: NotifyRule) -> bool {
-    verify_notify_params(params.clone(), key, rule, None).is_ok()
+    verify_notify_params(params.clone(), key, rule, SignType::Rsa2).is_ok()
 }
 
 #[test]
@@ -53,11 +53,13 @@ fn derived_v1_notification_from_the_raw_body() {
     for &b in backends() {
         let key = public_key(s(&v, "alipay_public_key_pem"), b);
         let verified =
-            verify_notify_body(s(&v, "form_urlencoded_body").as_bytes(), &key, NotifyRule::V1, Some(SignType::Rsa2))
+            verify_notify_body(s(&v, "form_urlencoded_body").as_bytes(), &key, NotifyRule::V1, SignType::Rsa2)
                 .expect("verifies from the raw body");
-        assert_eq!(verified.params(), &pairs(&v["decoded_params"]), "decoded exactly once");
-        let from_pairs =
-            verify_notify_params(pairs(&v["decoded_params"]), &key, NotifyRule::V1, None).expect("and from pairs");
+        let mut covered = pairs(&v["decoded_params"]);
+        covered.retain(|_, v| !v.is_empty());
+        assert_eq!(verified.params(), &covered, "decoded exactly once; the empty passback_params is not signed");
+        let from_pairs = verify_notify_params(pairs(&v["decoded_params"]), &key, NotifyRule::V1, SignType::Rsa2)
+            .expect("and from pairs");
         assert_eq!(from_pairs, verified);
     }
 }
@@ -81,13 +83,14 @@ fn a_double_decoded_body_does_not_verify() {
     let mut twice = pairs(&v["decoded_params"]);
     let sign = twice["sign"].replace('+', " ");
     twice.insert("sign".into(), sign);
-    assert!(verify_notify_params(twice, &key, NotifyRule::V1, None).is_err());
+    assert!(verify_notify_params(twice, &key, NotifyRule::V1, SignType::Rsa2).is_err());
 }
 
 fn verified_trade_notification() -> VerifiedNotification {
     let v = vector("derived_notify_v1.json");
     let key = public_key(s(&v, "alipay_public_key_pem"), backends()[0]);
-    verify_notify_body(s(&v, "form_urlencoded_body").as_bytes(), &key, NotifyRule::V1, None).expect("verifies")
+    verify_notify_body(s(&v, "form_urlencoded_body").as_bytes(), &key, NotifyRule::V1, SignType::Rsa2)
+        .expect("verifies")
 }
 
 #[test]
@@ -174,7 +177,7 @@ fn the_deposit_back_message_of_seed_001_verifies_and_parses() {
     let signed = sign_like_alipay(params, NotifyRule::V1);
     let (_, alipay_public) = stand_in_alipay();
     let verified =
-        verify_notify_body(&form_body(&signed, Charset::Gbk), &alipay_public, NotifyRule::V1, Some(SignType::Rsa2))
+        verify_notify_body(&form_body(&signed, Charset::Gbk), &alipay_public, NotifyRule::V1, SignType::Rsa2)
             .expect("verifies");
     let message = verified.deposit_back().expect("parses");
     assert_eq!(message.dback_status, DepositBackStatus::Succeeded);
@@ -207,8 +210,10 @@ fn gbk_notifications_are_decoded_and_verified_in_gbk() {
     let (_, alipay_public) = stand_in_alipay();
     let body = form_body(&signed, Charset::Gbk);
     assert!(String::from_utf8_lossy(&body).contains("%B2%E2%CA%D4"));
-    let trade =
-        verify_notify_body(&body, &alipay_public, NotifyRule::V1, None).expect("verifies").trade().expect("typed");
+    let trade = verify_notify_body(&body, &alipay_public, NotifyRule::V1, SignType::Rsa2)
+        .expect("verifies")
+        .trade()
+        .expect("typed");
     assert_eq!(trade.subject.as_deref(), Some("测试 订单"));
 }
 
@@ -219,29 +224,90 @@ fn bad_notifications_get_typed_errors() {
     let body = s(&v, "form_urlencoded_body");
     let no_sign = body.split('&').filter(|kv| !kv.starts_with("sign=")).collect::<Vec<_>>().join("&");
     type Check = fn(&Error) -> bool;
-    let table: Vec<(&str, Vec<u8>, Option<SignType>, Check)> = vec![
-        ("empty body", Vec::new(), None, |e| e.kind() == ErrorKind::Decode),
-        ("no sign", no_sign.into_bytes(), None, |e| matches!(e, Error::Signature(SignatureError::Missing { .. }))),
-        ("tampered amount", body.replace("total_amount=0.10", "total_amount=100.10").into_bytes(), None, |e| {
-            matches!(e, Error::Signature(SignatureError::Mismatch { .. }))
+    let table: Vec<(&str, Vec<u8>, SignType, Check)> = vec![
+        ("empty body", Vec::new(), SignType::Rsa2, |e| e.kind() == ErrorKind::Decode),
+        ("no sign", no_sign.into_bytes(), SignType::Rsa2, |e| {
+            matches!(e, Error::Signature(SignatureError::Unsigned { .. })) && e.to_string().contains("no `sign`")
         }),
-        ("garbage sign", body.replace("sign=o%2B", "sign=%21%21").into_bytes(), None, |e| {
+        (
+            "tampered amount",
+            body.replace("total_amount=0.10", "total_amount=100.10").into_bytes(),
+            SignType::Rsa2,
+            |e| matches!(e, Error::Signature(SignatureError::Mismatch { .. })),
+        ),
+        ("garbage sign", body.replace("sign=o%2B", "sign=%21%21").into_bytes(), SignType::Rsa2, |e| {
             matches!(e, Error::Signature(SignatureError::MalformedSign { .. }))
         }),
-        ("wrong sign type", body.as_bytes().to_vec(), Some(SignType::Rsa), |e| {
+        ("wrong sign type", body.as_bytes().to_vec(), SignType::Rsa, |e| {
             matches!(e, Error::Signature(SignatureError::SignTypeMismatch { .. }))
         }),
-        ("duplicated field", format!("{body}&out_trade_no=T2").into_bytes(), None, |e| e.kind() == ErrorKind::Decode),
-        ("invalid utf-8", body.replace("subject=%E6%B5%8B", "subject=%FF%B5%8B").into_bytes(), None, |e| {
+        ("duplicated field", format!("{body}&out_trade_no=T2").into_bytes(), SignType::Rsa2, |e| {
             e.kind() == ErrorKind::Decode
         }),
-        ("unknown charset", body.replace("charset=utf-8", "charset=latin1").into_bytes(), None, |e| {
+        ("invalid utf-8", body.replace("subject=%E6%B5%8B", "subject=%FF%B5%8B").into_bytes(), SignType::Rsa2, |e| {
             e.kind() == ErrorKind::Decode
         }),
-        ("not a form at all", b"\x00\x01\x02".to_vec(), None, |e| e.kind() == ErrorKind::Signature),
+        ("unknown charset", body.replace("charset=utf-8", "charset=latin1").into_bytes(), SignType::Rsa2, |e| {
+            e.kind() == ErrorKind::Decode
+        }),
+        ("not a form at all", b"\x00\x01\x02".to_vec(), SignType::Rsa2, |e| e.kind() == ErrorKind::Signature),
     ];
     for (name, raw, expected, check) in table {
         let err = verify_notify_body(&raw, &key, NotifyRule::V1, expected).expect_err(name);
         assert!(check(&err), "{name}: {err:?}");
     }
+}
+
+#[test]
+fn the_sign_type_is_the_configured_one_never_the_notifications() {
+    // A notification signed with SHA1 (RSA) that says so: refused where RSA2 is configured.
+    let (private, public) = stand_in_alipay();
+    let mut params: BTreeMap<String, String> =
+        [("notify_id", "n1"), ("out_trade_no", "T1"), ("trade_status", "TRADE_SUCCESS"), ("total_amount", "9.00")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    let content = alipay_core::sign::sign_content_excluding(
+        params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        &["sign", "sign_type"],
+    );
+    params.insert("sign".into(), private.sign(content.as_bytes(), SignType::Rsa).expect("sign"));
+    params.insert("sign_type".into(), "RSA".into());
+    let err =
+        verify_notify_params(params.clone(), &public, NotifyRule::V1, SignType::Rsa2).expect_err("RSA2 configured");
+    assert!(matches!(err, Error::Signature(SignatureError::SignTypeMismatch { .. })), "{err}");
+    // Without the declaration it is checked as RSA2, and a SHA1 signature does not verify as RSA2.
+    params.remove("sign_type");
+    let err = verify_notify_params(params.clone(), &public, NotifyRule::V1, SignType::Rsa2).expect_err("not RSA2");
+    assert!(matches!(err, Error::Signature(SignatureError::Mismatch { .. })), "{err}");
+    // The primitive takes the type from its caller too.
+    let err = alipay_core::primitives::verify_notify(
+        alipay_core::primitives::NotifyInput::Params(params.clone()),
+        &public.to_pem(),
+        NotifyRule::V1,
+        "RSA2",
+    )
+    .expect_err("RSA2 given");
+    assert_eq!(err.kind(), ErrorKind::Signature, "{err}");
+    assert!(verify_notify_params(params, &public, NotifyRule::V1, SignType::Rsa).is_ok(), "RSA configured: believed");
+}
+
+#[test]
+fn fields_the_signature_does_not_cover_are_not_among_the_verified_ones() {
+    let params: BTreeMap<String, String> =
+        [("notify_id", "n1"), ("out_trade_no", "T1"), ("trade_status", "TRADE_SUCCESS"), ("total_amount", "9.00")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+    let mut signed = sign_like_alipay(params, NotifyRule::V1);
+    // Added on the way: a blank name and a blank value, both left out of the signed content.
+    signed.insert(" ".into(), "TRADE_CLOSED".into());
+    signed.insert("refund_fee".into(), " ".into());
+    let (_, public) = stand_in_alipay();
+    let verified = verify_notify_params(signed, &public, NotifyRule::V1, SignType::Rsa2).expect("still verifies");
+    assert_eq!(verified.get(" "), None);
+    assert_eq!(verified.get("refund_fee"), None);
+    assert_eq!(verified.get("trade_status"), Some("TRADE_SUCCESS"));
+    let names: Vec<&str> = verified.params().keys().map(String::as_str).collect();
+    assert_eq!(names, ["notify_id", "out_trade_no", "sign", "total_amount", "trade_status"]);
 }

@@ -91,7 +91,7 @@ fn mutated_answers_and_notifications_never_panic_and_never_verify_as_the_origina
             verified_mutants += 1;
         }
         let m = mutate(&body, &mut state);
-        if let Ok(verified) = verify_notify_body(&m, &notify_key, NotifyRule::V1, None) {
+        if let Ok(verified) = verify_notify_body(&m, &notify_key, NotifyRule::V1, alipay_core::SignType::Rsa2) {
             assert_eq!(verified.get("total_amount"), Some("0.10"));
             assert_eq!(verified.get("out_trade_no"), Some("T20240513001"));
         }

@@ -58,7 +58,7 @@ async fn fifty_notifications_with_a_malformed_sign_download_nothing() {
         let mut unsigned = forged_notification(&sn, "");
         unsigned.remove("sign");
         let err = setup.client.receive_notification_params(unsigned, NotifyRule::V1).await.expect_err("unsigned");
-        assert!(matches!(err, Error::Signature(SignatureError::Missing { .. })), "{err}");
+        assert!(matches!(err, Error::Signature(SignatureError::Unsigned { .. })), "{err}");
     }
     assert_eq!(setup.downloads(), 0);
     assert!(!setup.known().contains(&rotated));
