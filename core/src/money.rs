@@ -127,9 +127,17 @@ impl FromStr for Amount {
     }
 }
 
-/// Parses a decimal yuan string into fen without going through floating point.
+/// The longest amount text read; anything longer is refused without being looked at further.
+const MAX_AMOUNT_TEXT: usize = 40;
+
+/// Parses a decimal yuan string into fen without going through floating point. Zeros past the second
+/// decimal are fine (`0.010` is one fen); any other digit there is refused, never rounded.
 fn parse_fen(s: &str, allow_negative: bool) -> Result<i64, String> {
-    let bad = || format!("{s:?} is not a yuan amount with at most two decimals");
+    let shown = shorten(s);
+    if s.len() > MAX_AMOUNT_TEXT {
+        return Err(format!("{shown} is too long to be a yuan amount"));
+    }
+    let bad = || format!("{shown} is not a yuan amount with at most two decimals");
     let (negative, digits) = match s.strip_prefix('-') {
         Some(rest) if allow_negative => (true, rest),
         _ => (false, s),
@@ -139,11 +147,16 @@ fn parse_fen(s: &str, allow_negative: bool) -> Result<i64, String> {
     if whole.is_empty() || !is_digits(whole) || !is_digits(frac) || (digits.contains('.') && frac.is_empty()) {
         return Err(bad());
     }
+    let frac = if frac.len() > 2 { frac.trim_end_matches('0') } else { frac };
     if frac.len() > 2 {
-        return Err(format!("{s:?} has more than two decimals; Alipay amounts are in fen"));
+        return Err(format!("{shown} has more than two decimals; Alipay amounts are in fen"));
     }
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0",
+        significant => significant,
+    };
     if whole.len() > 15 {
-        return Err(format!("{s:?} is too large"));
+        return Err(format!("{shown} is too large"));
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
     let frac_fen: i64 = match frac.len() {
@@ -153,6 +166,13 @@ fn parse_fen(s: &str, allow_negative: bool) -> Result<i64, String> {
     };
     let fen = whole * 100 + frac_fen;
     Ok(if negative { -fen } else { fen })
+}
+
+/// An input for an error message: quoted, and cut after 24 characters.
+fn shorten(s: &str) -> String {
+    let mut chars = s.chars();
+    let head: String = chars.by_ref().take(24).collect();
+    if chars.next().is_some() { format!("{head:?}… ({} bytes)", s.len()) } else { format!("{head:?}") }
 }
 
 fn write_fen(f: &mut fmt::Formatter<'_>, fen: i64) -> fmt::Result {
@@ -243,9 +263,28 @@ mod tests {
 
     #[test]
     fn money_accepts_yuan_with_up_to_two_decimals() {
-        for (text, fen) in [("0.01", 1), ("1", 100), ("1.5", 150), ("88.88", 8888), ("100000000", 10_000_000_000)] {
+        for (text, fen) in [
+            ("0.01", 1),
+            ("1", 100),
+            ("1.5", 150),
+            ("88.88", 8888),
+            ("100000000", 10_000_000_000),
+            ("0.010", 1),
+            ("1.5000", 150),
+            ("007.00", 700),
+        ] {
             assert_eq!(text.parse::<Money>().expect(text).fen(), fen, "{text}");
         }
+    }
+
+    #[test]
+    fn a_huge_text_is_refused_at_once_and_not_echoed() {
+        let huge = format!("1{}", "0".repeat(1_000_000));
+        let e = huge.parse::<Money>().expect_err("too long");
+        assert!(e.to_string().len() < 200, "{e}");
+        assert!(e.to_string().contains("too long"), "{e}");
+        let zeros = format!("1.{}", "0".repeat(1_000));
+        assert!(zeros.parse::<Amount>().is_err(), "bounded even when it would be exact");
     }
 
     #[test]
@@ -255,6 +294,7 @@ mod tests {
             "0.00",
             "0.001",
             "1.005",
+            "1.0001",
             "-1",
             "+1",
             "1e3",
