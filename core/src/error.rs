@@ -168,6 +168,18 @@ pub enum ConfigError {
         /// How many answers failed verification.
         answers: u32,
     },
+    /// Recovery needs the ISV's `app_auth_token` a workflow ran with, which the journal keeps only as a
+    /// fingerprint: pass the token to [`crate::workflow::Workflows::recover_with_tokens`].
+    #[error(
+        "{workflow} ran for a merchant whose app_auth_token ({token_id}) was not given to recovery; pass it to \
+         recover_with_tokens (the workflow stays open in the journal)"
+    )]
+    AppAuthTokenNeeded {
+        /// The workflow's journal key.
+        workflow: String,
+        /// The token's fingerprint, as journaled.
+        token_id: String,
+    },
     /// A setting has a value that cannot work.
     #[error("invalid setting `{name}`: {reason}")]
     Invalid {

@@ -77,10 +77,16 @@ impl std::str::FromStr for Gateway {
             url if url.starts_with("https://") || url.starts_with("http://") => Ok(Gateway::Custom(url.to_string())),
             other => Err(crate::error::InvalidInput::new(
                 "gateway",
-                format!("unknown gateway {other:?}; use production, sandbox or an http(s):// URL"),
+                format!("{}; use production, sandbox or an http(s):// URL", unshown(other)),
             )),
         }
     }
+}
+
+/// A setting's value as errors describe it: by its length only. A value in the wrong setting may be a
+/// secret (a private key pasted into `gateway`, a proxy URL with a password), so none is echoed.
+fn unshown(value: &str) -> String {
+    format!("the value given ({} characters, not shown)", value.chars().count())
 }
 
 /// Which of Alipay's two protocols calls speak.
@@ -344,9 +350,11 @@ impl ClientBuilder {
         }
         let url = self.gateway.url();
         if !(url.starts_with("https://") || url.starts_with("http://")) || url.chars().any(char::is_whitespace) {
-            return Err(
-                ConfigError::Invalid { name: "gateway", reason: format!("{url:?} is not an http(s) URL") }.into()
-            );
+            return Err(ConfigError::Invalid {
+                name: "gateway",
+                reason: format!("{} is not an http(s) URL", unshown(url)),
+            }
+            .into());
         }
         if self.protocol == Protocol::V3 && (self.sign_type != SignType::Rsa2 || self.charset != Charset::Utf8) {
             return Err(ConfigError::Invalid {

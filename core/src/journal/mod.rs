@@ -127,8 +127,10 @@ pub struct JournalEntry {
     pub out_request_no: Option<String>,
     /// The exact `biz_content` sent (a refund is re-sent byte for byte from it).
     pub biz_content: String,
-    /// The ISV's `app_auth_token` the workflow ran with, so recovery acts for the same merchant.
-    pub app_auth_token: Option<String>,
+    /// The fingerprint ([`token_fingerprint`]) of the ISV's `app_auth_token` the workflow ran with —
+    /// never the token itself, which is a credential. Recovery acts for the same merchant with the
+    /// token the application supplies ([`crate::workflow::Workflows::recover_with_tokens`]).
+    pub app_auth_token_id: Option<String>,
     /// Where it stands.
     pub state: EntryState,
     /// The outcome, as a JSON summary, once the workflow ended.
@@ -148,7 +150,7 @@ impl fmt::Debug for JournalEntry {
             .field("trade_no", &self.trade_no)
             .field("out_request_no", &self.out_request_no)
             .field("biz_content", &self.biz_content)
-            .field("app_auth_token", &self.app_auth_token.as_ref().map(|_| "<redacted>"))
+            .field("app_auth_token_id", &self.app_auth_token_id)
             .field("state", &self.state)
             .field("outcome", &self.outcome)
             .finish_non_exhaustive()
@@ -166,6 +168,18 @@ impl JournalEntry {
         format!("refund:{trade}:{out_request_no}")
     }
 }
+
+/// What the journal keeps of an `app_auth_token`: `sha256:` and the first 16 hex digits of its SHA-256.
+/// It tells which token a workflow ran with, and cannot be used as one.
+pub fn token_fingerprint(token: &str) -> String {
+    use sha2::{Digest as _, Sha256};
+    let digest = Sha256::digest(token.as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("{TOKEN_ID_PREFIX}{hex}")
+}
+
+/// How a token fingerprint starts (a value without it, in an old journal, is a token in clear).
+pub(crate) const TOKEN_ID_PREFIX: &str = "sha256:";
 
 /// Changes to an entry; `None` fields are left as they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -16,7 +16,8 @@ use super::{EntryState, EntryUpdate, JournalEntry, JournalError, TradeJournal, W
 use crate::transport::BoxFuture;
 
 /// The schema version this code writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+/// 2: `app_auth_token` holds a token's fingerprint, never the token.
+const SCHEMA_VERSION: i64 = 2;
 
 /// At most this many writes share one transaction.
 const MAX_BATCH: usize = 1024;
@@ -77,6 +78,7 @@ impl SqliteJournal {
     /// [`JournalError::Storage`] when the file cannot be opened or was written by a newer version.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, JournalError> {
         let path = path.as_ref().to_path_buf();
+        create_private(&path)?;
         let conn = Connection::open(&path).map_err(storage("open the journal file"))?;
         Self::start(conn, Some(path))
     }
@@ -115,6 +117,20 @@ impl SqliteJournal {
             sent.map_err(|_| JournalError::Closed)?;
             answer.await.map_err(|_| JournalError::Closed)?
         })
+    }
+}
+
+/// Creates the journal file readable and writable by its owner only (`0600` on Unix; SQLite gives its
+/// `-wal` and `-shm` files the same mode). An existing file is left as it is.
+fn create_private(path: &Path) -> Result<(), JournalError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(JournalError::Storage { operation: "create the journal file", message: e.to_string() }),
     }
 }
 
@@ -160,10 +176,38 @@ fn prepare(conn: &Connection) -> Result<(), JournalError> {
     // WAL + FULL: a committed write survives a power cut; readers never block the writer.
     conn.pragma_update(None, "journal_mode", "WAL").map_err(storage("enable WAL"))?;
     conn.pragma_update(None, "synchronous", "FULL").map_err(storage("set synchronous=FULL"))?;
+    // What is deleted or replaced is overwritten, not left in free pages.
+    conn.pragma_update(None, "secure_delete", "ON").map_err(storage("set secure_delete"))?;
     conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(storage("set the busy timeout"))?;
     conn.execute_batch(SCHEMA).map_err(storage("create the schema"))?;
+    scrub_tokens(conn)?;
     conn.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(storage("write the schema version"))?;
     Ok(())
+}
+
+/// A journal written before schema 2 kept `app_auth_token`s in clear: each is replaced by its
+/// fingerprint, so the file holds no usable credential from now on.
+fn scrub_tokens(conn: &Connection) -> Result<(), JournalError> {
+    let mut select = conn
+        .prepare("SELECT key, app_auth_token FROM workflows WHERE app_auth_token IS NOT NULL AND app_auth_token NOT LIKE 'sha256:%'")
+        .map_err(storage("find tokens kept in clear"))?;
+    let clear: Vec<(String, String)> = select
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .and_then(Iterator::collect)
+        .map_err(storage("read tokens kept in clear"))?;
+    if clear.is_empty() {
+        return Ok(());
+    }
+    for (key, token) in clear {
+        conn.execute(
+            "UPDATE workflows SET app_auth_token = ?1 WHERE key = ?2",
+            (super::token_fingerprint(&token), key),
+        )
+        .map_err(storage("replace a token by its fingerprint"))?;
+    }
+    // Write the scrubbed pages over the old ones in the file now, not at some later checkpoint.
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .map_err(storage("checkpoint the scrubbed journal"))
 }
 
 /// The worker: takes every command waiting, runs them in one transaction, commits, then answers.
@@ -257,7 +301,7 @@ fn begin(tx: &Transaction<'_>, e: &JournalEntry) -> Result<Option<JournalEntry>,
             e.trade_no,
             e.out_request_no,
             e.biz_content,
-            e.app_auth_token,
+            e.app_auth_token_id,
             e.state.as_str(),
             e.outcome,
             to_millis(e.created_at),
@@ -317,7 +361,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<Result<JournalEntry, JournalError>>
         trade_no: r.get(3)?,
         out_request_no: r.get(4)?,
         biz_content: r.get(5)?,
-        app_auth_token: r.get(6)?,
+        app_auth_token_id: r.get(6)?,
         state,
         outcome: r.get(8)?,
         created_at: from_millis(r.get(9)?),

@@ -22,8 +22,11 @@ impl ReqwestTransport {
             .user_agent(settings.user_agent.clone())
             .pool_idle_timeout(std::time::Duration::from_secs(60));
         if let Some(proxy) = &settings.proxy {
-            let proxy = reqwest::Proxy::all(proxy)
-                .map_err(|e| ConfigError::Invalid { name: "proxy", reason: e.to_string() })?;
+            let proxy = reqwest::Proxy::all(proxy).map_err(|_| ConfigError::Invalid {
+                // Not echoed: a proxy URL may carry a password.
+                name: "proxy",
+                reason: "not a proxy URL like http://host:port or socks5://host:port".into(),
+            })?;
             builder = builder.proxy(proxy);
         }
         let client =

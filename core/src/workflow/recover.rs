@@ -14,7 +14,7 @@ use super::refund::RefundMachine;
 use super::run::{Order, Submission, biz_field, run_payment, run_refund};
 use super::workflows::{Workflows, refund_query, runtime};
 use crate::client::CallOptions;
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::journal::{JournalEntry, JournalError, WorkflowKind};
 
 /// How many workflows are recovered at once.
@@ -49,6 +49,23 @@ impl Workflows {
     /// [`Error::Journal`] when the journal cannot be read; [`crate::error::ConfigError::NoRuntime`].
     /// A workflow that cannot be finished is reported in its [`Recovered::result`], not as an error.
     pub async fn recover(&self) -> Result<RecoveryReport, Error> {
+        self.recover_with_tokens::<&str>(&[]).await
+    }
+
+    /// [`Workflows::recover`] for an ISV: the journal keeps only a fingerprint of each workflow's
+    /// `app_auth_token` (a credential), so give recovery the merchants' current tokens; each workflow is
+    /// resumed with the one it ran with. A workflow whose token is not among them stays open and is
+    /// reported with [`crate::error::ConfigError::AppAuthTokenNeeded`].
+    ///
+    /// # Errors
+    /// As [`Workflows::recover`].
+    pub async fn recover_with_tokens<S: AsRef<str>>(&self, app_auth_tokens: &[S]) -> Result<RecoveryReport, Error> {
+        let tokens: Arc<Vec<(String, String)>> = Arc::new(
+            app_auth_tokens
+                .iter()
+                .map(|t| (crate::journal::token_fingerprint(t.as_ref()), t.as_ref().to_string()))
+                .collect(),
+        );
         let runtime = runtime()?;
         let entries = self.journal.unfinished().await?;
         let limit = Arc::new(Semaphore::new(PARALLEL));
@@ -56,7 +73,7 @@ impl Workflows {
         for entry in entries {
             // Running in this process: its own task will finish it.
             let Ok(running) = self.claim(&entry.key) else { continue };
-            let (workflows, limit) = (self.clone(), Arc::clone(&limit));
+            let (workflows, limit, tokens) = (self.clone(), Arc::clone(&limit), Arc::clone(&tokens));
             tasks.spawn_on(
                 async move {
                     let _permit = limit.acquire_owned().await;
@@ -65,7 +82,7 @@ impl Workflows {
                     match workflows.journal.entry(&entry.key).await {
                         Ok(Some(now)) if !now.state.is_unfinished() => None,
                         _ => {
-                            let result = workflows.drive(&entry).await;
+                            let result = workflows.drive(&entry, &tokens).await;
                             Some(Recovered { entry, result })
                         }
                     }
@@ -85,9 +102,14 @@ impl Workflows {
     }
 
     /// Drives one journaled workflow to its end.
-    async fn drive(&self, entry: &JournalEntry) -> Result<Outcome, Error> {
-        let client = match &entry.app_auth_token {
-            Some(token) => self.client.with_options(CallOptions::new().app_auth_token(token)),
+    async fn drive(&self, entry: &JournalEntry, tokens: &[(String, String)]) -> Result<Outcome, Error> {
+        let client = match &entry.app_auth_token_id {
+            Some(id) => {
+                let token = tokens.iter().find(|(known, _)| known == id).map(|(_, token)| token).ok_or_else(|| {
+                    ConfigError::AppAuthTokenNeeded { workflow: entry.key.clone(), token_id: id.clone() }
+                })?;
+                self.client.with_options(CallOptions::new().app_auth_token(token))
+            }
             None => self.client.clone(),
         };
         let ctx = self.context(entry.key.clone(), None, client);

@@ -252,7 +252,7 @@ impl Workflows {
             trade_no: None,
             out_request_no: None,
             biz_content: biz_content.to_string(),
-            app_auth_token: self.client.options().app_auth_token.clone(),
+            app_auth_token_id: self.client.options().app_auth_token.as_deref().map(crate::journal::token_fingerprint),
             state: EntryState::Open,
             outcome: None,
             created_at: now,
@@ -270,7 +270,7 @@ impl Workflows {
         runtime()?;
         let key = JournalEntry::trade_key(out_trade_no);
         let running = self.claim(&key)?;
-        let entry = self.entry(key.clone(), kind, Some(out_trade_no.to_string()), &to_json(request)?);
+        let entry = self.entry(key.clone(), kind, Some(out_trade_no.to_string()), &journaled_payment(request)?);
         if let Some(existing) = self.journal.begin(entry).await? {
             return Err(InvalidInput::new(
                 "out_trade_no",
@@ -309,6 +309,16 @@ impl Workflows {
 
 pub(crate) fn runtime() -> Result<tokio::runtime::Handle, Error> {
     tokio::runtime::Handle::try_current().map_err(|_| ConfigError::NoRuntime.into())
+}
+
+/// A payment request as journaled: without the buyer's `auth_code`, a single-use credential that
+/// recovery never needs (it queries and cancels; it never pays again).
+fn journaled_payment(request: &impl Serialize) -> Result<String, Error> {
+    let mut fields = serde_json::to_value(request).map_err(|e| InvalidInput::new("biz_content", e.to_string()))?;
+    if let serde_json::Value::Object(map) = &mut fields {
+        map.remove("auth_code");
+    }
+    Ok(fields.to_string())
 }
 
 fn to_json(request: &impl Serialize) -> Result<String, Error> {

@@ -108,3 +108,27 @@ fn certificate_files_are_read_and_a_missing_one_is_named() {
         other => panic!("{other}"),
     }
 }
+
+#[test]
+fn a_secret_pasted_into_the_wrong_setting_is_never_echoed() {
+    let key = fixture("app_pkcs1.pem");
+    let err = key.parse::<Gateway>().expect_err("a key is no gateway");
+    let text = err.to_string();
+    assert!(!text.contains("PRIVATE") && !text.contains(&key[40..80]), "{text}");
+    assert!(text.contains("gateway") && text.contains("characters, not shown"), "{text}");
+    let builder = offline_builder().gateway(Gateway::Custom(format!("https://x/{key}")));
+    let err = config_error(builder.build()).to_string();
+    assert!(!err.contains(&key[40..80]), "{err}");
+    #[cfg(feature = "reqwest")]
+    {
+        let proxy = Client::builder()
+            .app_id("2021000122671080")
+            .app_private_key_text(&key)
+            .expect("key")
+            .alipay_public_key_text(&fixture("alipay_public_spki.pem"))
+            .expect("key")
+            .proxy("user:pa ss-secret@ proxy without a scheme");
+        let err = config_error(proxy.build()).to_string();
+        assert!(!err.contains("pa ss-secret"), "{err}");
+    }
+}

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use alipay_core::journal::{
-    EntryState, EntryUpdate, JournalEntry, JournalError, MemoryJournal, TradeJournal, WorkflowKind,
+    EntryState, EntryUpdate, JournalEntry, JournalError, MemoryJournal, TradeJournal, WorkflowKind, token_fingerprint,
 };
 
 fn entry(key: &str, age_secs: u64) -> JournalEntry {
@@ -18,7 +18,7 @@ fn entry(key: &str, age_secs: u64) -> JournalEntry {
         trade_no: None,
         out_request_no: None,
         biz_content: r#"{"out_trade_no":"T","total_amount":"9.90"}"#.to_string(),
-        app_auth_token: Some("token-secret".to_string()),
+        app_auth_token_id: Some(token_fingerprint("token-secret")),
         state: EntryState::Open,
         outcome: None,
         created_at: at,
@@ -53,7 +53,7 @@ async fn begin_records_once_and_returns_the_existing_entry_after() {
         again.biz_content = "{}".into();
         let existing = j.begin(again).await.expect("begin again").expect("existing entry");
         assert_eq!(existing.biz_content, entry("trade:T1", 0).biz_content, "{name}: nothing overwritten");
-        assert_eq!(existing.app_auth_token.as_deref(), Some("token-secret"), "{name}");
+        assert_eq!(existing.app_auth_token_id, Some(token_fingerprint("token-secret")), "{name}");
     }
 }
 
@@ -97,10 +97,14 @@ async fn notifications_are_remembered_by_notify_id() {
 }
 
 #[test]
-fn debug_output_hides_the_app_auth_token() {
+fn an_app_auth_token_is_journaled_as_a_fingerprint_that_cannot_be_used_as_one() {
+    let id = token_fingerprint("token-secret");
+    assert!(id.starts_with("sha256:") && id.len() == 7 + 16, "{id}");
+    assert!(!id.contains("token-secret"));
+    assert_eq!(id, token_fingerprint("token-secret"), "stable, so recovery can match the token it is given");
+    assert_ne!(id, token_fingerprint("token-secret2"));
     let text = format!("{:?}", entry("trade:T1", 0));
     assert!(!text.contains("token-secret"), "{text}");
-    assert!(text.contains("<redacted>"));
 }
 
 #[cfg(feature = "sqlite")]
@@ -119,6 +123,42 @@ mod sqlite {
         let open = j.unfinished().await.expect("unfinished");
         assert_eq!(open.len(), 1);
         assert_eq!(open[0], entry("trade:T1", 0));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_journal_file_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = temp_path("private.db");
+        drop(SqliteJournal::open(&path).expect("open"));
+        let mode = std::fs::metadata(&path).expect("file").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{mode:o}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_journal_from_before_fingerprints_has_its_tokens_scrubbed_on_open() {
+        let path = temp_path("v1.db");
+        {
+            // Schema 1 kept the token in clear.
+            let conn = rusqlite::Connection::open(&path).expect("v1 file");
+            conn.execute_batch(
+                "CREATE TABLE workflows (key TEXT PRIMARY KEY, kind TEXT NOT NULL, out_trade_no TEXT, trade_no TEXT,
+                 out_request_no TEXT, biz_content TEXT NOT NULL, app_auth_token TEXT, state TEXT NOT NULL,
+                 outcome TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+                 INSERT INTO workflows VALUES ('trade:T1', 'pay', 'T1', NULL, NULL, '{}', 'token-secret', 'open', NULL, 0, 0);
+                 PRAGMA user_version = 1;",
+            )
+            .expect("v1 rows");
+        }
+        let j = SqliteJournal::open(&path).expect("open v1");
+        let open = j.unfinished().await.expect("unfinished");
+        assert_eq!(open[0].app_auth_token_id, Some(token_fingerprint("token-secret")));
+        drop(j);
+        let mut bytes = std::fs::read(&path).expect("file");
+        if let Ok(wal) = std::fs::read(path.with_extension("db-wal")) {
+            bytes.extend(wal);
+        }
+        assert!(!bytes.windows(12).any(|w| w == b"token-secret"), "no trace of the token is left in the file");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -35,7 +35,7 @@ fn intent(
         trade_no: None,
         out_request_no: out_request_no.map(str::to_string),
         biz_content: serde_json::to_string(request).expect("json"),
-        app_auth_token: None,
+        app_auth_token_id: None,
         state: EntryState::Open,
         outcome: None,
         created_at: now,
@@ -167,4 +167,44 @@ async fn a_pay_held_up_past_its_own_expiry_is_not_created_and_refused_when_it_la
     assert_eq!(sandbox.release_held(), 1);
     let landed = sandbox.trade(&out_trade_no);
     assert!(landed.as_ref().is_none_or(|t| t.paid_at.is_none()), "refused after its expiry: {landed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_journal_holds_no_usable_credential_and_recovery_gets_the_token_from_the_app() {
+    let (sandbox, workflows, journal) = setup();
+    const TOKEN: &str = "202611BBsecret-merchant-token";
+    let isv_client = workflows.client().with_options(alipay_core::CallOptions::new().app_auth_token(TOKEN));
+    let isv = alipay_core::workflow::Workflows::new(isv_client, std::sync::Arc::new(journal.clone()));
+    let request = TradePayRequest::new(order("ISV"), money("5.00"), "for a merchant", buyer::PAYS_AT_ONCE);
+    let key = JournalEntry::trade_key(&request.out_trade_no);
+    sandbox.inject(Some("alipay.trade.pay"), Fault::Hold);
+    let outcome = isv.pay_and_wait(request).await.expect("outcome");
+    assert!(matches!(outcome.status, PaymentStatus::Unknown { .. }), "{outcome:?}");
+
+    let entry = journal.entry(&key).await.expect("journal").expect("entry");
+    assert!(
+        !entry.biz_content.contains(buyer::PAYS_AT_ONCE),
+        "the single-use auth_code is not kept: {}",
+        entry.biz_content
+    );
+    assert_eq!(entry.app_auth_token_id, Some(alipay_core::journal::token_fingerprint(TOKEN)));
+    assert!(!format!("{entry:?}").contains(TOKEN));
+
+    sandbox.release_held();
+    // Recovery without the merchant's token cannot act for it: it says so, and the entry stays open.
+    let report = isv.recover().await.expect("recover");
+    assert!(
+        matches!(
+            &report.recovered[0].result,
+            Err(alipay_core::Error::Config(alipay_core::error::ConfigError::AppAuthTokenNeeded { .. }))
+        ),
+        "{report:?}"
+    );
+    assert!(!journal.entry(&key).await.expect("journal").expect("entry").state.eq(&EntryState::Settled));
+    // Given the tokens it may use, it finds the one the workflow ran with.
+    let report = isv.recover_with_tokens(&["202611BBanother-merchant", TOKEN]).await.expect("recover");
+    match &report.recovered[0].result {
+        Ok(Outcome::Payment(o)) => assert!(o.is_paid(), "{o:?}"),
+        other => panic!("{other:?}"),
+    }
 }
