@@ -3,15 +3,27 @@ SHELL := /bin/bash
 NODE_SDK_DIR ?= $(CURDIR)/target/node-sdk
 PY_VENV ?= $(CURDIR)/target/py-venv
 
-.PHONY: test lint fmt node-sdk test-rust test-pure test-python bench
+.PHONY: test lint audit fmt node-sdk test-rust test-pure test-python bench
 
 ## Every test: formatting, lints, both crypto backends, parity with the official Node SDK, and the
 ## Python binding installed from source into a virtualenv.
-test: lint node-sdk test-rust test-pure test-python
+test: lint audit node-sdk test-rust test-pure test-python
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+## Supply chain. The default build of the core and of the Python binding has no `rsa` crate
+## (RUSTSEC-2023-0071; it is only behind the `legacy-rsa` and `rust-crypto` features). `cargo audit`
+## checks every locked dependency when it and its advisory database are installed (README: Supply chain).
+audit:
+	@for crate in alipay-core alipay-core-python; do \
+	  if cargo tree -q -p $$crate -e normal --prefix none | grep -q '^rsa '; then \
+	    echo "the rsa crate is in the default build of $$crate" >&2; exit 1; fi; done
+	@echo "default builds of alipay-core and alipay-core-python: no rsa crate"
+	@if cargo audit --version >/dev/null 2>&1 && [ -d "$${CARGO_HOME:-$$HOME/.cargo}/advisory-db" ]; then \
+	  cargo audit --no-fetch --deny warnings; \
+	else echo "cargo audit skipped: cargo-audit or its advisory database is not installed (README: Supply chain)"; fi
 
 ## Installs the official Node SDK (npm `alipay-sdk`) into a scratch folder, when Node is present.
 node-sdk:

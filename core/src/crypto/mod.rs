@@ -9,7 +9,7 @@
 
 #[cfg(feature = "aws-lc")]
 mod aws_lc;
-#[cfg(any(feature = "aws-lc", feature = "rust-crypto"))]
+#[cfg(any(feature = "legacy-rsa", feature = "rust-crypto"))]
 mod rust_crypto;
 
 #[cfg(not(any(feature = "aws-lc", feature = "rust-crypto")))]

@@ -1,4 +1,5 @@
-//! The pure-Rust backend (`rsa` + `sha2`), and the SHA1withRSA signer both backends use.
+//! The pure-Rust backend (`rsa` + `sha2`), and the SHA1withRSA signer it shares with the aws-lc backend
+//! when the `legacy-rsa` feature is on.
 
 use rsa::pkcs1::DecodeRsaPrivateKey as _;
 use rsa::{Pkcs1v15Sign, RsaPrivateKey};
@@ -13,11 +14,6 @@ impl LegacySigner {
     pub(crate) fn new(pkcs1_der: &[u8]) -> Result<Self, String> {
         let key = RsaPrivateKey::from_pkcs1_der(pkcs1_der).map_err(|e| e.to_string())?;
         Ok(Self { key })
-    }
-
-    #[cfg(feature = "aws-lc")]
-    pub(crate) fn bits(&self) -> usize {
-        rsa::traits::PublicKeyParts::n(&self.key).bits()
     }
 
     pub(crate) fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
