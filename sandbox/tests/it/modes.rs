@@ -122,11 +122,12 @@ async fn v3_with_certificates_and_aes() {
 
 /// A rotation while a workflow waits for the buyer: the next answers come under the new certificate.
 async fn rotation_mid_run(v3: bool) {
-    // Slow enough virtual time (a 5 s poll = 250 ms) for the new key to be made while the buyer confirms.
+    // Slow enough virtual time (a 5 s poll = 250 ms; the buyer confirms after 1 s) for the new key to be
+    // made while the buyer is still deciding, even on a busy machine.
     let (sandbox, client) = setup_at(Mode { v3, cert: true, aes: false }, 20.0);
     let workflows = Workflows::new(client.clone(), Arc::new(MemoryJournal::new()));
     let mut handle = workflows
-        .start_pay(TradePayRequest::new(order("ROT"), money("3.00"), "Rotate", buyer::CONFIRMS_AFTER_10S))
+        .start_pay(TradePayRequest::new(order("ROT"), money("3.00"), "Rotate", &buyer::confirms_after(20)))
         .await
         .expect("start");
     let first_sn = sandbox.current_alipay_cert_sn().expect("sn");
