@@ -1,16 +1,12 @@
 //! Unzipping a bill archive, decoding its GBK CSVs and mapping them to typed rows.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use crate::charset::Charset;
 use crate::error::DecodeError;
 
+use super::limits::{BillLimits, InflateBudget};
 use super::rows::{AccountBillRow, Table, TradeBillRow, TradeBillSummaryRow, account_rows, summary_rows, trade_rows};
-
-/// The largest file inside a bill archive we will inflate (a guard against zip bombs).
-const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
-/// The most files a bill archive may hold.
-const MAX_ENTRIES: usize = 64;
 
 /// What a file in a bill archive is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -56,17 +52,23 @@ pub struct Bill {
 
 /// Parses the zip Alipay serves as a bill: GBK CSVs with `#` comment header and footer lines.
 ///
+/// The archive may hold at most [`MAX_BILL_ENTRIES`](super::MAX_BILL_ENTRIES) files, inflating to at
+/// most [`MAX_BILL_INFLATED_BYTES`](super::MAX_BILL_INFLATED_BYTES) together; nothing is inflated past
+/// that.
+///
 /// # Errors
-/// [`DecodeError`] when the bytes are not a zip, a file is not GBK, or a typed column holds garbage.
+/// [`DecodeError`] when the bytes are not a zip, the archive passes a limit (the message names it), a
+/// file is not GBK, or a typed column holds garbage.
 pub fn parse_bill_zip(bytes: &[u8]) -> Result<Bill, DecodeError> {
+    parse_bill_zip_with_limits(bytes, &BillLimits::DEFAULT)
+}
+
+/// [`parse_bill_zip`] under other limits (tests reach them cheaply).
+pub(crate) fn parse_bill_zip_with_limits(bytes: &[u8], limits: &BillLimits) -> Result<Bill, DecodeError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| DecodeError::new(format!("the bill is not a zip archive: {e}")))?;
-    if archive.len() > MAX_ENTRIES {
-        return Err(DecodeError::new(format!(
-            "the bill archive holds {} files; at most {MAX_ENTRIES} expected",
-            archive.len()
-        )));
-    }
+    limits.check_entries(archive.len())?;
+    let mut budget = InflateBudget::new(limits);
     let mut bill = Bill::default();
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| DecodeError::new(format!("bill archive entry {i}: {e}")))?;
@@ -74,14 +76,7 @@ pub fn parse_bill_zip(bytes: &[u8]) -> Result<Bill, DecodeError> {
             continue;
         }
         let name = decode_name(entry.name_raw());
-        let mut raw = Vec::new();
-        (&mut entry)
-            .take(MAX_ENTRY_BYTES + 1)
-            .read_to_end(&mut raw)
-            .map_err(|e| DecodeError::new(format!("bill file {name}: {e}")))?;
-        if raw.len() as u64 > MAX_ENTRY_BYTES {
-            return Err(DecodeError::new(format!("bill file {name} inflates beyond {MAX_ENTRY_BYTES} bytes")));
-        }
+        let raw = budget.read(&mut entry, &name)?;
         let text = decode_text(&raw, &name)?;
         let kind = classify(&name, &text);
         match kind {

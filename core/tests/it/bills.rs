@@ -125,3 +125,19 @@ fn bad_bills_get_decode_errors() {
         assert_eq!(alipay_core::Error::from(err).kind(), ErrorKind::Decode, "{name}");
     }
 }
+
+#[test]
+fn the_bill_limits_are_256_mib_inflated_in_64_files() {
+    use alipay_core::bill::{MAX_BILL_ENTRIES, MAX_BILL_INFLATED_BYTES};
+    assert_eq!(MAX_BILL_INFLATED_BYTES, 256 * 1024 * 1024);
+    assert_eq!(MAX_BILL_ENTRIES, 64);
+}
+
+#[test]
+fn an_archive_of_more_than_64_files_is_refused_naming_the_limit() {
+    let names: Vec<String> = (0..65).map(|i| format!("{i}.txt")).collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+    let err = parse_bill_zip(&bill_zip(&files)).expect_err("65 files");
+    assert!(err.message.contains("MAX_BILL_ENTRIES"), "{}", err.message);
+    assert!(parse_bill_zip(&bill_zip(&files[..64])).is_ok(), "64 files are allowed");
+}

@@ -1,0 +1,130 @@
+//! How big a bill may be: the number of files in the archive, and what they inflate to.
+//!
+//! A bill is a zip fetched from a URL, so its size is whatever the other end sends, and a few
+//! megabytes of deflated zeros inflate to gigabytes. Every limit is enforced while reading — an entry
+//! is inflated through [`Read::take`] with what is left of [`MAX_BILL_INFLATED_BYTES`] — and passing
+//! one is an error naming it, never a silent truncation.
+//!
+//! The sizes: a trade-detail row is about 230 bytes of GBK text and deflates about 5:1, so a monthly
+//! bill of a merchant with a million payments is some 230 MiB of CSV in a zip of about 45 MiB. The
+//! limits admit that, and a little more; the archive, its decoded text and the typed rows are all
+//! held in memory, so a parse at the limit needs a few GiB. A merchant whose monthly bill is larger
+//! should fetch daily bills.
+
+use std::io::Read;
+
+use crate::error::DecodeError;
+
+/// The most bytes all the files of a bill archive may inflate to, together (256 MiB). There is no
+/// smaller limit per file: the detail file is nearly all of a real bill.
+pub const MAX_BILL_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
+
+/// The most files a bill archive may hold (a real one has two).
+pub const MAX_BILL_ENTRIES: usize = 64;
+
+/// The limits a bill archive is parsed under ([`BillLimits::DEFAULT`] outside tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct BillLimits {
+    /// At most this many files.
+    pub entries: usize,
+    /// At most this many inflated bytes, all files together.
+    pub inflated_bytes: u64,
+}
+
+impl BillLimits {
+    /// [`MAX_BILL_ENTRIES`] and [`MAX_BILL_INFLATED_BYTES`].
+    pub const DEFAULT: BillLimits = BillLimits { entries: MAX_BILL_ENTRIES, inflated_bytes: MAX_BILL_INFLATED_BYTES };
+
+    /// Refuses an archive of more than [`BillLimits::entries`] files.
+    pub fn check_entries(&self, count: usize) -> Result<(), DecodeError> {
+        if count > self.entries {
+            return Err(DecodeError::new(format!(
+                "the bill archive holds {count} files; at most {} are allowed (MAX_BILL_ENTRIES)",
+                self.entries
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What is left of the inflated-size budget of one archive.
+#[derive(Debug)]
+pub(crate) struct InflateBudget {
+    limit: u64,
+    used: u64,
+}
+
+impl InflateBudget {
+    pub fn new(limits: &BillLimits) -> Self {
+        Self { limit: limits.inflated_bytes, used: 0 }
+    }
+
+    /// Inflates one entry, reading at most one byte past what is left of the budget: a file that would
+    /// bring the total past the limit is refused without being inflated further.
+    pub fn read(&mut self, entry: impl Read, name: &str) -> Result<Vec<u8>, DecodeError> {
+        let left = self.limit - self.used;
+        let mut raw = Vec::new();
+        entry
+            .take(left.saturating_add(1))
+            .read_to_end(&mut raw)
+            .map_err(|e| DecodeError::new(format!("bill file {name}: {e}")))?;
+        let read = raw.len() as u64;
+        if read > left {
+            return Err(DecodeError::new(format!(
+                "the bill archive inflates to more than {} bytes (MAX_BILL_INFLATED_BYTES), at file {name}",
+                self.limit
+            )));
+        }
+        self.used += read;
+        Ok(raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+    use crate::bill::parse::parse_bill_zip_with_limits;
+
+    /// A zip of `entries` files of `size` deflated zeros each (a zip bomb, in miniature).
+    fn zeros_zip(entries: usize, size: usize) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let zeros = vec![b'0'; size];
+        for i in 0..entries {
+            zip.start_file(format!("bomb_{i}.csv"), opts).expect("start file");
+            zip.write_all(&zeros).expect("write");
+        }
+        zip.finish().expect("finish");
+        out.into_inner()
+    }
+
+    const SMALL: BillLimits = BillLimits { entries: 16, inflated_bytes: 100_000 };
+
+    #[test]
+    fn many_entries_each_under_the_limit_cannot_inflate_past_it_together() {
+        // 12 × 10,000 bytes: every file is far below the limit, the total is not.
+        let zip = zeros_zip(12, 10_000);
+        assert!(zip.len() < 5_000, "deflated zeros are tiny: {}", zip.len());
+        let err = parse_bill_zip_with_limits(&zip, &SMALL).expect_err("past the total");
+        assert!(err.message.contains("more than 100000 bytes") && err.message.contains("bomb_10"), "{}", err.message);
+        assert!(parse_bill_zip_with_limits(&zeros_zip(10, 10_000), &SMALL).is_ok(), "exactly at the limit");
+    }
+
+    #[test]
+    fn one_entry_past_the_limit_is_refused_and_not_inflated_further() {
+        let err = parse_bill_zip_with_limits(&zeros_zip(1, 100_001), &SMALL).expect_err("past the limit");
+        assert!(err.message.contains("bomb_0"), "{}", err.message);
+        let mut budget = InflateBudget::new(&SMALL);
+        let mut endless = std::io::repeat(0);
+        assert!(budget.read(&mut endless, "endless").is_err(), "an endless entry ends at the limit");
+    }
+
+    #[test]
+    fn too_many_entries_are_refused_before_any_is_inflated() {
+        let err = parse_bill_zip_with_limits(&zeros_zip(17, 1), &SMALL).expect_err("17 files");
+        assert!(err.message.contains("17 files") && err.message.contains("at most 16"), "{}", err.message);
+    }
+}
