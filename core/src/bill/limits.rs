@@ -1,9 +1,10 @@
-//! How big a bill may be: the number of files in the archive, and what they inflate to.
+//! How big a bill may be: the download, the number of files in the archive, and what they inflate to.
 //!
 //! A bill is a zip fetched from a URL, so its size is whatever the other end sends, and a few
-//! megabytes of deflated zeros inflate to gigabytes. Every limit is enforced while reading — an entry
-//! is inflated through [`Read::take`] with what is left of [`MAX_BILL_INFLATED_BYTES`] — and passing
-//! one is an error naming it, never a silent truncation.
+//! megabytes of deflated zeros inflate to gigabytes. Every limit is enforced while reading — the
+//! download stops at [`MAX_BILL_DOWNLOAD_BYTES`], and an entry is inflated through [`Read::take`] with
+//! what is left of [`MAX_BILL_INFLATED_BYTES`] — and passing one is an error naming it, never a
+//! silent truncation.
 //!
 //! The sizes: a trade-detail row is about 230 bytes of GBK text and deflates about 5:1, so a monthly
 //! bill of a merchant with a million payments is some 230 MiB of CSV in a zip of about 45 MiB. The
@@ -14,6 +15,11 @@
 use std::io::Read;
 
 use crate::error::DecodeError;
+
+/// The most bytes a bill download may have (64 MiB of zip, about 300 MiB of CSV at Alipay's
+/// compression ratio). A longer body fails with
+/// [`TransportErrorKind::BodyTooLarge`](crate::error::TransportErrorKind::BodyTooLarge).
+pub const MAX_BILL_DOWNLOAD_BYTES: u64 = 64 * 1024 * 1024;
 
 /// The most bytes all the files of a bill archive may inflate to, together (256 MiB). There is no
 /// smaller limit per file: the detail file is nearly all of a real bill.

@@ -54,3 +54,29 @@ async fn a_bill_url_expires_after_30_seconds() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn the_in_process_transport_refuses_a_bill_longer_than_max_body_bytes() {
+    use alipay_core::error::TransportErrorKind;
+    use alipay_core::transport::{HttpMethod, HttpRequest, Transport};
+    let (sb, client) = sandbox(1.0);
+    sb.advance(Duration::from_secs(24 * 3600));
+    let yesterday = alipay_core::clock::format_shanghai(sb.now() - Duration::from_secs(24 * 3600))[..10].to_string();
+    let url = client
+        .data_dataservice_bill_downloadurl_query(&BillDownloadUrlQueryRequest::new(BillType::Trade, &yesterday))
+        .await
+        .expect("url")
+        .bill_download_url;
+    let transport = alipay_sandbox::InProcess::new(sb.clone());
+    let get = |limit: Option<u64>| HttpRequest {
+        method: HttpMethod::Get,
+        url: url.clone(),
+        headers: Vec::new(),
+        body: Vec::new(),
+        max_body_bytes: limit,
+    };
+    let size = transport.send(get(None)).await.expect("bill").body.len() as u64;
+    assert_eq!(transport.send(get(Some(size))).await.expect("at the limit").body.len() as u64, size);
+    let err = transport.send(get(Some(size - 1))).await.expect_err("one byte over");
+    assert_eq!(err.kind, TransportErrorKind::BodyTooLarge { limit: size - 1 }, "{err}");
+}
