@@ -6,11 +6,15 @@
 //! what is left of [`MAX_BILL_INFLATED_BYTES`] — and passing one is an error naming it, never a
 //! silent truncation.
 //!
+//! A typed row takes far more memory than its text: a few hundred bytes of struct for a line of two
+//! bytes. So the rows are limited too, by the memory they take ([`MAX_BILL_ROW_BYTES`]), counted as
+//! each row is made; the CSV is read one row at a time, never held as a table of cells.
+//!
 //! The sizes: a trade-detail row is about 230 bytes of GBK text and deflates about 5:1, so a monthly
-//! bill of a merchant with a million payments is some 230 MiB of CSV in a zip of about 45 MiB. The
-//! limits admit that, and a little more; the archive, its decoded text and the typed rows are all
-//! held in memory, so a parse at the limit needs a few GiB. A merchant whose monthly bill is larger
-//! should fetch daily bills.
+//! bill of a merchant with a million payments is some 230 MiB of CSV in a zip of about 45 MiB, and
+//! its rows take about 700 MiB. The limits admit that, and a little more; a parse at the limits holds
+//! the decoded text and the rows, about 1.5 GiB. A merchant whose monthly bill is larger should fetch
+//! daily bills.
 
 use std::io::Read;
 
@@ -28,6 +32,11 @@ pub const MAX_BILL_INFLATED_BYTES: u64 = 256 * 1024 * 1024;
 /// The most files a bill archive may hold (a real one has two).
 pub const MAX_BILL_ENTRIES: usize = 64;
 
+/// The most memory the typed rows of a bill may take, all files together (1 GiB), counted as the size
+/// of each row's struct plus the text it holds — what a row of a real bill costs is about three times
+/// its CSV line.
+pub const MAX_BILL_ROW_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// The limits a bill archive is parsed under ([`BillLimits::DEFAULT`] outside tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct BillLimits {
@@ -35,11 +44,17 @@ pub(crate) struct BillLimits {
     pub entries: usize,
     /// At most this many inflated bytes, all files together.
     pub inflated_bytes: u64,
+    /// At most this much memory in typed rows, all files together.
+    pub row_bytes: u64,
 }
 
 impl BillLimits {
-    /// [`MAX_BILL_ENTRIES`] and [`MAX_BILL_INFLATED_BYTES`].
-    pub const DEFAULT: BillLimits = BillLimits { entries: MAX_BILL_ENTRIES, inflated_bytes: MAX_BILL_INFLATED_BYTES };
+    /// [`MAX_BILL_ENTRIES`], [`MAX_BILL_INFLATED_BYTES`] and [`MAX_BILL_ROW_BYTES`].
+    pub const DEFAULT: BillLimits = BillLimits {
+        entries: MAX_BILL_ENTRIES,
+        inflated_bytes: MAX_BILL_INFLATED_BYTES,
+        row_bytes: MAX_BILL_ROW_BYTES,
+    };
 
     /// Refuses an archive of more than [`BillLimits::entries`] files.
     pub fn check_entries(&self, count: usize) -> Result<(), DecodeError> {
@@ -86,6 +101,31 @@ impl InflateBudget {
     }
 }
 
+/// What is left of the row-memory budget of one archive.
+#[derive(Debug)]
+pub(crate) struct RowBudget {
+    limit: u64,
+    used: u64,
+}
+
+impl RowBudget {
+    pub fn new(limits: &BillLimits) -> Self {
+        Self { limit: limits.row_bytes, used: 0 }
+    }
+
+    /// Counts a row of `bytes`; refuses it when the rows so far pass the limit.
+    pub fn charge(&mut self, bytes: usize) -> Result<(), DecodeError> {
+        self.used = self.used.saturating_add(bytes as u64);
+        if self.used > self.limit {
+            return Err(DecodeError::new(format!(
+                "the bill's rows take more than {} bytes of memory (MAX_BILL_ROW_BYTES)",
+                self.limit
+            )));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Write;
@@ -107,7 +147,7 @@ mod tests {
         out.into_inner()
     }
 
-    const SMALL: BillLimits = BillLimits { entries: 16, inflated_bytes: 100_000 };
+    const SMALL: BillLimits = BillLimits { entries: 16, inflated_bytes: 100_000, row_bytes: 1_000_000 };
 
     #[test]
     fn many_entries_each_under_the_limit_cannot_inflate_past_it_together() {
@@ -132,5 +172,39 @@ mod tests {
     fn too_many_entries_are_refused_before_any_is_inflated() {
         let err = parse_bill_zip_with_limits(&zeros_zip(17, 1), &SMALL).expect_err("17 files");
         assert!(err.message.contains("17 files") && err.message.contains("at most 16"), "{}", err.message);
+    }
+
+    /// A detail file of `rows` lines of one short cell under a header of `columns` columns.
+    fn tiny_rows_zip(columns: usize, rows: usize) -> Vec<u8> {
+        let header: Vec<String> =
+            ["支付宝交易号".to_string()].into_iter().chain((1..columns).map(|i| format!("列{i}"))).collect();
+        let text = format!("#支付宝业务明细查询\n{}\n{}", header.join(","), "7\n".repeat(rows));
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("x_业务明细.csv", opts).expect("start file");
+        zip.write_all(&encoding_rs::GBK.encode(&text).0).expect("write");
+        zip.finish().expect("finish");
+        out.into_inner()
+    }
+
+    #[test]
+    fn rows_of_two_bytes_cannot_take_hundreds_of_times_their_size_in_memory() {
+        // 10,000 rows of 2 bytes: 20 kB of text, each row a struct of a few hundred bytes.
+        let row = std::mem::size_of::<crate::bill::TradeBillRow>();
+        assert!(row > 200, "{row}");
+        let limits = BillLimits { row_bytes: 1_000_000, ..BillLimits::DEFAULT };
+        let err = parse_bill_zip_with_limits(&tiny_rows_zip(1, 10_000), &limits).expect_err("past the budget");
+        assert!(err.message.contains("MAX_BILL_ROW_BYTES") && err.message.contains("1000000"), "{}", err.message);
+        let bill = parse_bill_zip_with_limits(&tiny_rows_zip(1, 1_000), &limits).expect("within the budget");
+        assert_eq!(bill.trade_details.len(), 1_000);
+    }
+
+    #[test]
+    fn columns_a_row_does_not_have_are_not_invented_for_it() {
+        // A header of 5,000 unknown columns over rows of one cell: no row gets 5,000 empty extras.
+        let bill = parse_bill_zip_with_limits(&tiny_rows_zip(5_000, 1_000), &BillLimits::DEFAULT).expect("parses");
+        assert_eq!(bill.trade_details.len(), 1_000);
+        assert!(bill.trade_details.iter().all(|r| r.extra.is_empty() && r.trade_no == "7"));
     }
 }

@@ -127,11 +127,12 @@ fn bad_bills_get_decode_errors() {
 }
 
 #[test]
-fn the_bill_limits_are_64_mib_of_download_and_256_mib_inflated_in_64_files() {
-    use alipay_core::bill::{MAX_BILL_DOWNLOAD_BYTES, MAX_BILL_ENTRIES, MAX_BILL_INFLATED_BYTES};
+fn the_bill_limits_are_64_mib_of_download_256_mib_inflated_in_64_files_and_1_gib_of_rows() {
+    use alipay_core::bill::{MAX_BILL_DOWNLOAD_BYTES, MAX_BILL_ENTRIES, MAX_BILL_INFLATED_BYTES, MAX_BILL_ROW_BYTES};
     assert_eq!(MAX_BILL_DOWNLOAD_BYTES, 64 * 1024 * 1024);
     assert_eq!(MAX_BILL_INFLATED_BYTES, 256 * 1024 * 1024);
     assert_eq!(MAX_BILL_ENTRIES, 64);
+    assert_eq!(MAX_BILL_ROW_BYTES, 1024 * 1024 * 1024);
 }
 
 #[test]
