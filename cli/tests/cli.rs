@@ -242,6 +242,7 @@ async fn a_profile_in_certificate_mode_with_aes_over_v3_follows_a_rotation() {
         url: format!("{}/sandbox/certs/rotate", info["v3_endpoint"].as_str().expect("endpoint")),
         headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
         body: format!("rogue={rogue}").into_bytes(),
+        max_body_bytes: None,
     };
     let rotated = http.send(rotate(false)).await.expect("rotate");
     assert_eq!(rotated.status, 200);

@@ -370,6 +370,16 @@ impl TransportError {
     pub fn outcome_unknown(kind: TransportErrorKind, message: impl Into<String>) -> Self {
         Self { kind, outcome_unknown: true, message: message.into() }
     }
+
+    /// The answer's body is longer than the request's
+    /// [`max_body_bytes`](crate::transport::HttpRequest::max_body_bytes) allows. The request was
+    /// delivered, so its outcome counts as unknown (for a bill download that changes nothing).
+    pub fn body_too_large(limit: u64) -> Self {
+        Self::outcome_unknown(
+            TransportErrorKind::BodyTooLarge { limit },
+            format!("the answer's body is longer than the limit of {limit} bytes; it was not read further"),
+        )
+    }
 }
 
 /// The kind of an HTTP failure.
@@ -384,6 +394,12 @@ pub enum TransportErrorKind {
     Status(u16),
     /// The connection broke while sending or receiving.
     Io,
+    /// The answer's body is longer than the request allows
+    /// ([`max_body_bytes`](crate::transport::HttpRequest::max_body_bytes)); it was refused, not truncated.
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// Anything else (a malformed URL, a proxy error).
     Other,
 }
@@ -395,6 +411,7 @@ impl fmt::Display for TransportErrorKind {
             TransportErrorKind::Timeout => f.write_str("timeout"),
             TransportErrorKind::Status(s) => write!(f, "HTTP {s}"),
             TransportErrorKind::Io => f.write_str("connection"),
+            TransportErrorKind::BodyTooLarge { limit } => write!(f, "body over {limit} bytes"),
             TransportErrorKind::Other => f.write_str("other"),
         }
     }

@@ -1,5 +1,6 @@
 //! Bill files built from the sandbox's own trades, in Alipay's layout: a zip of GBK CSVs with `#`
-//! header and footer lines, full-width `（元）` headers and TAB-padded number cells.
+//! header and footer lines, full-width `（元）` headers and TAB-padded number cells; a cell holding a
+//! comma, a quote or a line break is quoted.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,6 +12,17 @@ use crate::trades::Trade;
 
 const DETAIL_HEADER: &str = "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注";
 const SUMMARY_HEADER: &str = "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）";
+
+/// One CSV cell: quoted (`"`, with `"` doubled) when it holds a comma, a quote or a line break, as any
+/// CSV writer — Alipay's included — does; otherwise as is.
+fn cell(text: &str) -> String {
+    if text.contains([',', '"', '\r', '\n']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_string() }
+}
+
+/// A cell with the TAB Alipay appends to keep Excel from reformatting it.
+fn tabbed(text: &str) -> String {
+    cell(&format!("{text}\t"))
+}
 
 fn yuan(fen: i64) -> String {
     alipay_core::Amount::from_fen(fen).to_string()
@@ -76,8 +88,18 @@ pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at:
     for l in &lines {
         let amount = yuan(l.fen);
         detail.push_str(&format!(
-            "{}\t,{}\t,{}\t,{},{},{},{}\t,{}\t,\t,\t,{}\t,{amount},{amount},0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,{}\t,0.00,0.00,{}\r\n",
-            l.trade_no, l.out_trade_no, l.kind, l.subject, l.created, l.finished, l.store, l.store, BUYER_LOGON_ID, l.refund_no, l.subject
+            "{},{},{}\t,{},{},{},{},{},\t,\t,{}\t,{amount},{amount},0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,{},0.00,0.00,{}\r\n",
+            tabbed(&l.trade_no),
+            tabbed(&l.out_trade_no),
+            l.kind,
+            cell(&l.subject),
+            l.created,
+            l.finished,
+            tabbed(&l.store),
+            tabbed(&l.store),
+            BUYER_LOGON_ID,
+            tabbed(&l.refund_no),
+            cell(&l.subject)
         ));
     }
     let (pays, refunds): (Vec<&Line>, Vec<&Line>) = lines.iter().partition(|l| l.kind == "交易");
@@ -107,7 +129,7 @@ pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at:
     );
     let row = |store: &str, name: &str, (p, r, fen): (u64, u64, i64)| {
         let y = yuan(fen);
-        format!("{store},{name},{p},{r},{y},{y},0.00,0.00,0.00,0.00,0.00,{y}\r\n")
+        format!("{},{},{p},{r},{y},{y},0.00,0.00,0.00,0.00,0.00,{y}\r\n", cell(store), cell(name))
     };
     let mut total = (0, 0, 0);
     for (store, counts) in &per_store {
@@ -142,11 +164,11 @@ pub fn account_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_a
             ("0.00".to_string(), yuan(l.fen), "交易退款")
         };
         text.push_str(&format!(
-            "{:020}\t,{}\t,{}\t,{},{},{BUYER_LOGON_ID},{income},{expense},{},支付宝,{kind},\r\n",
+            "{:020}\t,{},{},{},{},{BUYER_LOGON_ID},{income},{expense},{},支付宝,{kind},\r\n",
             i + 1,
-            l.trade_no,
-            l.out_trade_no,
-            l.subject,
+            tabbed(&l.trade_no),
+            tabbed(&l.out_trade_no),
+            cell(&l.subject),
             l.finished,
             yuan(balance)
         ));

@@ -730,6 +730,7 @@ impl Sandbox {
                     url,
                     headers: vec![("content-type".into(), "application/x-www-form-urlencoded; charset=utf-8".into())],
                     body,
+                    max_body_bytes: None,
                 };
                 let (acknowledged, outcome) = match sandbox.inner.http.send(request).await {
                     Ok(r) => {

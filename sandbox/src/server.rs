@@ -84,7 +84,7 @@ async fn route(State(sandbox): State<Sandbox>, request: Request<Body>) -> Respon
         Ok(b) => b,
         Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE, "body too large"),
     };
-    match sandbox.handle(HttpRequest { method, url, headers, body: body.to_vec() }).await {
+    match sandbox.handle(HttpRequest { method, url, headers, body: body.to_vec(), max_body_bytes: None }).await {
         Reply::Http(r) => {
             let mut response = Response::builder().status(r.status);
             for (k, v) in r.headers {

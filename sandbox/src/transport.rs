@@ -1,5 +1,6 @@
 //! The sandbox as an in-process [`Transport`]: requests never leave the process, yet go through the
-//! same router as HTTP requests, faults included.
+//! same router as HTTP requests, faults included. A request's `max_body_bytes` is honoured like the
+//! reqwest transport honours it.
 
 use alipay_core::error::{TransportError, TransportErrorKind};
 use alipay_core::transport::{BoxFuture, HttpRequest, HttpResponse, Transport};
@@ -22,8 +23,14 @@ impl InProcess {
 impl Transport for InProcess {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
+            let limit = request.max_body_bytes;
             match self.sandbox.handle(request).await {
-                Reply::Http(response) => Ok(response),
+                // The body is already in memory here; refusing it keeps the behaviour of a transport
+                // that stops reading at the limit.
+                Reply::Http(response) => match limit {
+                    Some(limit) if response.body.len() as u64 > limit => Err(TransportError::body_too_large(limit)),
+                    _ => Ok(response),
+                },
                 Reply::Drop => {
                     Err(TransportError::outcome_unknown(TransportErrorKind::Io, "the sandbox dropped the connection"))
                 }

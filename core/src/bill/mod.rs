@@ -10,9 +10,11 @@
 //! # Ok(()) }
 //! ```
 
+mod limits;
 mod parse;
 mod rows;
 
+pub use limits::{MAX_BILL_DOWNLOAD_BYTES, MAX_BILL_ENTRIES, MAX_BILL_INFLATED_BYTES, MAX_BILL_ROW_BYTES};
 pub use parse::{Bill, BillFile, BillFileKind, parse_bill_zip};
 pub use rows::{AccountBillRow, BillBusinessType, TradeBillRow, TradeBillSummaryRow};
 

@@ -1,16 +1,12 @@
 //! Unzipping a bill archive, decoding its GBK CSVs and mapping them to typed rows.
 
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use crate::charset::Charset;
 use crate::error::DecodeError;
 
+use super::limits::{BillLimits, InflateBudget, RowBudget};
 use super::rows::{AccountBillRow, Table, TradeBillRow, TradeBillSummaryRow, account_rows, summary_rows, trade_rows};
-
-/// The largest file inside a bill archive we will inflate (a guard against zip bombs).
-const MAX_ENTRY_BYTES: u64 = 256 * 1024 * 1024;
-/// The most files a bill archive may hold.
-const MAX_ENTRIES: usize = 64;
 
 /// What a file in a bill archive is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -56,17 +52,24 @@ pub struct Bill {
 
 /// Parses the zip Alipay serves as a bill: GBK CSVs with `#` comment header and footer lines.
 ///
+/// The archive may hold at most [`MAX_BILL_ENTRIES`](super::MAX_BILL_ENTRIES) files, inflating to at
+/// most [`MAX_BILL_INFLATED_BYTES`](super::MAX_BILL_INFLATED_BYTES) together (nothing is inflated past
+/// that), whose typed rows take at most [`MAX_BILL_ROW_BYTES`](super::MAX_BILL_ROW_BYTES) of memory.
+///
 /// # Errors
-/// [`DecodeError`] when the bytes are not a zip, a file is not GBK, or a typed column holds garbage.
+/// [`DecodeError`] when the bytes are not a zip, the archive passes a limit (the message names it), a
+/// file is not GBK, or a typed column holds garbage.
 pub fn parse_bill_zip(bytes: &[u8]) -> Result<Bill, DecodeError> {
+    parse_bill_zip_with_limits(bytes, &BillLimits::DEFAULT)
+}
+
+/// [`parse_bill_zip`] under other limits (tests reach them cheaply).
+pub(crate) fn parse_bill_zip_with_limits(bytes: &[u8], limits: &BillLimits) -> Result<Bill, DecodeError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| DecodeError::new(format!("the bill is not a zip archive: {e}")))?;
-    if archive.len() > MAX_ENTRIES {
-        return Err(DecodeError::new(format!(
-            "the bill archive holds {} files; at most {MAX_ENTRIES} expected",
-            archive.len()
-        )));
-    }
+    limits.check_entries(archive.len())?;
+    let mut budget = InflateBudget::new(limits);
+    let mut rows = RowBudget::new(limits);
     let mut bill = Bill::default();
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| DecodeError::new(format!("bill archive entry {i}: {e}")))?;
@@ -74,20 +77,13 @@ pub fn parse_bill_zip(bytes: &[u8]) -> Result<Bill, DecodeError> {
             continue;
         }
         let name = decode_name(entry.name_raw());
-        let mut raw = Vec::new();
-        (&mut entry)
-            .take(MAX_ENTRY_BYTES + 1)
-            .read_to_end(&mut raw)
-            .map_err(|e| DecodeError::new(format!("bill file {name}: {e}")))?;
-        if raw.len() as u64 > MAX_ENTRY_BYTES {
-            return Err(DecodeError::new(format!("bill file {name} inflates beyond {MAX_ENTRY_BYTES} bytes")));
-        }
+        let raw = budget.read(&mut entry, &name)?;
         let text = decode_text(&raw, &name)?;
         let kind = classify(&name, &text);
         match kind {
-            BillFileKind::TradeDetail => bill.trade_details.extend(trade_rows(&table(&text, &name)?)?),
-            BillFileKind::TradeSummary => bill.trade_summary.extend(summary_rows(&table(&text, &name)?)?),
-            BillFileKind::AccountDetail => bill.account_details.extend(account_rows(&table(&text, &name)?)?),
+            BillFileKind::TradeDetail => bill.trade_details.extend(trade_rows(table(&text, &name)?, &mut rows)?),
+            BillFileKind::TradeSummary => bill.trade_summary.extend(summary_rows(table(&text, &name)?, &mut rows)?),
+            BillFileKind::AccountDetail => bill.account_details.extend(account_rows(table(&text, &name)?, &mut rows)?),
             BillFileKind::AccountSummary | BillFileKind::Other => {}
         }
         bill.files.push(BillFile { name, kind, text });
@@ -132,24 +128,20 @@ fn classify(name: &str, text: &str) -> BillFileKind {
     })
 }
 
-/// The CSV under the `#` comment lines: first row the header, the rest data; cells trimmed of the
-/// trailing TAB Alipay adds and of spaces.
-fn table(text: &str, name: &str) -> Result<Table, DecodeError> {
-    let mut reader =
+/// The CSV under the `#` comment lines: its first row the header, the rest data, read one row at a
+/// time; cells trimmed of the trailing TAB Alipay adds and of spaces, rows of empty cells skipped.
+fn table<'a>(text: &'a str, name: &'a str) -> Result<Table<'a>, DecodeError> {
+    let reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).comment(Some(b'#')).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| DecodeError::new(format!("bill file {name}: {e}")))?;
-        let cells: Vec<String> =
-            record.iter().map(|c| c.trim_matches(|ch: char| ch == '\t' || ch.is_whitespace()).to_string()).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        rows.push(cells);
-    }
-    if rows.is_empty() {
-        return Err(DecodeError::new(format!("bill file {name} has no header row")));
-    }
-    let headers = rows.remove(0);
-    Ok(Table { headers, rows })
+    let mut rows = reader
+        .into_records()
+        .map(move |record| {
+            let record = record.map_err(|e| DecodeError::new(format!("bill file {name}: {e}")))?;
+            Ok(record.iter().map(|c| c.trim_matches(|ch: char| ch == '\t' || ch.is_whitespace()).to_string()).collect())
+        })
+        .filter(
+            |row: &Result<Vec<String>, DecodeError>| !matches!(row, Ok(cells) if cells.iter().all(String::is_empty)),
+        );
+    let headers = rows.next().ok_or_else(|| DecodeError::new(format!("bill file {name} has no header row")))??;
+    Ok(Table { headers, rows: Box::new(rows) })
 }

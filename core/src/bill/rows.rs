@@ -6,6 +6,8 @@ use crate::enums::open_enum;
 use crate::error::DecodeError;
 use crate::money::Amount;
 
+use super::limits::RowBudget;
+
 open_enum! {
     /// The kind of a trade-bill row (`业务类型`).
     pub enum BillBusinessType {
@@ -16,14 +18,14 @@ open_enum! {
     }
 }
 
-/// A header row and the rows below it, cells trimmed of the TAB Alipay appends to keep Excel from
-/// reformatting numbers.
-pub(crate) struct Table {
+/// A header row and the rows below it, read one at a time, cells trimmed of the TAB Alipay appends to
+/// keep Excel from reformatting numbers.
+pub(crate) struct Table<'a> {
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Box<dyn Iterator<Item = Result<Vec<String>, DecodeError>> + 'a>,
 }
 
-impl Table {
+impl Table<'_> {
     fn index(&self) -> BTreeMap<String, usize> {
         self.headers.iter().enumerate().map(|(i, h)| (normalize_header(h), i)).collect()
     }
@@ -77,35 +79,53 @@ impl<'a> Cells<'a> {
             .map_err(|_| DecodeError::new(format!("bill row {}: `{name}` is not a count: {text:?}", self.row_no)))
     }
 
+    /// The row's cells under columns no field consumed (a cell the row does not have is not made up).
     fn extra(&self) -> BTreeMap<String, String> {
         self.headers
             .iter()
+            .zip(self.row)
             .enumerate()
             .filter(|(i, _)| !self.used.contains(i))
-            .map(|(i, h)| (h.trim().to_string(), self.row.get(i).cloned().unwrap_or_default()))
+            .map(|(_, (h, v))| (h.trim().to_string(), v.clone()))
             .filter(|(h, _)| !h.is_empty())
             .collect()
     }
+
+    /// An upper bound of the heap text a row made from these cells holds: its cells, and the names of
+    /// the columns that went to `extra`.
+    fn text_bytes(&self) -> usize {
+        let extra_names: usize = self
+            .headers
+            .iter()
+            .zip(self.row)
+            .enumerate()
+            .filter(|(i, _)| !self.used.contains(i))
+            .map(|(_, (h, _))| h.len())
+            .sum();
+        self.row.iter().map(String::len).sum::<usize>() + extra_names
+    }
 }
 
+/// Maps every row with `f`, counting the memory of each against `budget`.
 fn map_rows<T>(
-    table: &Table,
+    table: Table<'_>,
     required: &str,
+    budget: &mut RowBudget,
     f: impl Fn(&mut Cells<'_>) -> Result<T, DecodeError>,
 ) -> Result<Vec<T>, DecodeError> {
     let index = table.index();
     if !index.contains_key(required) {
         return Err(DecodeError::new(format!("the bill has no `{required}` column")));
     }
-    table
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(n, row)| {
-            let mut cells = Cells { index: &index, headers: &table.headers, row, used: Vec::new(), row_no: n + 1 };
-            f(&mut cells)
-        })
-        .collect()
+    let mut out = Vec::new();
+    for (n, row) in table.rows.enumerate() {
+        let row = row?;
+        let mut cells = Cells { index: &index, headers: &table.headers, row: &row, used: Vec::new(), row_no: n + 1 };
+        let value = f(&mut cells)?;
+        budget.charge(std::mem::size_of::<T>() + cells.text_bytes())?;
+        out.push(value);
+    }
+    Ok(out)
 }
 
 /// One payment or refund in the trade bill (`业务明细`).
@@ -166,8 +186,8 @@ pub struct TradeBillRow {
     pub extra: BTreeMap<String, String>,
 }
 
-pub(crate) fn trade_rows(table: &Table) -> Result<Vec<TradeBillRow>, DecodeError> {
-    map_rows(table, "支付宝交易号", |c| {
+pub(crate) fn trade_rows(table: Table<'_>, budget: &mut RowBudget) -> Result<Vec<TradeBillRow>, DecodeError> {
+    map_rows(table, "支付宝交易号", budget, |c| {
         let mut row = TradeBillRow {
             trade_no: c.text("支付宝交易号"),
             out_trade_no: c.text("商户订单号"),
@@ -235,8 +255,8 @@ pub struct TradeBillSummaryRow {
     pub extra: BTreeMap<String, String>,
 }
 
-pub(crate) fn summary_rows(table: &Table) -> Result<Vec<TradeBillSummaryRow>, DecodeError> {
-    map_rows(table, "门店编号", |c| {
+pub(crate) fn summary_rows(table: Table<'_>, budget: &mut RowBudget) -> Result<Vec<TradeBillSummaryRow>, DecodeError> {
+    map_rows(table, "门店编号", budget, |c| {
         let store_id = c.text("门店编号");
         let mut row = TradeBillSummaryRow {
             is_total: store_id == "合计",
@@ -291,8 +311,8 @@ pub struct AccountBillRow {
     pub extra: BTreeMap<String, String>,
 }
 
-pub(crate) fn account_rows(table: &Table) -> Result<Vec<AccountBillRow>, DecodeError> {
-    map_rows(table, "账务流水号", |c| {
+pub(crate) fn account_rows(table: Table<'_>, budget: &mut RowBudget) -> Result<Vec<AccountBillRow>, DecodeError> {
+    map_rows(table, "账务流水号", budget, |c| {
         let mut row = AccountBillRow {
             account_log_no: c.text("账务流水号"),
             business_no: c.opt("业务流水号"),

@@ -123,6 +123,7 @@ impl Client {
             url,
             headers: vec![("content-type".into(), content_type)],
             body: params::form_encode(body, config.charset).into_bytes(),
+            max_body_bytes: None,
         })
     }
 
@@ -302,22 +303,38 @@ impl Client {
     /// Queries the bill's URL, downloads the zip at once (the URL expires in 30 s), and parses it.
     ///
     /// # Errors
-    /// As [`Client::call`]; [`Error::Transport`] when the download fails; [`Error::Decode`] when the file
-    /// is not a bill archive.
+    /// As [`Client::call`]; [`Error::Transport`] when the download fails or is longer than
+    /// [`MAX_BILL_DOWNLOAD_BYTES`](crate::bill::MAX_BILL_DOWNLOAD_BYTES) ([`TransportErrorKind::BodyTooLarge`]);
+    /// [`Error::Decode`] when the file is not a bill archive or passes the archive limits of
+    /// [`parse_bill_zip`](crate::bill::parse_bill_zip).
     pub async fn download_bill(&self, request: &BillDownloadUrlQueryRequest) -> Result<Bill, Error> {
         let answer = self.data_dataservice_bill_downloadurl_query(request).await?;
         let bytes = self.download(&answer.bill_download_url).await?;
         Ok(crate::bill::parse_bill_zip(&bytes)?)
     }
 
-    /// GETs `url` through this client's transport and returns the body.
+    /// GETs `url` through this client's transport and returns the body, which may be at most
+    /// [`MAX_BILL_DOWNLOAD_BYTES`](crate::bill::MAX_BILL_DOWNLOAD_BYTES) long (the transport stops
+    /// reading past it).
     ///
     /// # Errors
-    /// [`Error::Transport`] on failure or a non-2xx status.
+    /// [`Error::Transport`] on failure or a non-2xx status; of kind
+    /// [`TransportErrorKind::BodyTooLarge`] when the body is longer than the limit.
     pub async fn download(&self, url: &str) -> Result<Vec<u8>, Error> {
-        let request =
-            HttpRequest { method: HttpMethod::Get, url: url.to_string(), headers: Vec::new(), body: Vec::new() };
-        Ok(self.send(request).await?.body)
+        let limit = crate::bill::MAX_BILL_DOWNLOAD_BYTES;
+        let request = HttpRequest {
+            method: HttpMethod::Get,
+            url: url.to_string(),
+            headers: Vec::new(),
+            body: Vec::new(),
+            max_body_bytes: Some(limit),
+        };
+        let body = self.send(request).await?.body;
+        // A transport that does not honour the limit still gets no longer body past here.
+        if body.len() as u64 > limit {
+            return Err(TransportError::body_too_large(limit).into());
+        }
+        Ok(body)
     }
 
     /// Verifies an asynchronous notification from the raw form body (trade notifications use

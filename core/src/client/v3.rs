@@ -175,7 +175,13 @@ impl Client {
         headers.push(("authorization".into(), v3::authorization_header(&auth, &config.app_private_key, &content)?));
         let url = format!("{}{uri}", config.gateway.v3_base_url());
         Ok(Prepared {
-            request: HttpRequest { method: http_method, url, headers, body: body_text.into_bytes() },
+            request: HttpRequest {
+                method: http_method,
+                url,
+                headers,
+                body: body_text.into_bytes(),
+                max_body_bytes: None,
+            },
             encrypted,
         })
     }

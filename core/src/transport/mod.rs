@@ -47,6 +47,25 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body (empty for GET).
     pub body: Vec<u8>,
+    /// The most bytes the answer's body may have (`None`: no limit). A transport must refuse a longer
+    /// body with [`TransportError::body_too_large`] — never truncate it — and should stop reading as
+    /// soon as the limit is passed, so that nothing beyond it is held in memory. Bill downloads set it
+    /// to [`MAX_BILL_DOWNLOAD_BYTES`](crate::bill::MAX_BILL_DOWNLOAD_BYTES).
+    pub max_body_bytes: Option<u64>,
+}
+
+impl HttpRequest {
+    /// Fails with [`TransportError::body_too_large`] when `len` bytes of body pass
+    /// [`HttpRequest::max_body_bytes`] — for transports to call as the body arrives.
+    ///
+    /// # Errors
+    /// [`TransportError`] of kind [`BodyTooLarge`](crate::error::TransportErrorKind::BodyTooLarge).
+    pub fn check_body_len(&self, len: u64) -> Result<(), TransportError> {
+        match self.max_body_bytes {
+            Some(limit) if len > limit => Err(TransportError::body_too_large(limit)),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// What came back.

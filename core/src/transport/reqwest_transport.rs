@@ -41,7 +41,7 @@ impl ReqwestTransport {
 }
 
 impl Transport for ReqwestTransport {
-    fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+    fn send(&self, mut request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
             let method = match request.method {
                 HttpMethod::Get => reqwest::Method::GET,
@@ -52,19 +52,33 @@ impl Transport for ReqwestTransport {
                 builder = builder.header(k, v);
             }
             if !request.body.is_empty() {
-                builder = builder.body(request.body);
+                builder = builder.body(std::mem::take(&mut request.body));
             }
-            let response = builder.send().await.map_err(classify)?;
+            let mut response = builder.send().await.map_err(classify)?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()
                 .iter()
                 .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
                 .collect();
-            let body = response.bytes().await.map_err(classify)?.to_vec();
+            let body = read_body(&mut response, &request).await?;
             Ok(HttpResponse { status, headers, body })
         })
     }
+}
+
+/// Reads the body chunk by chunk, refusing it as soon as it passes the request's `max_body_bytes` (a
+/// `Content-Length` over the limit is refused before any of the body is read).
+async fn read_body(response: &mut reqwest::Response, request: &HttpRequest) -> Result<Vec<u8>, TransportError> {
+    if let Some(declared) = response.content_length() {
+        request.check_body_len(declared)?;
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        request.check_body_len(body.len() as u64 + chunk.len() as u64)?;
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Maps a reqwest error to ours, deciding whether the request may have reached the server.

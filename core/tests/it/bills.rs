@@ -125,3 +125,67 @@ fn bad_bills_get_decode_errors() {
         assert_eq!(alipay_core::Error::from(err).kind(), ErrorKind::Decode, "{name}");
     }
 }
+
+#[test]
+fn the_bill_limits_are_64_mib_of_download_256_mib_inflated_in_64_files_and_1_gib_of_rows() {
+    use alipay_core::bill::{MAX_BILL_DOWNLOAD_BYTES, MAX_BILL_ENTRIES, MAX_BILL_INFLATED_BYTES, MAX_BILL_ROW_BYTES};
+    assert_eq!(MAX_BILL_DOWNLOAD_BYTES, 64 * 1024 * 1024);
+    assert_eq!(MAX_BILL_INFLATED_BYTES, 256 * 1024 * 1024);
+    assert_eq!(MAX_BILL_ENTRIES, 64);
+    assert_eq!(MAX_BILL_ROW_BYTES, 1024 * 1024 * 1024);
+}
+
+#[test]
+fn an_archive_of_more_than_64_files_is_refused_naming_the_limit() {
+    let names: Vec<String> = (0..65).map(|i| format!("{i}.txt")).collect();
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "x")).collect();
+    let err = parse_bill_zip(&bill_zip(&files)).expect_err("65 files");
+    assert!(err.message.contains("MAX_BILL_ENTRIES"), "{}", err.message);
+    assert!(parse_bill_zip(&bill_zip(&files[..64])).is_ok(), "64 files are allowed");
+}
+
+/// A transport that answers every request with `size` bytes, whatever the request's limit, and
+/// remembers the limit it was given.
+#[derive(Debug)]
+struct Oversized {
+    size: usize,
+    limit_seen: std::sync::Mutex<Option<u64>>,
+}
+
+impl alipay_core::transport::Transport for Oversized {
+    fn send(
+        &self,
+        request: alipay_core::transport::HttpRequest,
+    ) -> alipay_core::transport::BoxFuture<
+        '_,
+        Result<alipay_core::transport::HttpResponse, alipay_core::error::TransportError>,
+    > {
+        *self.limit_seen.lock().expect("lock") = request.max_body_bytes;
+        let body = vec![0; self.size];
+        Box::pin(async move { Ok(alipay_core::transport::HttpResponse { status: 200, headers: Vec::new(), body }) })
+    }
+}
+
+#[tokio::test]
+async fn a_download_is_limited_even_through_a_transport_that_ignores_the_limit() {
+    use alipay_core::bill::MAX_BILL_DOWNLOAD_BYTES;
+    use alipay_core::error::TransportErrorKind;
+    let limit = MAX_BILL_DOWNLOAD_BYTES;
+    for (size, ok) in [(limit as usize, true), (limit as usize + 1, false)] {
+        let transport = std::sync::Arc::new(Oversized { size, limit_seen: std::sync::Mutex::new(None) });
+        let client = crate::support::offline_builder().transport(transport.clone()).build().expect("client");
+        let got = client.download("https://dwbillcenter.alipay.com/downloadBillFile.resource?x=1").await;
+        assert_eq!(*transport.limit_seen.lock().expect("lock"), Some(limit), "the request carries the limit");
+        match got {
+            Ok(body) => assert!(ok && body.len() == size),
+            Err(err) => {
+                assert!(!ok, "{err}");
+                assert!(
+                    matches!(&err, alipay_core::Error::Transport(t) if t.kind == TransportErrorKind::BodyTooLarge { limit }),
+                    "{err}"
+                );
+                assert!(err.to_string().contains(&limit.to_string()), "{err}");
+            }
+        }
+    }
+}

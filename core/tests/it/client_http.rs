@@ -301,6 +301,47 @@ async fn download_bill_queries_the_url_downloads_and_parses() {
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
 
+#[tokio::test]
+async fn the_reqwest_transport_refuses_a_body_past_max_body_bytes_while_reading() {
+    use alipay_core::transport::{HttpMethod, HttpRequest, ReqwestTransport, Transport, TransportSettings};
+    let body = vec![b'x'; 5000];
+    let server = Responder::start(move |seen| {
+        if seen.target.starts_with("/chunked") {
+            Reply::Chunked(200, body.clone())
+        } else {
+            Reply::Body(200, body.clone())
+        }
+    })
+    .await;
+    let base = server.url.trim_end_matches("/gateway.do").to_string();
+    let http = ReqwestTransport::new(&TransportSettings::default()).expect("http");
+    let get = |path: &str, limit: u64| HttpRequest {
+        method: HttpMethod::Get,
+        url: format!("{base}{path}"),
+        headers: Vec::new(),
+        body: Vec::new(),
+        max_body_bytes: Some(limit),
+    };
+    // A declared Content-Length is refused before the body is read; a chunked body once it passes.
+    for path in ["/sized", "/chunked"] {
+        let err = http.send(get(path, 4999)).await.expect_err(path);
+        assert_eq!(err.kind, TransportErrorKind::BodyTooLarge { limit: 4999 }, "{path}: {err}");
+        assert!(err.to_string().contains("4999"), "{err}");
+        assert_eq!(http.send(get(path, 5000)).await.expect(path).body.len(), 5000, "{path}: at the limit");
+    }
+}
+
+#[tokio::test]
+async fn a_bill_download_over_64_mib_is_a_typed_transport_error() {
+    let limit = alipay_core::bill::MAX_BILL_DOWNLOAD_BYTES;
+    let big = Arc::new(vec![0u8; limit as usize + 1]);
+    let server = Responder::start(move |_| Reply::Body(200, big.as_ref().clone())).await;
+    let url = format!("{}/bill.zip", server.url.trim_end_matches("/gateway.do"));
+    let err = client_for(&server.url).download(&url).await.expect_err("too large");
+    assert!(matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::BodyTooLarge { limit }), "{err}");
+    assert_eq!(err.kind(), ErrorKind::OutcomeUnknown, "the request was delivered");
+}
+
 const ENCRYPT_KEY: &str = "aYA0GP8JEW+D7/UFaskCWA==";
 
 /// An encrypted answer: the node is the base64 ciphertext string, signed with its quotes.

@@ -10,6 +10,7 @@ mod client_config;
 mod client_http;
 #[cfg(feature = "reqwest")]
 mod client_v3;
+mod fuzz;
 mod journal;
 mod keys;
 mod models;

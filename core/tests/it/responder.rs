@@ -31,6 +31,8 @@ pub enum Reply {
     Delayed(Duration, u16, Vec<u8>),
     /// Answer with this status, these extra headers and this body.
     WithHeaders(u16, Vec<(String, String)>, Vec<u8>),
+    /// Answer with this status and body, sent in 1,000-byte chunks (`transfer-encoding: chunked`).
+    Chunked(u16, Vec<u8>),
     /// Close the connection without answering.
     Drop,
 }
@@ -60,6 +62,12 @@ impl Responder {
                     while let Some(req) = read_request(&mut stream).await {
                         s.lock().expect("lock").push(req.clone());
                         let (status, headers, body) = match h(&req) {
+                            Reply::Chunked(status, body) => {
+                                if write_chunked(stream.get_mut(), status, &body).await.is_err() {
+                                    return;
+                                }
+                                continue;
+                            }
                             Reply::Body(status, body) => (status, Vec::new(), body),
                             Reply::WithHeaders(status, headers, body) => (status, headers, body),
                             Reply::Delayed(d, status, body) => {
@@ -87,6 +95,17 @@ impl Responder {
     pub fn requests(&self) -> Vec<Seen> {
         self.seen.lock().expect("lock").clone()
     }
+}
+
+async fn write_chunked(stream: &mut tokio::net::TcpStream, status: u16, body: &[u8]) -> std::io::Result<()> {
+    let head = format!("HTTP/1.1 {status} X\r\ncontent-type: application/zip\r\ntransfer-encoding: chunked\r\n\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    for chunk in body.chunks(1000) {
+        stream.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await?;
+        stream.write_all(chunk).await?;
+        stream.write_all(b"\r\n").await?;
+    }
+    stream.write_all(b"0\r\n\r\n").await
 }
 
 async fn read_request(stream: &mut BufReader<tokio::net::TcpStream>) -> Option<Seen> {

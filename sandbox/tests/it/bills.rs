@@ -54,3 +54,61 @@ async fn a_bill_url_expires_after_30_seconds() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_subject_with_commas_quotes_and_line_breaks_survives_the_bill() {
+    let (sb, client) = sandbox(1.0);
+    let day = alipay_core::clock::format_shanghai(sb.now())[..10].to_string();
+    let subjects = ["咖啡, \"大杯\"", "\"引号\"开头", "两行\r\n第二行, 带逗号"];
+    let orders: Vec<String> = (0..subjects.len()).map(|i| order(&format!("QUOTE{i}"))).collect();
+    for (o, subject) in orders.iter().zip(subjects) {
+        client.trade_pay(&TradePayRequest::new(o, money("1.00"), subject, buyer::PAYS_AT_ONCE)).await.expect("pay");
+    }
+    client.trade_refund(&TradeRefundRequest::by_out_trade_no(&orders[0], money("0.50"), "RQ1")).await.expect("refund");
+    sb.advance(Duration::from_secs(24 * 3600));
+
+    let bill = client.download_bill(&BillDownloadUrlQueryRequest::new(BillType::Trade, &day)).await.expect("bill");
+    assert_eq!(bill.trade_details.len(), 4, "one row per payment and refund, however the subject reads");
+    for (o, subject) in orders.iter().zip(subjects) {
+        for row in bill.trade_details.iter().filter(|r| &r.out_trade_no == o) {
+            assert_eq!(row.subject, subject, "{o}");
+            assert_eq!(row.remark.as_deref(), Some(subject), "{o}");
+        }
+    }
+    let refund = bill.trade_details.iter().find(|r| r.business_type == BillBusinessType::Refund).expect("refund");
+    assert_eq!((refund.subject.as_str(), refund.order_amount.fen()), (subjects[0], -50));
+
+    let account =
+        client.download_bill(&BillDownloadUrlQueryRequest::new(BillType::SignCustomer, &day)).await.expect("account");
+    let subjects_seen: Vec<Option<&str>> = account.account_details.iter().map(|r| r.subject.as_deref()).collect();
+    assert_eq!(subjects_seen.len(), 4);
+    for subject in subjects {
+        assert!(subjects_seen.contains(&Some(subject)), "{subject:?} in {subjects_seen:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_in_process_transport_refuses_a_bill_longer_than_max_body_bytes() {
+    use alipay_core::error::TransportErrorKind;
+    use alipay_core::transport::{HttpMethod, HttpRequest, Transport};
+    let (sb, client) = sandbox(1.0);
+    sb.advance(Duration::from_secs(24 * 3600));
+    let yesterday = alipay_core::clock::format_shanghai(sb.now() - Duration::from_secs(24 * 3600))[..10].to_string();
+    let url = client
+        .data_dataservice_bill_downloadurl_query(&BillDownloadUrlQueryRequest::new(BillType::Trade, &yesterday))
+        .await
+        .expect("url")
+        .bill_download_url;
+    let transport = alipay_sandbox::InProcess::new(sb.clone());
+    let get = |limit: Option<u64>| HttpRequest {
+        method: HttpMethod::Get,
+        url: url.clone(),
+        headers: Vec::new(),
+        body: Vec::new(),
+        max_body_bytes: limit,
+    };
+    let size = transport.send(get(None)).await.expect("bill").body.len() as u64;
+    assert_eq!(transport.send(get(Some(size))).await.expect("at the limit").body.len() as u64, size);
+    let err = transport.send(get(Some(size - 1))).await.expect_err("one byte over");
+    assert_eq!(err.kind, TransportErrorKind::BodyTooLarge { limit: size - 1 }, "{err}");
+}

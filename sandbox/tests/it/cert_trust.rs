@@ -144,6 +144,7 @@ async fn the_rotate_endpoint_takes_a_variant() {
             url: format!("{}/sandbox/certs/rotate", sandbox.base_url()),
             headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
             body: body.as_bytes().to_vec(),
+            max_body_bytes: None,
         };
         let sandbox = sandbox.clone();
         async move {

@@ -36,6 +36,7 @@ async fn raw(sb: &alipay_sandbox::Sandbox, query: &str) -> Value {
         url: format!("{}?{query}", sb.gateway_url()),
         headers: vec![],
         body: vec![],
+        max_body_bytes: None,
     };
     match sb.handle(request).await {
         Reply::Http(r) => serde_json::from_slice(&r.body).expect("json"),

@@ -96,6 +96,7 @@ impl Endpoints {
             url: format!("{}{path}", self.base),
             headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
             body: body.as_bytes().to_vec(),
+            max_body_bytes: None,
         };
         let response = self.transport.send(request).await.expect("sandbox endpoint");
         assert_eq!(response.status, 200, "{path}: {}", String::from_utf8_lossy(&response.body));
