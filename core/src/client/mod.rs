@@ -123,7 +123,7 @@ impl Client {
             url,
             headers: vec![("content-type".into(), content_type)],
             body: params::form_encode(body, config.charset).into_bytes(),
-            max_body_bytes: None,
+            max_body_bytes: Some(crate::transport::MAX_ANSWER_BYTES),
         })
     }
 

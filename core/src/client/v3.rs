@@ -180,7 +180,7 @@ impl Client {
                 url,
                 headers,
                 body: body_text.into_bytes(),
-                max_body_bytes: None,
+                max_body_bytes: Some(crate::transport::MAX_ANSWER_BYTES),
             },
             encrypted,
         })

@@ -49,8 +49,8 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
     /// The most bytes the answer's body may have (`None`: no limit). A transport must refuse a longer
     /// body with [`TransportError::body_too_large`] — never truncate it — and should stop reading as
-    /// soon as the limit is passed, so that nothing beyond it is held in memory. Bill downloads set it
-    /// to [`MAX_BILL_DOWNLOAD_BYTES`](crate::bill::MAX_BILL_DOWNLOAD_BYTES).
+    /// soon as the limit is passed, so that nothing beyond it is held in memory. API calls set it to
+    /// [`MAX_ANSWER_BYTES`], bill downloads to [`MAX_BILL_DOWNLOAD_BYTES`](crate::bill::MAX_BILL_DOWNLOAD_BYTES).
     pub max_body_bytes: Option<u64>,
 }
 
@@ -67,6 +67,11 @@ impl HttpRequest {
         }
     }
 }
+
+/// The most bytes an answer to an API call may have: real answers are a few kilobytes (a query with
+/// a long `fund_bill_list` stays far below 1 MiB). A longer one is refused while it is read, so a
+/// hostile gateway or proxy cannot make the client hold an endless body.
+pub const MAX_ANSWER_BYTES: u64 = 8 * 1024 * 1024;
 
 /// What came back.
 #[derive(Debug, Clone, PartialEq, Eq)]

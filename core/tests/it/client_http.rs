@@ -381,3 +381,15 @@ async fn an_encrypted_answer_without_a_key_is_a_configuration_error() {
     let err = client_for(&server.url).trade_query(&TradeQueryRequest::by_out_trade_no("T1")).await.expect_err("no key");
     assert_eq!(err.kind(), ErrorKind::Config, "{err}");
 }
+
+#[tokio::test]
+async fn an_endless_answer_is_refused_while_it_is_read() {
+    let limit = alipay_core::transport::MAX_ANSWER_BYTES;
+    let huge = vec![b' '; usize::try_from(limit).expect("fits") + 1];
+    let server = Responder::start(move |_| Reply::Body(200, huge.clone())).await;
+    let err = client_for(&server.url).trade_query(&TradeQueryRequest::by_out_trade_no("T1")).await.expect_err("huge");
+    assert!(
+        matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::BodyTooLarge { limit } && t.outcome_unknown),
+        "{err}"
+    );
+}

@@ -127,7 +127,7 @@ async fn rotation_mid_run(v3: bool) {
     let (sandbox, client) = setup_at(Mode { v3, cert: true, aes: false }, 20.0);
     let workflows = Workflows::new(client.clone(), Arc::new(MemoryJournal::new()));
     let mut handle = workflows
-        .start_pay(TradePayRequest::new(order("ROT"), money("3.00"), "Rotate", &buyer::confirms_after(20)))
+        .start_pay(TradePayRequest::new(order("ROT"), money("3.00"), "Rotate", buyer::confirms_after(20)))
         .await
         .expect("start");
     let first_sn = sandbox.current_alipay_cert_sn().expect("sn");

@@ -23,6 +23,8 @@ const SEEDS: &[&str] = &[
     ".5",
     "1.",
     "1.005",
+    "0.010",
+    "1.1000",
     "+1",
     "1e3",
     " 1",
@@ -31,21 +33,29 @@ const SEEDS: &[&str] = &[
     "--1",
 ];
 
-/// The rule, read plainly: `-`? digits (at most 15) then optionally `.` and one or two digits.
+/// The rule, read plainly: at most 40 bytes; `-`? digits (at most 15 significant) then optionally `.`
+/// and digits, of which only the first two may be other than `0` (the amount is a whole number of fen).
 fn reference_fen(s: &str, negative_ok: bool) -> Option<i128> {
+    if s.len() > 40 {
+        return None;
+    }
     let (negative, body) = match s.strip_prefix('-') {
         Some(rest) if negative_ok => (true, rest),
         _ => (false, s),
     };
     let (whole, frac) = match body.split_once('.') {
-        Some((whole, frac)) if (1..=2).contains(&frac.len()) => (whole, frac),
-        Some(_) => return None,
+        Some((_, "")) => return None,
+        Some((whole, frac)) => (whole, frac),
         None => (body, ""),
     };
     let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 15 || !digits(whole) || !digits(frac) {
+    if whole.is_empty() || whole.trim_start_matches('0').len() > 15 || !digits(whole) || !digits(frac) {
         return None;
     }
+    if frac.len() > 2 && !frac.bytes().skip(2).all(|b| b == b'0') {
+        return None;
+    }
+    let frac = &frac[..frac.len().min(2)];
     let fen = whole.parse::<i128>().ok()? * 100 + format!("{frac:0<2}").parse::<i128>().ok()?;
     Some(if negative { -fen } else { fen })
 }
