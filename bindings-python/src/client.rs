@@ -11,10 +11,11 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
+use crate::asyncio::awaitable;
 use crate::config::{Settings, Source};
 use crate::errors::to_py;
 use crate::primitives::{NotificationInput, ResponseNode, notify_rule};
-use crate::runtime::{awaitable, block_on};
+use crate::runtime::block_on;
 use crate::values::{fields_to_json, json_to_py};
 
 /// The native client; use `alipay_core.Client` or `alipay_core.AsyncClient`.

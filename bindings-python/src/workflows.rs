@@ -17,10 +17,12 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::{Value, json};
 
+use crate::asyncio::awaitable;
 use crate::client::{NativeClient, notification_params};
 use crate::errors::{exception, to_py};
+use crate::gate;
 use crate::primitives::NotificationInput;
-use crate::runtime::{awaitable, block_on};
+use crate::runtime::block_on;
 use crate::values::{fields_to_json, json_to_py};
 
 /// The native workflows; use `alipay_core.Workflows` or `alipay_core.AsyncWorkflows`.
@@ -226,10 +228,11 @@ impl NativePaymentHandle {
     }
 }
 
-/// Calls the Python callback with one event. An exception it raises is reported as unraisable and
-/// never disturbs the workflow.
+/// Calls the Python callback with one event, on the runtime thread that produced it. An exception
+/// it raises is reported as unraisable and never disturbs the workflow. Once the interpreter exits,
+/// events are no longer delivered (see [`gate`]).
 fn deliver(callback: &Py<PyAny>, event: &WorkflowEvent) {
-    Python::attach(|py| {
+    gate::attach(|py| {
         let result = event_to_py(py, event).and_then(|e| callback.call1(py, (e,)));
         if let Err(err) = result {
             err.write_unraisable(py, Some(callback.bind(py)));
