@@ -7,6 +7,7 @@ mod client;
 mod config;
 mod errors;
 mod gate;
+mod notification;
 mod primitives;
 mod runtime;
 mod values;

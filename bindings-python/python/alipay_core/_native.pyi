@@ -106,10 +106,10 @@ class ResponseNode:
     def sub_msg(self) -> Optional[str]: ...
     @property
     def data(self) -> dict[str, Any]:
-        """The node's fields as a dict (non-integer numbers as ``Decimal``)."""
+        """The node's fields as a dict (non-integer numbers as ``Decimal``, with their text as signed)."""
 
 _Source = Union[str, bytes, os.PathLike[str]]
-_Notification = Union[bytes, Mapping[str, str]]
+_Notification = Union[bytes, bytearray, Mapping[str, str]]
 
 @final
 class NativeClient:
@@ -212,7 +212,7 @@ def verify_response(
     """Verifies a raw gateway answer to ``method`` and returns its node."""
 
 def verify_notify(
-    notification: Union[bytes, Mapping[str, str]], alipay_public_key: str, rule: str = "v1", sign_type: str = "RSA2"
+    notification: _Notification, alipay_public_key: str, rule: str = "v1", sign_type: str = "RSA2"
 ) -> dict[str, str]:
     """Verifies a notification (raw body or decoded form) under rule ``v1`` or ``v2`` with the ``sign_type``
     you configured (never the notification's own); returns the fields its signature covers."""
