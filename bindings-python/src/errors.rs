@@ -57,6 +57,21 @@ pub(crate) fn exception(e: &Error) -> PyErr {
     })
 }
 
+/// The error for a blocking call made on one of the runtime's own threads (from an `on_event`
+/// callback): tokio cannot wait there, and waiting would stall the workflows the call needs. A plain
+/// `AlipayError` of kind `config` — the program is arranged wrongly, and retrying cannot help.
+pub(crate) fn blocking_on_runtime_thread() -> PyErr {
+    Python::attach(|py| {
+        let err = AlipayError::new_err(
+            "a blocking alipay_core call was made on a thread of alipay_core's own runtime (on_event \
+             callbacks run there), where it cannot wait: use the async API (AsyncClient, AsyncWorkflows), \
+             or hand the work to another thread (a queue.Queue, a concurrent.futures executor)",
+        );
+        let _ = err.value(py).setattr("kind", "config");
+        err
+    })
+}
+
 fn set_fields(py: Python<'_>, err: &PyErr, e: &Error) -> PyResult<()> {
     let value = err.value(py);
     value.setattr("kind", e.kind().as_str())?;

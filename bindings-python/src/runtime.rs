@@ -13,7 +13,7 @@ use alipay_core::Error;
 use pyo3::prelude::*;
 use tokio::runtime::{Handle, Runtime};
 
-use crate::errors::to_py;
+use crate::errors::{blocking_on_runtime_thread, to_py};
 use crate::gate;
 
 /// The runtime, owned here so the exit hook can shut it down; [`handle`] is how calls reach it.
@@ -53,12 +53,16 @@ pub(crate) fn handle() -> PyResult<&'static Handle> {
 /// Runs `fut` to completion, releasing the GIL while it runs.
 ///
 /// # Errors
-/// `fut`'s error.
+/// `fut`'s error, or `AlipayError` when called on one of the runtime's own threads (an `on_event`
+/// callback): waiting there would stall the very runtime that has to do the work.
 pub(crate) fn block_on<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, Error>> + Send + 'static,
 {
+    if Handle::try_current().is_ok() {
+        return Err(blocking_on_runtime_thread());
+    }
     let handle = handle()?;
     py.detach(|| handle.block_on(spawned(handle, fut))).map_err(to_py)
 }

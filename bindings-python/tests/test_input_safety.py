@@ -1,6 +1,7 @@
 """Bounded input, typed errors, no crash: whatever a caller passes, the binding answers `InvalidInput`
-naming the field — never a segfault, an endless `Decimal`, a
-`UnicodeEncodeError`, `TypeError` or `OverflowError` — and answers keep the exact text of their numbers."""
+naming the field (or a clear `AlipayError`) — never a segfault, an endless `Decimal`, a
+`UnicodeEncodeError`, `TypeError`, `OverflowError` or `PanicException` — and answers keep the exact text
+of their numbers."""
 
 import base64
 import json
@@ -162,6 +163,24 @@ def test_policy_numbers_out_of_range_or_of_the_wrong_type_are_invalid_input(gate
     with pytest.raises(InvalidInput) as refused:
         alipay_core.Workflows(client_of(gateway), ":memory:", **policy)
     assert refused.value.field == field
+
+
+def test_a_blocking_call_from_an_event_callback_is_a_clear_alipay_error(fast_gateway, order):
+    client = client_of(fast_gateway)
+    caught = []
+
+    def on_event(event):
+        if event.kind == "submitted":
+            try:
+                client.trade_query(out_trade_no=event.key.split(":", 1)[1])
+            except BaseException as e:  # a PanicException is a BaseException
+                caught.append(e)
+
+    workflows = alipay_core.Workflows(client, ":memory:", on_event=on_event, barcode_policy=PollPolicy(query_interval=0.05))
+    outcome = workflows.pay_and_wait(out_trade_no=order("CB"), total_amount="1", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+    assert outcome.is_paid, "the workflow itself is undisturbed"
+    assert len(caught) == 1 and type(caught[0]) is alipay_core.AlipayError, caught
+    assert caught[0].kind == "config" and "async API" in str(caught[0]) and "another thread" in str(caught[0])
 
 
 def test_answer_numbers_keep_their_exact_text():
