@@ -2,8 +2,6 @@
 //! with an `_async` twin returning an asyncio awaitable. Fields go in and come out as dicts; the
 //! Python package wraps them in typed result objects.
 
-use std::collections::BTreeMap;
-
 use alipay_core::client::PageFormat;
 use alipay_core::{Client, Error};
 use pyo3::prelude::*;
@@ -13,7 +11,7 @@ use serde_json::Value;
 use crate::asyncio::awaitable;
 use crate::config::{Settings, Source};
 use crate::errors::to_py;
-use crate::notification::NotificationInput;
+use crate::notification::{NotificationInput, VerifiedNotification};
 use crate::primitives::ResponseNode;
 use crate::runtime::block_on;
 use crate::values::{fields_to_json, json_to_py, optional_text, text, text_pairs};
@@ -192,18 +190,18 @@ impl NativeClient {
     }
 
     /// Verifies a notification (raw body or decoded form); in certificate mode a rotated Alipay
-    /// certificate it names is fetched and checked first. Its fields.
+    /// certificate it names is fetched and checked first.
     #[pyo3(signature = (notification, rule = "v1"))]
     fn verify_notification(
         &self,
         py: Python<'_>,
         notification: &Bound<'_, PyAny>,
         rule: &str,
-    ) -> PyResult<BTreeMap<String, String>> {
+    ) -> PyResult<VerifiedNotification> {
         let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
         let client = self.client.clone();
         let verified = block_on(py, async move { client.receive_notification_params(params, rule).await })?;
-        Ok(verified.into_params())
+        Ok(verified.into())
     }
 
     /// `verify_notification`, awaitable.
@@ -217,7 +215,7 @@ impl NativeClient {
         let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
         let client = self.client.clone();
         awaitable(py, async move { client.receive_notification_params(params, rule).await }, |_, verified| {
-            Ok(verified.into_params())
+            Ok(VerifiedNotification::from(verified))
         })
     }
 }

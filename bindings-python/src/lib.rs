@@ -20,6 +20,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_class::<primitives::ResponseNode>()?;
+    m.add_class::<notification::VerifiedNotification>()?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<workflows::NativeWorkflows>()?;
     m.add_class::<workflows::NativePaymentHandle>()?;

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use alipay_core::Money;
 use alipay_core::error::InvalidInput;
 use alipay_core::fields::MAX_DEPTH;
 use pyo3::IntoPyObjectExt;
@@ -35,6 +36,11 @@ pub(crate) fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 /// The fields of a call: a mapping of names to values.
 pub(crate) fn fields_to_json(fields: &Bound<'_, PyDict>) -> PyResult<Value> {
     Converter::default().value(fields.as_any(), "")
+}
+
+/// One value; `path` names it in errors (`goods_detail[0].price`).
+pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    Converter::default().value(value, path)
 }
 
 /// Converts one value tree, remembering the containers it is inside (at most [`MAX_DEPTH`]).
@@ -188,6 +194,16 @@ fn decimal_text(value: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
     }
     let py = value.py();
     py.import("builtins")?.getattr("format")?.call1((value, "f"))?.extract()
+}
+
+/// An amount you send: `Decimal`, `int` (whole yuan) or `str`, as the core's `Money`.
+pub(crate) fn money(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Money> {
+    let text = match to_json(value, field)? {
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        _ => return Err(invalid(field, "is not an amount (use Decimal, int or str)")),
+    };
+    text.parse::<Money>().map_err(|e| errors::to_py(InvalidInput::new(field, e.reason).into()))
 }
 
 /// A whole number from 0 to 4294967295 (a count of attempts or queries).

@@ -2,7 +2,6 @@
 //! progress events delivered to a Python callable and outcomes as dicts (the verified answer that
 //! proves them included, causes as exception objects).
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -20,7 +19,7 @@ use crate::asyncio::awaitable;
 use crate::client::NativeClient;
 use crate::errors::{exception, to_py};
 use crate::gate;
-use crate::notification::NotificationInput;
+use crate::notification::{NotificationInput, VerifiedNotification};
 use crate::runtime::block_on;
 use crate::values::{count, fields_to_json, json_to_py, seconds};
 
@@ -135,11 +134,11 @@ impl NativeWorkflows {
         py: Python<'_>,
         notification: &Bound<'_, PyAny>,
         rule: &str,
-    ) -> PyResult<(BTreeMap<String, String>, bool)> {
+    ) -> PyResult<(VerifiedNotification, bool)> {
         let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
         let workflows = self.workflows.clone();
         let received = block_on(py, async move { workflows.receive_notification_params(params, rule).await })?;
-        Ok((received.notification.into_params(), received.first_delivery))
+        Ok((received.notification.into(), received.first_delivery))
     }
 
     /// `receive_notification`, awaitable.
@@ -153,7 +152,7 @@ impl NativeWorkflows {
         let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
         let workflows = self.workflows.clone();
         awaitable(py, async move { workflows.receive_notification_params(params, rule).await }, |_, received| {
-            Ok((received.notification.into_params(), received.first_delivery))
+            Ok((VerifiedNotification::from(received.notification), received.first_delivery))
         })
     }
 
