@@ -2,20 +2,19 @@
 //! with an `_async` twin returning an asyncio awaitable. Fields go in and come out as dicts; the
 //! Python package wraps them in typed result objects.
 
-use std::collections::BTreeMap;
-
 use alipay_core::client::PageFormat;
-use alipay_core::notify::{NotifyRule, VerifiedNotification, parse_form_body};
 use alipay_core::{Client, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
+use crate::asyncio::awaitable;
 use crate::config::{Settings, Source};
 use crate::errors::to_py;
-use crate::primitives::{NotificationInput, ResponseNode, notify_rule};
-use crate::runtime::{awaitable, block_on};
-use crate::values::{fields_to_json, json_to_py};
+use crate::notification::{NotificationInput, VerifiedNotification};
+use crate::primitives::ResponseNode;
+use crate::runtime::block_on;
+use crate::values::{fields_to_json, json_to_py, optional_text, text, text_pairs};
 
 /// The native client; use `alipay_core.Client` or `alipay_core.AsyncClient`.
 #[pyclass(module = "alipay_core._native", frozen)]
@@ -88,19 +87,21 @@ impl NativeClient {
     #[pyo3(signature = (*, app_auth_token = None, notify_url = None, return_url = None, encrypt = None, params = None))]
     fn with_options(
         &self,
-        app_auth_token: Option<String>,
-        notify_url: Option<String>,
-        return_url: Option<String>,
+        app_auth_token: Option<&Bound<'_, PyAny>>,
+        notify_url: Option<&Bound<'_, PyAny>>,
+        return_url: Option<&Bound<'_, PyAny>>,
         encrypt: Option<bool>,
-        params: Option<BTreeMap<String, String>>,
-    ) -> Self {
+        params: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
         let mut options = self.client.options().clone();
-        options.app_auth_token = app_auth_token.or(options.app_auth_token);
-        options.notify_url = notify_url.or(options.notify_url);
-        options.return_url = return_url.or(options.return_url);
+        options.app_auth_token = optional_text(app_auth_token, "app_auth_token")?.or(options.app_auth_token);
+        options.notify_url = optional_text(notify_url, "notify_url")?.or(options.notify_url);
+        options.return_url = optional_text(return_url, "return_url")?.or(options.return_url);
         options.encrypt = encrypt.or(options.encrypt);
-        options.extra_params.extend(params.unwrap_or_default());
-        Self { client: self.client.with_options(options) }
+        if let Some(params) = params.filter(|p| !p.is_none()) {
+            options.extra_params.extend(text_pairs(params, "params", "params")?);
+        }
+        Ok(Self { client: self.client.with_options(options) })
     }
 
     /// The typed call `method` with `fields`; the verified answer's fields.
@@ -130,9 +131,10 @@ impl NativeClient {
     fn execute(
         &self,
         py: Python<'_>,
-        method: String,
+        method: &Bound<'_, PyAny>,
         biz_content: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<ResponseNode> {
+        let method = text(method, "method")?;
         let biz = biz_content.map(fields_to_json).transpose()?.unwrap_or(Value::Null);
         let client = self.client.clone();
         let node = block_on(py, async move { client.execute(&method, &biz).await })?;
@@ -144,9 +146,10 @@ impl NativeClient {
     fn execute_async<'py>(
         &self,
         py: Python<'py>,
-        method: String,
+        method: &Bound<'_, PyAny>,
         biz_content: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let method = text(method, "method")?;
         let biz = biz_content.map(fields_to_json).transpose()?.unwrap_or(Value::Null);
         let client = self.client.clone();
         awaitable(py, async move { client.execute(&method, &biz).await }, |_, node| Ok(ResponseNode::from(node)))
@@ -187,18 +190,18 @@ impl NativeClient {
     }
 
     /// Verifies a notification (raw body or decoded form); in certificate mode a rotated Alipay
-    /// certificate it names is fetched and checked first. Its fields.
+    /// certificate it names is fetched and checked first.
     #[pyo3(signature = (notification, rule = "v1"))]
     fn verify_notification(
         &self,
         py: Python<'_>,
-        notification: NotificationInput,
+        notification: &Bound<'_, PyAny>,
         rule: &str,
-    ) -> PyResult<BTreeMap<String, String>> {
-        let (params, rule) = notification_params(notification, rule)?;
+    ) -> PyResult<VerifiedNotification> {
+        let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
         let client = self.client.clone();
         let verified = block_on(py, async move { client.receive_notification_params(params, rule).await })?;
-        Ok(VerifiedNotification::into_params(verified))
+        Ok(verified.into())
     }
 
     /// `verify_notification`, awaitable.
@@ -206,13 +209,13 @@ impl NativeClient {
     fn verify_notification_async<'py>(
         &self,
         py: Python<'py>,
-        notification: NotificationInput,
+        notification: &Bound<'_, PyAny>,
         rule: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (params, rule) = notification_params(notification, rule)?;
+        let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
         let client = self.client.clone();
         awaitable(py, async move { client.receive_notification_params(params, rule).await }, |_, verified| {
-            Ok(verified.into_params())
+            Ok(VerifiedNotification::from(verified))
         })
     }
 }
@@ -220,17 +223,4 @@ impl NativeClient {
 async fn download_bill(client: Client, fields: Value) -> Result<Value, Error> {
     let request = alipay_core::fields::from_fields(fields)?;
     alipay_core::fields::to_fields(&client.download_bill(&request).await?)
-}
-
-/// A notification's pairs and rule, from what Python handed over.
-pub(crate) fn notification_params(
-    notification: NotificationInput,
-    rule: &str,
-) -> PyResult<(BTreeMap<String, String>, NotifyRule)> {
-    let rule = notify_rule(rule)?;
-    let params = match notification {
-        NotificationInput::Body(body) => parse_form_body(&body).map_err(|e| to_py(e.into()))?,
-        NotificationInput::Form(form) => form,
-    };
-    Ok((params, rule))
 }

@@ -4,6 +4,7 @@
 //! AlipayError            .kind: "config" | "invalid_input" | "signature" | "rejected" | "outcome_unknown"
 //! ├── ConfigError                | "not_sent" | "decode" | "journal" | "internal"
 //! ├── InvalidInput       .field
+//! │   └── OrderMismatch  .expected .actual   (a verified notification is not for your order)
 //! ├── SignatureError
 //! ├── GatewayError       .method .code .msg .sub_code .sub_msg .verified .http_status .links
 //! ├── TransportError     .outcome_unknown
@@ -12,6 +13,7 @@
 //! ```
 
 use alipay_core::Error;
+use alipay_core::notify::OrderMismatch as CoreOrderMismatch;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -20,6 +22,12 @@ use pyo3::types::PyDict;
 create_exception!(alipay_core, AlipayError, PyException, "Every error alipay_core raises.");
 create_exception!(alipay_core, ConfigError, AlipayError, "The configuration or a key is wrong: retrying cannot help.");
 create_exception!(alipay_core, InvalidInput, AlipayError, "An argument can never be sent; `field` names it.");
+create_exception!(
+    alipay_core,
+    OrderMismatch,
+    InvalidInput,
+    "A verified notification does not match your order (`field`, `expected`, `actual`): do not act on it."
+);
 create_exception!(alipay_core, SignatureError, AlipayError, "A signature did not verify: never believe the answer.");
 create_exception!(alipay_core, GatewayError, AlipayError, "Alipay answered with an error code.");
 create_exception!(alipay_core, TransportError, AlipayError, "The HTTP exchange failed; see `outcome_unknown`.");
@@ -53,6 +61,35 @@ pub(crate) fn exception(e: &Error) -> PyErr {
         // Attribute setting on a fresh exception object cannot fail short of memory exhaustion; a
         // failure there must not hide the original error, so it is ignored.
         let _ = set_fields(py, &err, e);
+        err
+    })
+}
+
+/// The exception for a notification that does not match the merchant's order: an `InvalidInput`
+/// (as the core classifies it) that also says what was expected and what came.
+pub(crate) fn order_mismatch(m: &CoreOrderMismatch) -> PyErr {
+    let e = Error::from(m.clone());
+    Python::attach(|py| {
+        let err = OrderMismatch::new_err(e.to_string());
+        let _ = set_fields(py, &err, &e).and_then(|()| {
+            err.value(py).setattr("expected", &m.expected)?;
+            err.value(py).setattr("actual", m.actual.as_deref())
+        });
+        err
+    })
+}
+
+/// The error for a blocking call made on one of the runtime's own threads (from an `on_event`
+/// callback): tokio cannot wait there, and waiting would stall the workflows the call needs. A plain
+/// `AlipayError` of kind `config` — the program is arranged wrongly, and retrying cannot help.
+pub(crate) fn blocking_on_runtime_thread() -> PyErr {
+    Python::attach(|py| {
+        let err = AlipayError::new_err(
+            "a blocking alipay_core call was made on a thread of alipay_core's own runtime (on_event \
+             callbacks run there), where it cannot wait: use the async API (AsyncClient, AsyncWorkflows), \
+             or hand the work to another thread (a queue.Queue, a concurrent.futures executor)",
+        );
+        let _ = err.value(py).setattr("kind", "config");
         err
     })
 }
@@ -95,6 +132,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("AlipayError", py.get_type::<AlipayError>())?;
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add("InvalidInput", py.get_type::<InvalidInput>())?;
+    m.add("OrderMismatch", py.get_type::<OrderMismatch>())?;
     m.add("SignatureError", py.get_type::<SignatureError>())?;
     m.add("GatewayError", py.get_type::<GatewayError>())?;
     m.add("TransportError", py.get_type::<TransportError>())?;

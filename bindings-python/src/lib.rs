@@ -2,9 +2,12 @@
 //! converts types and maps errors (in `errors`), nothing more; the Python package `alipay_core`
 //! re-exports it.
 
+mod asyncio;
 mod client;
 mod config;
 mod errors;
+mod gate;
+mod notification;
 mod primitives;
 mod runtime;
 mod values;
@@ -17,6 +20,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_class::<primitives::ResponseNode>()?;
+    m.add_class::<notification::VerifiedNotification>()?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<workflows::NativeWorkflows>()?;
     m.add_class::<workflows::NativePaymentHandle>()?;
@@ -26,5 +30,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(primitives::verify_notify, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::cert_sn, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::root_cert_sn, m)?)?;
+    // Before the interpreter finalizes, the runtime's threads stop calling into Python and stop.
+    m.py().import("atexit")?.call_method1("register", (wrap_pyfunction!(runtime::shutdown, m)?,))?;
     Ok(())
 }

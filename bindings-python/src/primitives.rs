@@ -3,12 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use alipay_core::notify::NotifyRule;
 use alipay_core::primitives::{self, NotifyInput};
 use pyo3::prelude::*;
+use serde_json::{Map, Value};
 
 use crate::errors::to_py;
-use crate::values::json_to_py;
+use crate::notification::{NotificationInput, notify_rule};
+use crate::values::answer_to_py;
 
 /// The exact text a request signature covers: the non-empty parameters, sorted, as `k=v&…`.
 #[pyfunction]
@@ -44,7 +45,8 @@ pub(crate) fn verify_response(
 }
 
 /// A verified answer node: `raw` is the JSON text exactly as signed; `signed` is `False` only for an
-/// error node Alipay sent unsigned; `data` is the node as a dict.
+/// error node Alipay sent unsigned; `data` is the node as a dict, read from `raw` (so numbers keep
+/// their exact text).
 #[pyclass(module = "alipay_core", frozen)]
 pub(crate) struct ResponseNode {
     #[pyo3(get)]
@@ -65,7 +67,7 @@ pub(crate) struct ResponseNode {
     sub_code: Option<String>,
     #[pyo3(get)]
     sub_msg: Option<String>,
-    value: serde_json::Value,
+    value: Map<String, Value>,
 }
 
 impl From<alipay_core::response::ResponseNode> for ResponseNode {
@@ -80,17 +82,17 @@ impl From<alipay_core::response::ResponseNode> for ResponseNode {
             raw: n.raw,
             signed: n.signed,
             alipay_cert_sn: n.alipay_cert_sn,
-            value: serde_json::Value::Object(n.value),
+            value: n.value,
         }
     }
 }
 
 #[pymethods]
 impl ResponseNode {
-    /// The node's fields as a dict (non-integer numbers as `Decimal`).
+    /// The node's fields as a dict (non-integer numbers as `Decimal`, with their text as signed).
     #[getter]
     fn data<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_to_py(py, &self.value)
+        answer_to_py(py, &self.raw, &self.value)
     }
 
     fn __repr__(&self) -> String {
@@ -104,31 +106,18 @@ impl ResponseNode {
 #[pyfunction]
 #[pyo3(signature = (notification, alipay_public_key, rule = "v1", sign_type = "RSA2"))]
 pub(crate) fn verify_notify(
-    notification: NotificationInput,
+    notification: &Bound<'_, PyAny>,
     alipay_public_key: &str,
     rule: &str,
     sign_type: &str,
 ) -> PyResult<BTreeMap<String, String>> {
     let rule = notify_rule(rule)?;
+    let notification = NotificationInput::from_py(notification)?;
     let input = match &notification {
         NotificationInput::Body(b) => NotifyInput::RawBody(b),
         NotificationInput::Form(f) => NotifyInput::Params(f.clone()),
     };
     primitives::verify_notify(input, alipay_public_key, rule, sign_type).map_err(to_py)
-}
-
-/// The notification rule `"v1"` (trade notifications) or `"v2"`.
-pub(crate) fn notify_rule(rule: &str) -> PyResult<NotifyRule> {
-    rule.parse().map_err(|e: alipay_core::error::InvalidInput| to_py(e.into()))
-}
-
-/// A notification as Python hands it over.
-#[derive(FromPyObject)]
-pub(crate) enum NotificationInput {
-    /// The raw request body.
-    Body(Vec<u8>),
-    /// Decoded form fields.
-    Form(BTreeMap<String, String>),
 }
 
 /// The SN of a certificate (`app_cert_sn`, or the Alipay certificate's).

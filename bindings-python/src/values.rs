@@ -1,13 +1,20 @@
 //! Python values to JSON fields and back (see `alipay_core::fields`).
 //!
 //! Going in, money may be a `decimal.Decimal`, an `int` (whole yuan) or a `str`; a `float` is refused
-//! wherever it appears, with the field named, because a float cannot hold `0.10` exactly. Coming back,
-//! every non-integer JSON number becomes a `Decimal` from its shortest text, so no float ever reaches
-//! the caller.
+//! wherever it appears, with the field named, because a float cannot hold `0.10` exactly. Input is
+//! bounded before it costs anything: containers nest at most [`MAX_DEPTH`] levels (a structure that
+//! contains itself is named as such), a `Decimal` is measured before it is written out, and text must
+//! be valid Unicode (no lone surrogates). Every refusal is `InvalidInput` naming the field.
+//!
+//! Coming back, every non-integer JSON number becomes a `Decimal`; see [`answer_to_py`] for keeping
+//! its exact text.
 
+use std::collections::BTreeMap;
+
+use alipay_core::Money;
 use alipay_core::error::InvalidInput;
+use alipay_core::fields::MAX_DEPTH;
 use pyo3::IntoPyObjectExt;
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
@@ -15,7 +22,11 @@ use serde_json::{Map, Number, Value};
 
 use crate::errors;
 
+/// The longest text a `Decimal` may be written out as (the core reads no longer amount).
+const MAX_DECIMAL_TEXT: i128 = 40;
+
 static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// `decimal.Decimal`.
 pub(crate) fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
@@ -24,71 +35,219 @@ pub(crate) fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 
 /// The fields of a call: a mapping of names to values.
 pub(crate) fn fields_to_json(fields: &Bound<'_, PyDict>) -> PyResult<Value> {
-    let mut map = Map::new();
-    for (key, value) in fields.iter() {
-        let name: String = key.extract().map_err(|_| PyTypeError::new_err("field names must be str"))?;
-        let json = to_json(&value, &name)?;
-        map.insert(name, json);
-    }
-    Ok(Value::Object(map))
+    Converter::default().value(fields.as_any(), "")
 }
 
 /// One value; `path` names it in errors (`goods_detail[0].price`).
 pub(crate) fn to_json(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
-    let py = value.py();
-    if value.is_none() {
-        return Ok(Value::Null);
-    }
-    if value.is_instance_of::<PyBool>() {
-        return Ok(Value::Bool(value.extract()?));
-    }
-    if value.is_instance_of::<PyInt>() {
-        if let Ok(i) = value.extract::<i64>() {
-            return Ok(Value::from(i));
+    Converter::default().value(value, path)
+}
+
+/// Converts one value tree, remembering the containers it is inside (at most [`MAX_DEPTH`]).
+#[derive(Default)]
+struct Converter {
+    /// The containers from the root down to the current one, by identity.
+    inside: Vec<usize>,
+}
+
+impl Converter {
+    fn value(&mut self, value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+        if value.is_none() {
+            return Ok(Value::Null);
         }
-        if let Ok(u) = value.extract::<u64>() {
-            return Ok(Value::from(u));
+        if value.is_instance_of::<PyBool>() {
+            return Ok(Value::Bool(value.extract()?));
         }
-        return Err(invalid(path, "is an integer too large for Alipay"));
-    }
-    if value.is_instance_of::<PyFloat>() {
-        return Err(invalid(
+        if value.is_instance_of::<PyInt>() {
+            if let Ok(i) = value.extract::<i64>() {
+                return Ok(Value::from(i));
+            }
+            if let Ok(u) = value.extract::<u64>() {
+                return Ok(Value::from(u));
+            }
+            return Err(invalid(path, "is an integer too large for Alipay"));
+        }
+        if value.is_instance_of::<PyFloat>() {
+            return Err(invalid(
+                path,
+                "is a float, which cannot hold amounts exactly: pass decimal.Decimal(\"0.10\"), a str or an int",
+            ));
+        }
+        if let Ok(s) = value.cast::<PyString>() {
+            return Ok(Value::String(str_text(s, path)?));
+        }
+        if value.is_instance(decimal_type(value.py())?)? {
+            return Ok(Value::String(decimal_text(value, path)?));
+        }
+        if let Ok(dict) = value.cast::<PyDict>() {
+            return self.nested(value, path, |c| {
+                let mut map = Map::new();
+                for (k, v) in dict.iter() {
+                    let name = match k.cast::<PyString>() {
+                        Ok(name) => {
+                            str_text(name, path).map_err(|_| invalid(path, "has a key that is not valid text"))?
+                        }
+                        Err(_) => return Err(invalid(path, "has a key that is not a str")),
+                    };
+                    let child = c.value(&v, &join(path, &name))?;
+                    map.insert(name, child);
+                }
+                Ok(Value::Object(map))
+            });
+        }
+        if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
+            return self.nested(value, path, |c| {
+                let mut items = Vec::new();
+                for (i, item) in value.try_iter()?.enumerate() {
+                    items.push(c.value(&item?, &format!("{path}[{i}]"))?);
+                }
+                Ok(Value::Array(items))
+            });
+        }
+        let type_name = value.get_type().name()?.to_string();
+        Err(invalid(
             path,
-            "is a float, which cannot hold amounts exactly: pass decimal.Decimal(\"0.10\"), a str or an int",
-        ));
+            &format!("has type {type_name}, which cannot be sent (use str, int, Decimal, bool, dict or list)"),
+        ))
     }
-    if value.is_instance_of::<PyString>() {
-        return Ok(Value::String(value.extract()?));
-    }
-    if value.is_instance(decimal_type(py)?)? {
-        if !value.call_method0("is_finite")?.extract::<bool>()? {
-            return Err(invalid(path, "is not a finite Decimal"));
+
+    /// Converts a container's content with `convert`, once it is known to be neither too deep nor
+    /// inside itself.
+    fn nested(
+        &mut self,
+        container: &Bound<'_, PyAny>,
+        path: &str,
+        convert: impl FnOnce(&mut Self) -> PyResult<Value>,
+    ) -> PyResult<Value> {
+        let id = container.as_ptr() as usize;
+        if self.inside.contains(&id) {
+            return Err(invalid(path, "contains itself (a structure that refers to itself cannot be sent)"));
         }
-        // Plain notation: `Decimal("1E+2")` is sent as `100`, never in exponent form.
-        let text: String = py.import("builtins")?.getattr("format")?.call1((value, "f"))?.extract()?;
-        return Ok(Value::String(text));
-    }
-    if let Ok(dict) = value.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in dict.iter() {
-            let name: String = k.extract().map_err(|_| invalid(path, "has a key that is not a str"))?;
-            let child = to_json(&v, &join(path, &name))?;
-            map.insert(name, child);
+        if self.inside.len() >= MAX_DEPTH {
+            return Err(invalid(path, &format!("nests more than {MAX_DEPTH} levels deep")));
         }
-        return Ok(Value::Object(map));
+        self.inside.push(id);
+        let result = convert(self);
+        self.inside.pop();
+        result
     }
-    if value.is_instance_of::<PyList>() || value.is_instance_of::<PyTuple>() {
-        let mut items = Vec::new();
-        for (i, item) in value.try_iter()?.enumerate() {
-            items.push(to_json(&item?, &format!("{path}[{i}]"))?);
+}
+
+/// A `str` as Rust text; a lone surrogate (which UTF-8 cannot carry) is refused.
+fn str_text(s: &Bound<'_, PyString>, path: &str) -> PyResult<String> {
+    s.to_cow().map(std::borrow::Cow::into_owned).map_err(|_| {
+        invalid(
+            path,
+            "is not valid Unicode text: it has a lone surrogate (such as \"\\ud800\"), which UTF-8 cannot carry",
+        )
+    })
+}
+
+/// A value that must be a `str`, named `field` in errors.
+pub(crate) fn text(value: &Bound<'_, PyAny>, field: &str) -> PyResult<String> {
+    match value.cast::<PyString>() {
+        Ok(s) => str_text(s, field),
+        Err(_) => Err(invalid(field, &format!("is a {}, not a str", type_name(value)))),
+    }
+}
+
+/// An optional `str` (`None` is `None`).
+pub(crate) fn optional_text(value: Option<&Bound<'_, PyAny>>, field: &str) -> PyResult<Option<String>> {
+    value.filter(|v| !v.is_none()).map(|v| text(v, field)).transpose()
+}
+
+/// A mapping of `str` to `str` (a `dict`, Flask's `request.form`: anything with `items()`), named
+/// `field`; a value is named by its key, under `prefix` (`params.x`), in errors.
+pub(crate) fn text_pairs(mapping: &Bound<'_, PyAny>, field: &str, prefix: &str) -> PyResult<BTreeMap<String, String>> {
+    let items = mapping
+        .call_method0("items")
+        .map_err(|_| invalid(field, &format!("is a {}, not a mapping of str to str", type_name(mapping))))?;
+    let mut pairs = BTreeMap::new();
+    for item in items.try_iter()? {
+        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+        let name = text(&name, field).map_err(|_| invalid(field, "has a name that is not a str of valid text"))?;
+        let value = text(&value, &join(prefix, &name))?;
+        pairs.insert(name, value);
+    }
+    Ok(pairs)
+}
+
+/// A `Decimal` in plain notation (`Decimal("1E+2")` is sent as `100`). Its size is read from
+/// `as_tuple()` first, so `Decimal("1E+1000000000")` is refused at once instead of being written
+/// out as a billion digits; NaN and infinities are refused too.
+fn decimal_text(value: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
+    let parts = value.call_method0("as_tuple")?;
+    let Ok(exponent) = parts.getattr("exponent")?.extract::<i64>() else {
+        return Err(invalid(path, "is not a finite Decimal (NaN or Infinity)"));
+    };
+    let digits = parts.getattr("digits")?.len()?;
+    let (digits, exponent) = (i128::try_from(digits).unwrap_or(i128::MAX), i128::from(exponent));
+    // The length of the plain text, sign aside: the digits then the zeros a positive exponent adds,
+    // or the digits with a decimal point (and leading zeros) a negative one places.
+    let plain = if exponent >= 0 { digits + exponent } else { digits.max(1 - exponent) + 1 };
+    if plain > MAX_DECIMAL_TEXT {
+        let reason = format!(
+            "is a Decimal of {digits} digits with exponent {exponent}: written out it would exceed \
+             {MAX_DECIMAL_TEXT} characters, more than any Alipay field holds"
+        );
+        return Err(invalid(path, &reason));
+    }
+    let py = value.py();
+    py.import("builtins")?.getattr("format")?.call1((value, "f"))?.extract()
+}
+
+/// An amount you send: `Decimal`, `int` (whole yuan) or `str`, as the core's `Money`.
+pub(crate) fn money(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Money> {
+    let text = match to_json(value, field)? {
+        Value::String(s) => s,
+        Value::Number(n) => n.to_string(),
+        _ => return Err(invalid(field, "is not an amount (use Decimal, int or str)")),
+    };
+    text.parse::<Money>().map_err(|e| errors::to_py(InvalidInput::new(field, e.reason).into()))
+}
+
+/// A whole number from 0 to 4294967295 (a count of attempts or queries).
+pub(crate) fn count(value: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
+    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
+        return Err(invalid(field, &format!("is a {}, not a whole number", type_name(value))));
+    }
+    value.extract::<u32>().map_err(|_| invalid(field, &format!("is not a count from 0 to {}", u32::MAX)))
+}
+
+/// A number of seconds (`int`, `float` or `Decimal`), at least zero.
+pub(crate) fn seconds(value: &Bound<'_, PyAny>, field: &str) -> PyResult<std::time::Duration> {
+    let numeric = (value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>())
+        || value.is_instance_of::<PyFloat>()
+        || value.is_instance(decimal_type(value.py())?)?;
+    if !numeric {
+        return Err(invalid(field, &format!("is a {}, not a number of seconds", type_name(value))));
+    }
+    value
+        .extract::<f64>()
+        .ok()
+        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
+        .ok_or_else(|| invalid(field, "is not a number of seconds from 0 up (it is negative, too large or NaN)"))
+}
+
+/// A verified answer's JSON text as Python: objects as `dict`, arrays as `list`, non-integer numbers
+/// as `Decimal` with their exact text (`100.10` stays `100.10`: the text is read again with
+/// `json.loads(…, parse_float=Decimal)`, never through a float). Fields the core added to `parsed`
+/// that the text lacks (a v3 answer's `code` and `msg`) are added from `parsed`.
+pub(crate) fn answer_to_py<'py>(
+    py: Python<'py>,
+    raw: &str,
+    parsed: &Map<String, Value>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let options = PyDict::new(py);
+    options.set_item("parse_float", decimal_type(py)?)?;
+    let data = JSON_LOADS.import(py, "json", "loads")?.call((raw,), Some(&options))?;
+    let dict = data.cast::<PyDict>()?;
+    for (k, v) in parsed {
+        if !dict.contains(k)? {
+            dict.set_item(k, json_to_py(py, v)?)?;
         }
-        return Ok(Value::Array(items));
     }
-    let type_name = value.get_type().name()?.to_string();
-    Err(invalid(
-        path,
-        &format!("has type {type_name}, which cannot be sent (use str, int, Decimal, bool, dict or list)"),
-    ))
+    Ok(data)
 }
 
 /// JSON to Python: objects as `dict`, arrays as `list`, non-integer numbers as `Decimal`.
@@ -125,10 +284,16 @@ fn number_to_py<'py>(py: Python<'py>, n: &Number) -> PyResult<Bound<'py, PyAny>>
     decimal_type(py)?.call1((n.to_string(),))
 }
 
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "value".into())
+}
+
 fn join(path: &str, name: &str) -> String {
     if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
 }
 
-fn invalid(path: &str, reason: &str) -> PyErr {
-    errors::to_py(InvalidInput::new(path, format!("it {reason}")).into())
+/// `InvalidInput` for `path`, the reason completing "it …".
+pub(crate) fn invalid(path: &str, reason: &str) -> PyErr {
+    let field = if path.is_empty() { "fields" } else { path };
+    errors::to_py(InvalidInput::new(field, format!("it {reason}")).into())
 }

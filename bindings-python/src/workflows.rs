@@ -2,10 +2,8 @@
 //! progress events delivered to a Python callable and outcomes as dicts (the verified answer that
 //! proves them included, causes as exception objects).
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use alipay_core::error::{Error, InvalidInput};
 use alipay_core::fields::{from_fields, to_fields};
@@ -17,11 +15,13 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::{Value, json};
 
-use crate::client::{NativeClient, notification_params};
+use crate::asyncio::awaitable;
+use crate::client::NativeClient;
 use crate::errors::{exception, to_py};
-use crate::primitives::NotificationInput;
-use crate::runtime::{awaitable, block_on};
-use crate::values::{fields_to_json, json_to_py};
+use crate::gate;
+use crate::notification::{NotificationInput, VerifiedNotification};
+use crate::runtime::block_on;
+use crate::values::{count, fields_to_json, json_to_py, seconds};
 
 /// The native workflows; use `alipay_core.Workflows` or `alipay_core.AsyncWorkflows`.
 #[pyclass(module = "alipay_core._native", frozen)]
@@ -44,10 +44,10 @@ impl NativeWorkflows {
         let journal = alipay_core::journal::open(&journal).map_err(|e| to_py(e.into()))?;
         let mut workflows = Workflows::new(client.client.clone(), journal);
         if let Some(p) = barcode_policy {
-            workflows = workflows.with_barcode_policy(poll_policy(p, PollPolicy::barcode())?);
+            workflows = workflows.with_barcode_policy(poll_policy(p, "barcode_policy", PollPolicy::barcode())?);
         }
         if let Some(p) = qr_policy {
-            workflows = workflows.with_qr_policy(poll_policy(p, PollPolicy::qr())?);
+            workflows = workflows.with_qr_policy(poll_policy(p, "qr_policy", PollPolicy::qr())?);
         }
         if let Some(p) = refund_policy {
             workflows = workflows.with_refund_policy(refund_policy_from(p)?);
@@ -132,13 +132,13 @@ impl NativeWorkflows {
     fn receive_notification(
         &self,
         py: Python<'_>,
-        notification: NotificationInput,
+        notification: &Bound<'_, PyAny>,
         rule: &str,
-    ) -> PyResult<(BTreeMap<String, String>, bool)> {
-        let (params, rule) = notification_params(notification, rule)?;
+    ) -> PyResult<(VerifiedNotification, bool)> {
+        let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
         let workflows = self.workflows.clone();
         let received = block_on(py, async move { workflows.receive_notification_params(params, rule).await })?;
-        Ok((received.notification.into_params(), received.first_delivery))
+        Ok((received.notification.into(), received.first_delivery))
     }
 
     /// `receive_notification`, awaitable.
@@ -146,13 +146,13 @@ impl NativeWorkflows {
     fn receive_notification_async<'py>(
         &self,
         py: Python<'py>,
-        notification: NotificationInput,
+        notification: &Bound<'_, PyAny>,
         rule: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (params, rule) = notification_params(notification, rule)?;
+        let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
         let workflows = self.workflows.clone();
         awaitable(py, async move { workflows.receive_notification_params(params, rule).await }, |_, received| {
-            Ok((received.notification.into_params(), received.first_delivery))
+            Ok((VerifiedNotification::from(received.notification), received.first_delivery))
         })
     }
 
@@ -226,10 +226,11 @@ impl NativePaymentHandle {
     }
 }
 
-/// Calls the Python callback with one event. An exception it raises is reported as unraisable and
-/// never disturbs the workflow.
+/// Calls the Python callback with one event, on the runtime thread that produced it. An exception
+/// it raises is reported as unraisable and never disturbs the workflow. Once the interpreter exits,
+/// events are no longer delivered (see [`gate`]).
 fn deliver(callback: &Py<PyAny>, event: &WorkflowEvent) {
-    Python::attach(|py| {
+    gate::attach(|py| {
         let result = event_to_py(py, event).and_then(|e| callback.call1(py, (e,)));
         if let Err(err) = result {
             err.write_unraisable(py, Some(callback.bind(py)));
@@ -308,20 +309,21 @@ fn with_error(py: Python<'_>, fields: &Value, error: Option<PyErr>) -> PyResult<
     Ok(d.unbind())
 }
 
-fn poll_policy(d: &Bound<'_, PyDict>, mut p: PollPolicy) -> PyResult<PollPolicy> {
-    if let Some(s) = seconds(d, "query_interval")? {
+/// A poll policy from the dict `PollPolicy` becomes; errors name the field (`barcode_policy.max_queries`).
+fn poll_policy(d: &Bound<'_, PyDict>, name: &str, mut p: PollPolicy) -> PyResult<PollPolicy> {
+    if let Some(s) = item(d, name, "query_interval", seconds)? {
         p.query_interval = s;
     }
-    if let Some(n) = count(d, "max_queries")? {
+    if let Some(n) = item(d, name, "max_queries", count)? {
         p.max_queries = n;
     }
     if d.get_item("deadline")?.is_some() {
-        p.deadline = seconds(d, "deadline")?;
+        p.deadline = item(d, name, "deadline", seconds)?;
     }
-    if let Some(n) = count(d, "cancel_attempts")? {
+    if let Some(n) = item(d, name, "cancel_attempts", count)? {
         p.cancel_attempts = n;
     }
-    if let Some(s) = seconds(d, "cancel_interval")? {
+    if let Some(s) = item(d, name, "cancel_interval", seconds)? {
         p.cancel_interval = s;
     }
     Ok(p)
@@ -329,26 +331,25 @@ fn poll_policy(d: &Bound<'_, PyDict>, mut p: PollPolicy) -> PyResult<PollPolicy>
 
 fn refund_policy_from(d: &Bound<'_, PyDict>) -> PyResult<RefundPolicy> {
     let mut p = RefundPolicy::default();
-    if let Some(n) = count(d, "attempts")? {
+    if let Some(n) = item(d, "refund_policy", "attempts", count)? {
         p.attempts = n;
     }
-    if let Some(n) = count(d, "confirm_queries")? {
+    if let Some(n) = item(d, "refund_policy", "confirm_queries", count)? {
         p.confirm_queries = n;
     }
-    if let Some(s) = seconds(d, "interval")? {
+    if let Some(s) = item(d, "refund_policy", "interval", seconds)? {
         p.interval = s;
     }
     Ok(p)
 }
 
-fn seconds(d: &Bound<'_, PyDict>, name: &str) -> PyResult<Option<Duration>> {
-    let Some(v) = d.get_item(name)?.filter(|v| !v.is_none()) else { return Ok(None) };
-    let s: f64 = v.extract()?;
-    Duration::try_from_secs_f64(s)
-        .map(Some)
-        .map_err(|_| to_py(InvalidInput::new(name, format!("{s} is not a number of seconds")).into()))
-}
-
-fn count(d: &Bound<'_, PyDict>, name: &str) -> PyResult<Option<u32>> {
-    d.get_item(name)?.filter(|v| !v.is_none()).map(|v| v.extract()).transpose()
+/// The policy field `key`, read by `read` (`None` when absent or `None`).
+fn item<T>(
+    d: &Bound<'_, PyDict>,
+    policy: &str,
+    key: &str,
+    read: fn(&Bound<'_, PyAny>, &str) -> PyResult<T>,
+) -> PyResult<Option<T>> {
+    let Some(v) = d.get_item(key)?.filter(|v| !v.is_none()) else { return Ok(None) };
+    read(&v, &format!("{policy}.{key}")).map(Some)
 }

@@ -7,6 +7,7 @@ import re
 import sys
 import types
 import urllib.parse
+from decimal import Decimal
 
 import alipay_core
 import sandbox
@@ -42,12 +43,16 @@ def test_the_ten_line_barcode_checkout(fast_gateway, tmp_path, monkeypatch, orde
     assert example["checkout"](order("README"), sandbox.NEVER_CONFIRMS, example["Decimal"]("12.50")) is False
 
 
-def test_the_notification_endpoint_verifies_dedupes_and_answers_success(fast_gateway, tmp_path, monkeypatch, order):
+def test_the_notification_endpoint_verifies_checks_the_order_dedupes_and_answers_success(fast_gateway, tmp_path, monkeypatch, order):
     example = run_checkout_example(fast_gateway, tmp_path, monkeypatch)
-    no = order("NOTIFY")
     client = alipay_core.Client(fast_gateway["app_id"], fast_gateway["app_private_key"], fast_gateway["alipay_public_key"], gateway=fast_gateway["gateway"])
-    client.with_options(notify_url="http://127.0.0.1:9/n").trade_pay(out_trade_no=no, total_amount="7", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
-    form = next(d for d in sandbox.control(fast_gateway, "/sandbox/notifications") if d["out_trade_no"] == no)["params"]
+    notifying = client.with_options(notify_url="http://127.0.0.1:9/n")
+
+    def paid_notification(amount):
+        no = order("NOTIFY")
+        notifying.trade_pay(out_trade_no=no, total_amount=amount, subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+        form = next(d for d in sandbox.control(fast_gateway, "/sandbox/notifications") if d["out_trade_no"] == no)["params"]
+        return no, form
 
     body = {"data": b""}
     flask = types.ModuleType("flask")
@@ -57,10 +62,25 @@ def test_the_notification_endpoint_verifies_dedupes_and_answers_success(fast_gat
     paid = []
     example["mark_order_paid"] = lambda out_trade_no, amount: paid.append((out_trade_no, amount))
     exec(python_blocks()[1], example)
+    orders, app_id = example["orders"], fast_gateway["app_id"]
 
-    body["data"] = urllib.parse.urlencode(form).encode()
-    assert example["alipay_notify"]() == "success"
-    assert example["alipay_notify"]() == "success", "a redelivery is acknowledged"
-    assert paid == [(no, example["Decimal"]("7.00"))], "and handled once"
-    body["data"] = urllib.parse.urlencode(dict(form, total_amount="0.01")).encode()
-    assert example["alipay_notify"]() == ("failure", 400)
+    def deliver(form):
+        body["data"] = urllib.parse.urlencode(form).encode()
+        return example["alipay_notify"]()
+
+    no, form = paid_notification("7")
+    orders[no] = alipay_core.ExpectedOrder(app_id, no, Decimal("7.00"))
+    assert deliver(form) == "success"
+    assert deliver(form) == "success", "a redelivery is acknowledged"
+    assert paid == [(no, Decimal("7.00"))], "and handled once"
+    assert deliver(dict(form, total_amount="0.01")) == ("failure", 400), "a forged amount fails its signature"
+
+    # Genuine notifications that are not about the order on record: each is refused and nothing is paid.
+    cheaper, cheaper_form = paid_notification("8")
+    orders[cheaper] = alipay_core.ExpectedOrder(app_id, cheaper, "8.01")
+    other_app, other_app_form = paid_notification("9")
+    orders[other_app] = alipay_core.ExpectedOrder("2021000000000001", other_app, 9)
+    _, unknown_form = paid_notification("10")
+    for refused in (cheaper_form, other_app_form, unknown_form):
+        assert deliver(refused) == ("failure", 400)
+    assert paid == [(no, Decimal("7.00"))]

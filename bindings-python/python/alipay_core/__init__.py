@@ -7,6 +7,7 @@ is verified before it is believed. Errors are one hierarchy rooted at :class:`Al
 * :class:`Workflows` / :class:`AsyncWorkflows` — barcode and QR pay polled to the truth, refunds until
   known, journaled so a crash loses nothing.
 * :mod:`alipay_core.models` — typed results (``Decimal`` money, enums that keep unknown values).
+* :class:`ExpectedOrder` — your order, which a verified notification must match before you act on it.
 * The primitives (``sign_params``, ``verify_response``, ``verify_notify``, …) for debugging signatures.
 """
 
@@ -17,9 +18,11 @@ from ._native import (
     GatewayError,
     InvalidInput,
     JournalError,
+    OrderMismatch,
     ResponseNode,
     SignatureError,
     TransportError,
+    VerifiedNotification,
     __version__,
     build_sign_content,
     cert_sn,
@@ -35,6 +38,7 @@ from .client import (
     MoneyLike,
     Notification,
 )
+from .notifications import ExpectedOrder, OrderLookup
 from .models import (
     AccountBillRow,
     Bill,
@@ -87,6 +91,7 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "DepositBackInfo",
+    "ExpectedOrder",
     "FundBill",
     "GatewayError",
     "InvalidInput",
@@ -95,6 +100,8 @@ __all__ = [
     "Model",
     "MoneyLike",
     "Notification",
+    "OrderLookup",
+    "OrderMismatch",
     "PaymentHandle",
     "PaymentOutcome",
     "PollPolicy",
@@ -121,6 +128,7 @@ __all__ = [
     "TransportError",
     "verify_notify",
     "verify_response",
+    "VerifiedNotification",
     "WorkflowEvent",
     "Workflows",
     "__version__",

@@ -2,6 +2,7 @@
 
 import os
 from collections.abc import Awaitable, Callable, Mapping
+from decimal import Decimal
 from typing import Any, Literal, Optional, Union, final
 
 __all__ = [
@@ -14,9 +15,11 @@ __all__ = [
     "NativeClient",
     "NativePaymentHandle",
     "NativeWorkflows",
+    "OrderMismatch",
     "ResponseNode",
     "SignatureError",
     "TransportError",
+    "VerifiedNotification",
     "__version__",
     "build_sign_content",
     "cert_sn",
@@ -52,6 +55,13 @@ class InvalidInput(AlipayError):
     """An argument can never be sent; ``field`` names it."""
 
     field: str
+
+class OrderMismatch(InvalidInput):
+    """A verified notification does not match your order: do not act on it. ``field`` is the first
+    that differs (``app_id``, ``out_trade_no``, ``total_amount`` or ``seller_id``)."""
+
+    expected: str
+    actual: Optional[str]
 
 class SignatureError(AlipayError):
     """A signature did not verify: never believe the answer."""
@@ -106,10 +116,22 @@ class ResponseNode:
     def sub_msg(self) -> Optional[str]: ...
     @property
     def data(self) -> dict[str, Any]:
-        """The node's fields as a dict (non-integer numbers as ``Decimal``)."""
+        """The node's fields as a dict (non-integer numbers as ``Decimal``, with their text as signed)."""
+
+@final
+class VerifiedNotification:
+    """A notification whose signature verified."""
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The fields the signature covers, and ``sign``/``sign_type``."""
+    def check(
+        self, app_id: str, out_trade_no: str, total_amount: Union[Decimal, int, str], seller_id: Optional[str] = None
+    ) -> None:
+        """Raises ``OrderMismatch`` unless this trade notification is for that order."""
 
 _Source = Union[str, bytes, os.PathLike[str]]
-_Notification = Union[bytes, Mapping[str, str]]
+_Notification = Union[bytes, bytearray, Mapping[str, str]]
 
 @final
 class NativeClient:
@@ -156,8 +178,10 @@ class NativeClient:
     def page(self, method: str, fields: Mapping[str, Any], format: str) -> str: ...
     def download_bill(self, fields: Mapping[str, Any]) -> dict[str, Any]: ...
     def download_bill_async(self, fields: Mapping[str, Any]) -> Awaitable[dict[str, Any]]: ...
-    def verify_notification(self, notification: _Notification, rule: str = "v1") -> dict[str, str]: ...
-    def verify_notification_async(self, notification: _Notification, rule: str = "v1") -> Awaitable[dict[str, str]]: ...
+    def verify_notification(self, notification: _Notification, rule: str = "v1") -> VerifiedNotification: ...
+    def verify_notification_async(
+        self, notification: _Notification, rule: str = "v1"
+    ) -> Awaitable[VerifiedNotification]: ...
 
 @final
 class NativePaymentHandle:
@@ -193,10 +217,12 @@ class NativeWorkflows:
     def refund_until_known(self, fields: Mapping[str, Any]) -> dict[str, Any]: ...
     def refund_until_known_async(self, fields: Mapping[str, Any]) -> Awaitable[dict[str, Any]]: ...
     def recover(self) -> list[dict[str, Any]]: ...
-    def receive_notification(self, notification: _Notification, rule: str = "v1") -> tuple[dict[str, str], bool]: ...
+    def receive_notification(
+        self, notification: _Notification, rule: str = "v1"
+    ) -> tuple[VerifiedNotification, bool]: ...
     def receive_notification_async(
         self, notification: _Notification, rule: str = "v1"
-    ) -> Awaitable[tuple[dict[str, str], bool]]: ...
+    ) -> Awaitable[tuple[VerifiedNotification, bool]]: ...
     def mark_notification_handled(self, notify_id: str) -> None: ...
     def mark_notification_handled_async(self, notify_id: str) -> Awaitable[None]: ...
 
@@ -212,7 +238,7 @@ def verify_response(
     """Verifies a raw gateway answer to ``method`` and returns its node."""
 
 def verify_notify(
-    notification: Union[bytes, Mapping[str, str]], alipay_public_key: str, rule: str = "v1", sign_type: str = "RSA2"
+    notification: _Notification, alipay_public_key: str, rule: str = "v1", sign_type: str = "RSA2"
 ) -> dict[str, str]:
     """Verifies a notification (raw body or decoded form) under rule ``v1`` or ``v2`` with the ``sign_type``
     you configured (never the notification's own); returns the fields its signature covers."""

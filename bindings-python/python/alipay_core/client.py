@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Dict, Mapping, Optional, Union
 
 from ._native import NativeClient, ResponseNode
+from .notifications import OrderLookup, _check
 from .models import (
     Bill,
     BillDownloadUrlQueryResponse,
@@ -248,11 +249,17 @@ class Client(_ClientBase):
         """Any Alipay method: signed, sent, and its answer verified (``.data`` is the node as a dict)."""
         return self._native.execute(method, dict(biz_content) if biz_content is not None else None)
 
-    def verify_notification(self, notification: Notification, rule: str = "v1") -> Dict[str, str]:
-        """Verifies an asynchronous notification (raw body, or a framework's form) and returns its
-        fields; raises :class:`~alipay_core.SignatureError` for one that must not be believed. In
-        certificate mode a rotated Alipay certificate is fetched and checked first."""
-        return self._native.verify_notification(notification, rule)
+    def verify_notification(
+        self, notification: Notification, rule: str = "v1", *, expected: Optional[OrderLookup] = None
+    ) -> Dict[str, str]:
+        """Verifies an asynchronous notification (raw body, or a framework's form) and returns the
+        fields its signature covers; raises :class:`~alipay_core.SignatureError` for one that must
+        not be believed. In certificate mode a rotated Alipay certificate is fetched and checked first.
+
+        ``expected`` — your :class:`~alipay_core.ExpectedOrder`, or a function from the fields to it —
+        is then checked against the notification (``app_id``, ``out_trade_no``, ``total_amount``,
+        ``seller_id``): :class:`~alipay_core.OrderMismatch` names the first field that differs."""
+        return _check(self._native.verify_notification(notification, rule), expected)
 
 
 class AsyncClient(_ClientBase):
@@ -340,6 +347,8 @@ class AsyncClient(_ClientBase):
         """As :meth:`Client.execute`."""
         return await self._native.execute_async(method, dict(biz_content) if biz_content is not None else None)
 
-    async def verify_notification(self, notification: Notification, rule: str = "v1") -> Dict[str, str]:
+    async def verify_notification(
+        self, notification: Notification, rule: str = "v1", *, expected: Optional[OrderLookup] = None
+    ) -> Dict[str, str]:
         """As :meth:`Client.verify_notification`."""
-        return await self._native.verify_notification_async(notification, rule)
+        return _check(await self._native.verify_notification_async(notification, rule), expected)

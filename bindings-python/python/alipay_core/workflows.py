@@ -6,7 +6,10 @@ sent twice; a refund's ``out_request_no`` is reused only to retry that same refu
 
 Progress events go to ``on_event`` — called on a worker thread of the Rust runtime (from asyncio,
 hand them to the loop with ``loop.call_soon_threadsafe``). An exception it raises is reported as
-unraisable and never disturbs the workflow.
+unraisable and never disturbs the workflow. The callback must not make blocking ``alipay_core``
+calls: the runtime cannot wait on its own thread, so they raise :class:`~alipay_core.AlipayError`
+(kind ``config``); hand such work to another thread. Once the interpreter exits, no more events
+are delivered.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ import dataclasses
 import os
 from typing import Any, Callable, Dict, List, Optional, Union
 
-from ._native import AlipayError, NativePaymentHandle, NativeWorkflows
+from ._native import AlipayError, NativePaymentHandle, NativeWorkflows, VerifiedNotification
 from .client import AsyncClient, Client, MoneyLike, Notification, _fields
 from .models import PaymentOutcome, RefundOutcome, WorkflowEvent
+from .notifications import OrderLookup, _check
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,11 +54,26 @@ class ReceivedNotification:
 
     fields: Dict[str, str]
     first_delivery: bool
+    _verified: Optional[VerifiedNotification] = dataclasses.field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def _of(cls, verified: VerifiedNotification, first_delivery: bool) -> ReceivedNotification:
+        return cls(verified.fields, first_delivery, verified)
 
     @property
     def notify_id(self) -> Optional[str]:
         """Alipay's id of this notification (the same on every redelivery)."""
         return self.fields.get("notify_id")
+
+    def check(self, order: OrderLookup) -> None:
+        """Checks this trade notification against your order — an
+        :class:`~alipay_core.ExpectedOrder`, or a function from :attr:`fields` to it: ``app_id``,
+        ``out_trade_no`` and ``total_amount`` (and ``seller_id`` when given) must be the order's.
+        Raises :class:`~alipay_core.OrderMismatch` naming the first field that differs; act on the
+        notification only after this passes."""
+        if self._verified is None:
+            raise AlipayError("this notification was not verified by alipay_core, so it cannot be checked")
+        _check(self._verified, order)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -199,8 +218,7 @@ class Workflows(_WorkflowsBase):
 
     def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
         """Verifies a notification and says whether it is new (by ``notify_id``, in the journal)."""
-        fields, first = self._native.receive_notification(notification, rule)
-        return ReceivedNotification(fields, first)
+        return ReceivedNotification._of(*self._native.receive_notification(notification, rule))
 
     def mark_notification_handled(self, notification: ReceivedNotification) -> None:
         """Records the notification as handled, so redeliveries are recognised."""
@@ -252,8 +270,7 @@ class AsyncWorkflows(_WorkflowsBase):
 
     async def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
         """As :meth:`Workflows.receive_notification`."""
-        fields, first = await self._native.receive_notification_async(notification, rule)
-        return ReceivedNotification(fields, first)
+        return ReceivedNotification._of(*await self._native.receive_notification_async(notification, rule))
 
     async def mark_notification_handled(self, notification: ReceivedNotification) -> None:
         """As :meth:`Workflows.mark_notification_handled`."""

@@ -1,0 +1,100 @@
+//! Notifications from Python: what a web framework hands over (the raw body, or its decoded form),
+//! and the verified result, which can check itself against the merchant's order.
+
+use std::collections::BTreeMap;
+
+use alipay_core::notify::{ExpectedOrder, NotifyRule, parse_form_body};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString};
+
+use crate::errors::{order_mismatch, to_py};
+use crate::values::{invalid, money, text, text_pairs};
+
+/// A notification as Python hands it over.
+pub(crate) enum NotificationInput {
+    /// The raw request body.
+    Body(Vec<u8>),
+    /// Decoded form fields.
+    Form(BTreeMap<String, String>),
+}
+
+impl NotificationInput {
+    /// `bytes`/`bytearray` (the raw body), or any mapping of `str` to `str` (a `dict`, Flask's
+    /// `request.form`). Anything else is `InvalidInput` naming the field at fault.
+    pub(crate) fn from_py(notification: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if let Ok(body) = notification.cast::<PyBytes>() {
+            return Ok(Self::Body(body.as_bytes().to_vec()));
+        }
+        if let Ok(body) = notification.cast::<PyByteArray>() {
+            return Ok(Self::Body(body.to_vec()));
+        }
+        if notification.is_instance_of::<PyString>() {
+            let reason = "is a str: pass the raw body (bytes) or the decoded form (a mapping of str to str)";
+            return Err(invalid("notification", reason));
+        }
+        Ok(Self::Form(text_pairs(notification, "notification", "")?))
+    }
+
+    /// The notification's pairs and its rule (`"v1"` or `"v2"`).
+    pub(crate) fn params(self, rule: &str) -> PyResult<(BTreeMap<String, String>, NotifyRule)> {
+        let rule = notify_rule(rule)?;
+        let params = match self {
+            Self::Body(body) => parse_form_body(&body).map_err(|e| to_py(e.into()))?,
+            Self::Form(form) => form,
+        };
+        Ok((params, rule))
+    }
+}
+
+/// The notification rule `"v1"` (trade notifications) or `"v2"`.
+pub(crate) fn notify_rule(rule: &str) -> PyResult<NotifyRule> {
+    rule.parse().map_err(|e: alipay_core::error::InvalidInput| to_py(e.into()))
+}
+
+/// A notification whose signature verified: `fields` are what the signature covers.
+#[pyclass(module = "alipay_core", frozen)]
+pub(crate) struct VerifiedNotification {
+    inner: alipay_core::notify::VerifiedNotification,
+}
+
+impl From<alipay_core::notify::VerifiedNotification> for VerifiedNotification {
+    fn from(inner: alipay_core::notify::VerifiedNotification) -> Self {
+        Self { inner }
+    }
+}
+
+#[pymethods]
+impl VerifiedNotification {
+    /// The fields the signature covers, and `sign`/`sign_type`.
+    #[getter]
+    fn fields(&self) -> BTreeMap<String, String> {
+        self.inner.params().clone()
+    }
+
+    /// Checks a trade notification against your own order, as Alipay requires before acting on it:
+    /// `app_id`, `out_trade_no` and `total_amount` (and `seller_id` when given) must be the order's.
+    /// Raises `OrderMismatch` naming the first field that differs, `DecodeError` for a notification
+    /// that is not a trade notification.
+    #[pyo3(signature = (app_id, out_trade_no, total_amount, seller_id = None))]
+    fn check(
+        &self,
+        app_id: &Bound<'_, PyAny>,
+        out_trade_no: &Bound<'_, PyAny>,
+        total_amount: &Bound<'_, PyAny>,
+        seller_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let mut order = ExpectedOrder::new(
+            text(app_id, "app_id")?,
+            text(out_trade_no, "out_trade_no")?,
+            money(total_amount, "total_amount")?,
+        );
+        if let Some(seller) = seller_id.filter(|s| !s.is_none()) {
+            order = order.with_seller_id(text(seller, "seller_id")?);
+        }
+        self.inner.trade().map_err(to_py)?.check(&order).map_err(|m| order_mismatch(&m))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("VerifiedNotification(notify_id={:?})", self.inner.notify_id().unwrap_or(""))
+    }
+}
