@@ -108,10 +108,12 @@ impl NativeWorkflows {
         })
     }
 
-    /// Finishes what a crash left behind; one dict per workflow (`key`, `outcome` or `error`).
-    fn recover(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
+    /// Finishes what a crash left behind, with the merchants' `app_auth_tokens` for an ISV (the journal
+    /// keeps only their fingerprints); one dict per workflow (`key`, `outcome` or `error`).
+    #[pyo3(signature = (app_auth_tokens = Vec::new()))]
+    fn recover(&self, py: Python<'_>, app_auth_tokens: Vec<String>) -> PyResult<Vec<Py<PyAny>>> {
         let workflows = self.workflows.clone();
-        let report = block_on(py, async move { workflows.recover().await })?;
+        let report = block_on(py, async move { workflows.recover_with_tokens(&app_auth_tokens).await })?;
         report
             .recovered
             .iter()

@@ -177,6 +177,25 @@ def test_recover_finishes_what_a_crash_left_behind(fast_gateway, order, tmp_path
     assert mine[0].outcome.status == "not_paid" and mine[0].outcome.cause == "recovered"
 
 
+def test_recovery_for_an_isv_takes_the_merchants_token_from_the_app(fast_gateway, order, tmp_path):
+    journal = tmp_path / "isv.sqlite3"
+    token = "202611BBsecret-merchant-token"
+    policy = PollPolicy(query_interval=5, max_queries=5, cancel_interval=0.05)
+    isv_client = client_of(fast_gateway, alipay_core.Client).with_options(app_auth_token=token)
+    crashed = alipay_core.Workflows(isv_client, journal, barcode_policy=policy)
+    no = order("ISV")
+    crashed.start_pay(out_trade_no=no, total_amount="8", subject="s", auth_code=sandbox.NEVER_CONFIRMS).detach()
+    del crashed
+    assert token.encode() not in journal.read_bytes(), "the journal keeps only the token's fingerprint"
+
+    later = workflows_for(fast_gateway, journal=journal)
+    mine = [r for r in later.recover() if r.key == f"trade:{no}"]
+    assert len(mine) == 1 and isinstance(mine[0].error, alipay_core.ConfigError), mine
+    mine = [r for r in later.recover(app_auth_tokens=["202611BBanother", token]) if r.key == f"trade:{no}"]
+    assert len(mine) == 1 and mine[0].error is None, mine
+    assert mine[0].outcome.status == "not_paid" and mine[0].outcome.cause == "recovered"
+
+
 def test_a_callback_that_raises_does_not_disturb_the_workflow(fast_gateway, order, monkeypatch):
     def broken(event):
         raise RuntimeError("the screen is gone")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from ._native import AlipayError, NativePaymentHandle, NativeWorkflows, VerifiedNotification
 from .client import AsyncClient, Client, MoneyLike, Notification, _fields
@@ -212,9 +212,12 @@ class Workflows(_WorkflowsBase):
         with refund queries, so the money moves at most once. Calling again resumes safely."""
         return RefundOutcome._from(self._native.refund_until_known(_refund_fields(refund_amount, out_request_no, out_trade_no, trade_no, fields)))
 
-    def recover(self) -> List[Recovered]:
-        """Finishes every workflow a crash left unfinished in the journal."""
-        return _recovered(self._native.recover())
+    def recover(self, app_auth_tokens: Sequence[str] = ()) -> List[Recovered]:
+        """Finishes every workflow a crash left unfinished in the journal. An ISV passes the merchants'
+        current ``app_auth_tokens``: the journal keeps only a fingerprint of each, and a workflow whose token
+        is not given stays open with a ``ConfigError``. A payment nobody has seen yet stays unresolved until
+        its own expiry has passed, so call this now and again, not only at startup."""
+        return _recovered(self._native.recover(list(app_auth_tokens)))
 
     def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
         """Verifies a notification and says whether it is new (by ``notify_id``, in the journal)."""
@@ -264,9 +267,11 @@ class AsyncWorkflows(_WorkflowsBase):
         fields = _refund_fields(refund_amount, out_request_no, out_trade_no, trade_no, fields)
         return RefundOutcome._from(await self._native.refund_until_known_async(fields))
 
-    async def recover(self) -> List[Recovered]:
+    async def recover(self, app_auth_tokens: Sequence[str] = ()) -> List[Recovered]:
         """As :meth:`Workflows.recover` (it blocks a worker thread, not the event loop)."""
-        return _recovered(await asyncio.get_running_loop().run_in_executor(None, self._native.recover))
+        tokens = list(app_auth_tokens)
+        recovered = await asyncio.get_running_loop().run_in_executor(None, self._native.recover, tokens)
+        return _recovered(recovered)
 
     async def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
         """As :meth:`Workflows.receive_notification`."""
