@@ -59,13 +59,16 @@ pub fn check(sandbox: &Sandbox, outcome: &PaymentOutcome) -> Result<(), String> 
     }
 }
 
-/// A payment whose request never reached the gateway is honestly unknown: it could still land. Once
-/// its own expiry (and the margin) has passed, `recover()` settles it "not created". Returns the
-/// outcome after that (the same outcome when it was known already).
+/// A payment that created no trade is honestly unknown: its request could still land. Once its own
+/// expiry (and the margin) has passed, `recover()` settles it "not created". Checks that an unknown
+/// outcome has no trade behind it, and returns the outcome after settling (the same outcome when it
+/// was known already).
 pub async fn settled_after_expiry(sandbox: &Sandbox, workflows: &Workflows, outcome: PaymentOutcome) -> PaymentOutcome {
     if !matches!(outcome.status, PaymentStatus::Unknown { .. }) {
         return outcome;
     }
+    let trade = sandbox.trade(&outcome.out_trade_no);
+    assert!(trade.is_none(), "unknown only while no trade exists: {outcome:?}, the trade is {trade:?}");
     sandbox.advance(alipay_core::workflow::PollPolicy::qr().trade_expiry + alipay_core::workflow::SETTLE_MARGIN);
     let report = workflows.recover().await.expect("recover");
     let mine = report.recovered.iter().find(|r| r.entry.key == JournalEntry::trade_key(&outcome.out_trade_no));
