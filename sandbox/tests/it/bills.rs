@@ -36,16 +36,21 @@ async fn yesterdays_trade_bill_holds_the_payments_and_refunds() {
     assert_eq!(account.account_details.last().expect("row").balance.fen(), 1350);
 }
 
-#[tokio::test]
-async fn a_bill_url_expires_after_30_seconds() {
-    let (sb, client) = sandbox(1.0);
+/// A day later, the URL of yesterday's trade bill.
+async fn yesterdays_trade_bill_url(sb: &alipay_sandbox::Sandbox, client: &alipay_core::Client) -> String {
     sb.advance(Duration::from_secs(24 * 3600));
     let yesterday = alipay_core::clock::format_shanghai(sb.now() - Duration::from_secs(24 * 3600))[..10].to_string();
-    let url = client
+    client
         .data_dataservice_bill_downloadurl_query(&BillDownloadUrlQueryRequest::new(BillType::Trade, &yesterday))
         .await
         .expect("url")
-        .bill_download_url;
+        .bill_download_url
+}
+
+#[tokio::test]
+async fn a_bill_url_expires_after_30_seconds() {
+    let (sb, client) = sandbox(1.0);
+    let url = yesterdays_trade_bill_url(&sb, &client).await;
     assert!(client.download(&url).await.is_ok());
     sb.advance(Duration::from_secs(31));
     let err = client.download(&url).await.expect_err("expired");
@@ -92,13 +97,7 @@ async fn the_in_process_transport_refuses_a_bill_longer_than_max_body_bytes() {
     use alipay_core::error::TransportErrorKind;
     use alipay_core::transport::{HttpMethod, HttpRequest, Transport};
     let (sb, client) = sandbox(1.0);
-    sb.advance(Duration::from_secs(24 * 3600));
-    let yesterday = alipay_core::clock::format_shanghai(sb.now() - Duration::from_secs(24 * 3600))[..10].to_string();
-    let url = client
-        .data_dataservice_bill_downloadurl_query(&BillDownloadUrlQueryRequest::new(BillType::Trade, &yesterday))
-        .await
-        .expect("url")
-        .bill_download_url;
+    let url = yesterdays_trade_bill_url(&sb, &client).await;
     let transport = alipay_sandbox::InProcess::new(sb.clone());
     let get = |limit: Option<u64>| HttpRequest {
         method: HttpMethod::Get,

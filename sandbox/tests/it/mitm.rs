@@ -106,6 +106,25 @@ impl Mitm {
     }
 }
 
+/// A scenario's two tests, `<scenario>::v2` and `<scenario>::v3`: the client speaking each protocol.
+macro_rules! over_v2_and_v3 {
+    ($scenario:ident) => {
+        mod $scenario {
+            use alipay_core::Protocol;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn v2() {
+                super::$scenario(Protocol::V2).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn v3() {
+                super::$scenario(Protocol::V3).await;
+            }
+        }
+    };
+}
+
 /// A sandbox, and a client (with workflows and their journal) that reaches it through the proxy.
 fn setup(protocol: Protocol) -> (Sandbox, Mitm, Client, Workflows, MemoryJournal) {
     let sandbox = Sandbox::start(SandboxConfig { speed: 2000.0, ..SandboxConfig::default() }).expect("sandbox");
@@ -162,15 +181,7 @@ async fn another_orders_paid_pay_answer_is_not_this_orders_payment(protocol: Pro
     assert_eq!(trade.status, TradeStatus::TradeClosed, "the buyer who never confirmed is cancelled: {outcome:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_orders_paid_pay_answer_is_not_this_orders_payment_v2() {
-    another_orders_paid_pay_answer_is_not_this_orders_payment(Protocol::V2).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_orders_paid_pay_answer_is_not_this_orders_payment_v3() {
-    another_orders_paid_pay_answer_is_not_this_orders_payment(Protocol::V3).await;
-}
+over_v2_and_v3!(another_orders_paid_pay_answer_is_not_this_orders_payment);
 
 async fn another_orders_success_query_is_not_this_orders_payment(protocol: Protocol) {
     let (sandbox, mitm, client, workflows, _) = setup(protocol);
@@ -187,15 +198,7 @@ async fn another_orders_success_query_is_not_this_orders_payment(protocol: Proto
     assert!(outcome.history.unverified_answers > 0, "the replayed answers count as unverified: {outcome:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_orders_success_query_is_not_this_orders_payment_v2() {
-    another_orders_success_query_is_not_this_orders_payment(Protocol::V2).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_orders_success_query_is_not_this_orders_payment_v3() {
-    another_orders_success_query_is_not_this_orders_payment(Protocol::V3).await;
-}
+over_v2_and_v3!(another_orders_success_query_is_not_this_orders_payment);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paid_query_about_this_order_number_but_another_amount_is_not_this_payment() {
@@ -270,15 +273,7 @@ async fn another_trades_refund_is_not_this_refund(protocol: Protocol) {
     assert_eq!(sandbox.trade(&victim).expect("trade").refunds.len(), 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_trades_refund_is_not_this_refund_v2() {
-    another_trades_refund_is_not_this_refund(Protocol::V2).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_trades_refund_is_not_this_refund_v3() {
-    another_trades_refund_is_not_this_refund(Protocol::V3).await;
-}
+over_v2_and_v3!(another_trades_refund_is_not_this_refund);
 
 async fn another_orders_cancel_does_not_cancel_this_trade(protocol: Protocol) {
     let (sandbox, mitm, client, workflows, journal) = setup(protocol);
@@ -301,12 +296,4 @@ async fn another_orders_cancel_does_not_cancel_this_trade(protocol: Protocol) {
     assert_eq!(entry.state, EntryState::Unresolved, "recover() will try again");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_orders_cancel_does_not_cancel_this_trade_v2() {
-    another_orders_cancel_does_not_cancel_this_trade(Protocol::V2).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn another_orders_cancel_does_not_cancel_this_trade_v3() {
-    another_orders_cancel_does_not_cancel_this_trade(Protocol::V3).await;
-}
+over_v2_and_v3!(another_orders_cancel_does_not_cancel_this_trade);
