@@ -33,7 +33,7 @@ impl NativeClient {
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        app_id: String,
+        app_id: &Bound<'_, PyAny>,
         app_private_key: Source,
         alipay_public_key: Option<Source>,
         gateway: &str,
@@ -43,15 +43,18 @@ impl NativeClient {
         app_cert: Option<Source>,
         alipay_cert: Option<Source>,
         alipay_root_cert: Option<Source>,
-        encrypt_key: Option<String>,
+        encrypt_key: Option<&Bound<'_, PyAny>>,
         encrypt_by_default: bool,
-        connect_timeout: Option<f64>,
-        timeout: Option<f64>,
-        proxy: Option<String>,
-        user_agent: Option<String>,
+        connect_timeout: Option<&Bound<'_, PyAny>>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
+        user_agent: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let seconds = |value: Option<&Bound<'_, PyAny>>, field: &str| {
+            value.filter(|v| !v.is_none()).map(|v| crate::values::seconds(v, field)).transpose()
+        };
         let settings = Settings {
-            app_id,
+            app_id: text(app_id, "app_id")?,
             app_private_key,
             alipay_public_key,
             gateway: gateway.to_string(),
@@ -61,12 +64,12 @@ impl NativeClient {
             app_cert,
             alipay_cert,
             alipay_root_cert,
-            encrypt_key,
+            encrypt_key: optional_text(encrypt_key, "encrypt_key")?,
             encrypt_by_default,
-            connect_timeout,
-            timeout,
-            proxy,
-            user_agent,
+            connect_timeout: seconds(connect_timeout, "connect_timeout")?,
+            timeout: seconds(timeout, "timeout")?,
+            proxy: optional_text(proxy, "proxy")?,
+            user_agent: optional_text(user_agent, "user_agent")?,
         };
         Ok(Self { client: settings.build()? })
     }

@@ -51,8 +51,8 @@ pub(crate) struct Settings {
     pub(crate) alipay_root_cert: Option<Source>,
     pub(crate) encrypt_key: Option<String>,
     pub(crate) encrypt_by_default: bool,
-    pub(crate) connect_timeout: Option<f64>,
-    pub(crate) timeout: Option<f64>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
     pub(crate) proxy: Option<String>,
     pub(crate) user_agent: Option<String>,
 }
@@ -97,11 +97,11 @@ impl Settings {
         if let Some(key) = &self.encrypt_key {
             builder = builder.encrypt_key(key)?;
         }
-        if let Some(seconds) = self.connect_timeout {
-            builder = builder.connect_timeout(seconds_setting("connect_timeout", seconds)?);
+        if let Some(wait) = self.connect_timeout {
+            builder = builder.connect_timeout(positive("connect_timeout", wait)?);
         }
-        if let Some(seconds) = self.timeout {
-            builder = builder.request_timeout(seconds_setting("timeout", seconds)?);
+        if let Some(wait) = self.timeout {
+            builder = builder.request_timeout(positive("timeout", wait)?);
         }
         if let Some(proxy) = self.proxy {
             builder = builder.proxy(proxy);
@@ -113,8 +113,9 @@ impl Settings {
     }
 }
 
-fn seconds_setting(name: &'static str, seconds: f64) -> Result<Duration, Error> {
-    Duration::try_from_secs_f64(seconds).ok().filter(|d| !d.is_zero()).ok_or_else(|| {
-        ConfigError::Invalid { name, reason: format!("{seconds} is not a positive number of seconds") }.into()
-    })
+fn positive(name: &'static str, wait: Duration) -> Result<Duration, Error> {
+    if wait.is_zero() {
+        return Err(ConfigError::Invalid { name, reason: "a timeout must be more than 0 seconds".into() }.into());
+    }
+    Ok(wait)
 }

@@ -165,6 +165,29 @@ def test_policy_numbers_out_of_range_or_of_the_wrong_type_are_invalid_input(gate
     assert refused.value.field == field
 
 
+@pytest.mark.parametrize(
+    "settings, field",
+    [
+        (dict(timeout="5"), "timeout"),
+        (dict(connect_timeout=-1), "connect_timeout"),
+        (dict(timeout=float("inf")), "timeout"),
+        (dict(proxy="http://\ud800"), "proxy"),
+        (dict(user_agent=b"agent"), "user_agent"),
+        (dict(encrypt_key="\udfff"), "encrypt_key"),
+    ],
+)
+def test_client_settings_of_the_wrong_type_or_unencodable_are_invalid_input(gateway, settings, field):
+    with pytest.raises(InvalidInput) as refused:
+        client_of(gateway, **settings)
+    assert refused.value.field == field
+
+
+def test_an_app_id_with_a_lone_surrogate_is_invalid_input(gateway):
+    with pytest.raises(InvalidInput) as refused:
+        alipay_core.Client("2021\ud800", gateway["app_private_key"], gateway["alipay_public_key"])
+    assert refused.value.field == "app_id"
+
+
 def test_a_blocking_call_from_an_event_callback_is_a_clear_alipay_error(fast_gateway, order):
     client = client_of(fast_gateway)
     caught = []
