@@ -12,9 +12,29 @@ use crate::crypto::SignType;
 use crate::error::{Error, SignatureError};
 use crate::keys::PrivateKey;
 
-/// `true` for a value that is neither signed nor sent: empty or whitespace only.
+/// `true` for a value that is neither signed nor sent: empty, or Java whitespace only — the official
+/// Java SDK's `StringUtils.isEmpty` rule (PROTOCOL §2), so a request is signed over exactly what the
+/// Java SDK would sign. Rust's own notion of whitespace differs: see [`is_java_whitespace`].
 pub fn is_blank(value: &str) -> bool {
-    value.trim().is_empty()
+    value.chars().all(is_java_whitespace)
+}
+
+/// Java's `Character.isWhitespace`: the Unicode space, line and paragraph separators except the
+/// no-break ones (U+00A0, U+2007, U+202F), and U+0009–U+000D and U+001C–U+001F. Unlike Rust's
+/// `char::is_whitespace` it does not count U+0085, and it does count the four information separators.
+pub fn is_java_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\u{9}'..='\u{D}'
+            | '\u{1C}'..='\u{20}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{2006}'
+            | '\u{2008}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
 }
 
 /// Builds the sign content of `params` under the request rule: everything except `sign`.

@@ -112,3 +112,28 @@ fn both_backends_sign_identically() {
         .collect();
     assert!(signs.windows(2).all(|w| w[0] == w[1]));
 }
+
+#[test]
+fn blank_values_are_javas_exactly() {
+    let v = vector("java_blank_values.json");
+    let listed: Vec<char> = v["blank_code_points"]
+        .as_array()
+        .expect("code points")
+        .iter()
+        .map(|c| char::from_u32(u32::from_str_radix(c.as_str().expect("hex"), 16).expect("hex")).expect("char"))
+        .collect();
+    // Every character there is: blank exactly when Java says so.
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        assert_eq!(alipay_core::sign::is_java_whitespace(c), listed.contains(&c), "U+{:04X}", c as u32);
+    }
+    for (value, blank) in v["examples"].as_object().expect("examples") {
+        assert_eq!(alipay_core::sign::is_blank(value), blank.as_bool().expect("bool"), "{value:?}");
+    }
+    // What is signed: a lone no-break space is a value (Java signs it), an information separator is not.
+    let content = build_sign_content(&BTreeMap::from([
+        ("a".to_string(), "\u{a0}".to_string()),
+        ("b".to_string(), "\u{1f}".to_string()),
+        ("c".to_string(), "x".to_string()),
+    ]));
+    assert_eq!(content, "a=\u{a0}&c=x");
+}
