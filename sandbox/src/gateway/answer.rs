@@ -123,11 +123,9 @@ pub fn sealed_body(method: &str, node: &Node, seal: &Seal<'_>) -> Vec<u8> {
     let bytes = seal.charset.encode(&signed_text).unwrap_or_else(|_| signed_text.as_bytes().to_vec().into());
     let sign = seal.key.sign(&bytes, seal.sign_type).expect("the sandbox key signs");
     let cert = seal.cert_sn.map(|sn| format!(r#","alipay_cert_sn":"{sn}""#)).unwrap_or_default();
-    let body = format!(
-        r#"{{"{}":{signed_text}{cert},"sign":"{}"}}"#,
-        alipay_core::response::response_node_name(method),
-        sign.replace('/', "\\/")
-    );
+    // The node's `/` are escaped; the sign is written as plain base64, as Alipay writes it.
+    let body =
+        format!(r#"{{"{}":{signed_text}{cert},"sign":"{sign}"}}"#, alipay_core::response::response_node_name(method));
     encode(&body, seal.charset)
 }
 

@@ -105,3 +105,24 @@ async fn a_gbk_client_is_understood_and_answered_in_gbk() {
     assert!(!pre.qr_code.is_empty());
     assert_eq!(sb.trade(&no).expect("t").subject, "测试订单");
 }
+
+#[tokio::test]
+async fn the_answers_sign_is_plain_base64_while_its_body_escapes_slashes() {
+    use base64::Engine as _;
+    let (sb, client) = sandbox(1.0);
+    // Signatures of a few answers, so that some hold a `/`.
+    let mut slashes = 0;
+    for _ in 0..8 {
+        let biz = json!({"out_trade_no": order("SIGN"), "total_amount": "1.00", "subject": "a/b"}).to_string();
+        let request = client.build_request("alipay.trade.precreate", Some(&biz)).expect("request");
+        let body = String::from_utf8(sb.transport().send(request).await.expect("answer").body).expect("utf-8");
+        assert!(body.contains(r#"https:\/\/qr.alipay.com"#), "the body escapes `/`: {body}");
+        let answer: Value = serde_json::from_str(&body).expect("json");
+        let sign = answer["sign"].as_str().expect("sign");
+        let raw_sign = body.rsplit_once(r#""sign":""#).expect("sign").1.trim_end_matches("\"}");
+        assert_eq!(raw_sign, sign, "written as plain base64, no `\\/`, as Alipay writes it");
+        assert_eq!(base64::engine::general_purpose::STANDARD.decode(raw_sign).expect("base64").len(), 256);
+        slashes += usize::from(sign.contains('/'));
+    }
+    assert!(slashes > 0, "some of 8 signatures hold a `/`");
+}
