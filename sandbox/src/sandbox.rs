@@ -495,11 +495,11 @@ impl Sandbox {
             inner.encrypt_key.as_ref(),
         ) {
             Ok(req) => req,
-            Err(gateway::Refused::ErrorResponse(body)) => return text_reply(200, body),
+            Err(gateway::Refused::ErrorResponse(body, charset)) => return answer_reply(body, charset),
             Err(gateway::Refused::InMethodNode { method, charset, sign_type, node }) => {
-                return text_reply(
-                    200,
+                return answer_reply(
                     answer::signed_body(&method, &node, &self.inner.alipay_key, sign_type, charset),
+                    charset,
                 );
             }
         };
@@ -523,7 +523,7 @@ impl Sandbox {
             Err(refusal) => return self.signed(&req, &refusal, false, None),
         };
         if let Some(body) = self.unsigned_cert_download(&req) {
-            return text_reply(200, body);
+            return answer_reply(body, req.charset);
         }
         let signer = signer.as_ref().map(|(key, sn)| (key, sn.as_str()));
         let faults = self.inner.faults.lock().expect("lock").draw(&req.method);
@@ -578,7 +578,7 @@ impl Sandbox {
         match req.wire {
             Wire::V2 => {
                 let seal = answer::Seal { key, sign_type: req.sign_type, charset: req.charset, cert_sn, encrypt };
-                text_reply(200, answer::sealed_body(&req.method, node, &seal))
+                answer_reply(answer::sealed_body(&req.method, node, &seal), req.charset)
             }
             Wire::V3 => Reply::Http(gateway::v3::answer(node, &self.v3_seal(key, cert_sn, encrypt))),
         }
@@ -777,6 +777,13 @@ fn split_url(url: &str) -> (String, String) {
 
 fn form_value(body: &[u8], key: &str) -> Option<String> {
     form_urlencoded::parse(body).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
+}
+
+/// A v2 gateway answer, in the request's charset, saying so in its `Content-Type` as Alipay does (the
+/// Java SDK decodes the body by it).
+fn answer_reply(body: Vec<u8>, charset: alipay_core::Charset) -> Reply {
+    let content_type = format!("text/html;charset={}", charset.as_str());
+    Reply::Http(HttpResponse { status: 200, headers: vec![("content-type".into(), content_type)], body })
 }
 
 fn text_reply(status: u16, body: Vec<u8>) -> Reply {

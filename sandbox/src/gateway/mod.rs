@@ -34,8 +34,8 @@ pub(crate) enum Refused {
     /// Refused for a method the gateway knows: answered in that method's node, signed (as Alipay does,
     /// e.g. for `isv.invalid-signature`).
     InMethodNode { method: String, charset: alipay_core::Charset, sign_type: alipay_core::SignType, node: Node },
-    /// No usable method: an unsigned `error_response` body.
-    ErrorResponse(Vec<u8>),
+    /// No usable method: an unsigned `error_response` body, in the charset the request declared.
+    ErrorResponse(Vec<u8>, alipay_core::Charset),
 }
 
 /// Parses and checks a gateway request.
@@ -56,18 +56,15 @@ pub(crate) fn read_request(
                 sign_type: request::declared_sign_type(query),
                 node: Node::failure(r.code, r.msg, r.sub_code, &r.sub_msg),
             },
-            None => Refused::ErrorResponse(answer::error_body(r.code, r.msg, r.sub_code, &r.sub_msg, charset)),
+            None => Refused::ErrorResponse(answer::error_body(r.code, r.msg, r.sub_code, &r.sub_msg, charset), charset),
         }
     })?;
     if !METHODS.contains(&req.method.as_str()) {
         let sub_msg = format!("不存在的方法名: {}", req.method);
-        return Err(Refused::ErrorResponse(answer::error_body(
-            "40002",
-            "Invalid Arguments",
-            "isv.invalid-method",
-            &sub_msg,
+        return Err(Refused::ErrorResponse(
+            answer::error_body("40002", "Invalid Arguments", "isv.invalid-method", &sub_msg, charset),
             charset,
-        )));
+        ));
     }
     Ok(req)
 }

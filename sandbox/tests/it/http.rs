@@ -111,3 +111,32 @@ impl Endpoints {
         self.send(alipay_core::transport::HttpMethod::Post, path, body).await
     }
 }
+
+#[tokio::test]
+async fn an_answer_says_its_charset_in_its_content_type_gbk_or_utf_8() {
+    use alipay_core::transport::{ReqwestTransport, Transport, TransportSettings};
+    let (sb, server, _) = served().await;
+    let http = ReqwestTransport::new(&TransportSettings::default()).expect("transport");
+    for charset in [alipay_core::Charset::Gbk, alipay_core::Charset::Utf8] {
+        let client = sb
+            .client_builder()
+            .expect("builder")
+            .gateway(Gateway::Custom(server.gateway_url()))
+            .charset(charset)
+            .build()
+            .expect("client");
+        let query = serde_json::json!({"out_trade_no": order("CT")}).to_string();
+        let request = client.build_request("alipay.trade.query", Some(&query)).expect("request");
+        // In process and over HTTP, a business failure (Chinese text) and a refusal without a method.
+        let unknown_method = client.build_request("alipay.no.such.method", None).expect("request");
+        for request in [request, unknown_method] {
+            let in_process = sb.transport().send(request.clone()).await.expect("answer");
+            let over_http = http.send(request).await.expect("answer");
+            for answer in [in_process, over_http] {
+                let content_type = answer.header("content-type").expect("content-type").to_ascii_lowercase();
+                assert_eq!(content_type, format!("text/html;charset={}", charset.as_str().to_ascii_lowercase()));
+                assert!(charset.decode(&answer.body, "answer").is_ok(), "the body is in {charset:?}");
+            }
+        }
+    }
+}
