@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use alipay_core::clock::format_shanghai;
 use alipay_core::sign::sign_content_excluding;
-use alipay_core::{PrivateKey, SignType};
+use alipay_core::{Charset, PrivateKey, SignType};
 use serde::Serialize;
 
 use crate::gateway::trade_api::{BUYER_LOGON_ID, BUYER_USER_ID};
@@ -78,7 +78,8 @@ pub fn notification_params(
     put("notify_id", notify_id.into());
     put("app_id", app_id.into());
     put("auth_app_id", app_id.into());
-    put("charset", "utf-8".into());
+    // In the charset of the request that created the trade, as Alipay notifies.
+    put("charset", t.charset.as_str().into());
     put("version", "1.0".into());
     put("sign_type", "RSA2".into());
     put("trade_no", t.trade_no.clone());
@@ -111,19 +112,28 @@ pub fn notification_params(
     if let Some(passback) = &t.passback_params {
         put("passback_params", passback.clone());
     }
-    let content = sign_content_excluding(p.iter().map(|(k, v)| (k.as_str(), v.as_str())), &["sign", "sign_type"]);
-    let sign = key.sign(content.as_bytes(), SignType::Rsa2).expect("the sandbox key signs");
-    p.insert("sign".into(), sign);
-    // Certificate mode: which certificate signed, itself left out of the signed content.
+    // Certificate mode: which certificate signed — signed like every other field, as the official SDKs'
+    // rsaCertCheckV1 expects (it leaves out only `sign` and `sign_type`).
     if let Some(sn) = cert_sn {
         p.insert(alipay_core::notify::ALIPAY_CERT_SN.into(), sn.to_string());
     }
+    let content = sign_content_excluding(p.iter().map(|(k, v)| (k.as_str(), v.as_str())), &["sign", "sign_type"]);
+    let bytes = t.charset.encode(&content).unwrap_or_else(|_| content.as_bytes().to_vec().into());
+    let sign = key.sign(&bytes, SignType::Rsa2).expect("the sandbox key signs");
+    p.insert("sign".into(), sign);
     p
 }
 
-/// The form body of a notification.
+/// The form body of a notification, form-encoded in the charset it declares (GBK or UTF-8).
 pub fn form_body(params: &BTreeMap<String, String>) -> Vec<u8> {
-    form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish().into_bytes()
+    fn gbk(s: &str) -> std::borrow::Cow<'_, [u8]> {
+        encoding_rs::GBK.encode(s).0
+    }
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    if params.get("charset").and_then(|c| c.parse::<Charset>().ok()) == Some(Charset::Gbk) {
+        form.encoding_override(Some(&gbk));
+    }
+    form.extend_pairs(params).finish().into_bytes()
 }
 
 impl Delivery {

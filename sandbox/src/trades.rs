@@ -38,6 +38,8 @@ pub struct Refund {
 pub struct Trade {
     /// The merchant's order number.
     pub out_trade_no: String,
+    /// The charset of the request that created it: its notifications come in it.
+    pub charset: alipay_core::Charset,
     /// The sandbox's trade number (28 digits, like Alipay's).
     pub trade_no: String,
     /// How it was created.

@@ -59,6 +59,7 @@ fn expiry(req: &GatewayRequest, now: SystemTime) -> Result<SystemTime, Node> {
 fn new_trade(book: &mut TradeBook, req: &GatewayRequest, origin: Origin, now: SystemTime) -> Result<Trade, Node> {
     Ok(Trade {
         out_trade_no: text(req, "out_trade_no", 64)?.to_string(),
+        charset: req.charset,
         trade_no: book.next_trade_no(now),
         origin,
         status: TradeStatus::WaitBuyerPay,

@@ -272,6 +272,17 @@ async fn cert_mode_notification_after_rotation(v3: bool) {
     notifying.trade_pay(&TradePayRequest::new(&no, money("6.60"), "Tea", buyer::PAYS_AT_ONCE)).await.expect("pay");
     let delivery = sandbox.deliveries().into_iter().find(|d| d.out_trade_no == no).expect("notification");
     assert_eq!(delivery.params.get("alipay_cert_sn"), Some(&rotated));
+    // As the Java SDK's rsaCertCheckV1 checks it: everything but `sign` and `sign_type` is signed,
+    // `alipay_cert_sn` included, with the key of the certificate it names.
+    let java_content = alipay_core::sign::sign_content_excluding(
+        delivery.params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        &["sign", "sign_type"],
+    );
+    assert!(java_content.contains("alipay_cert_sn="), "{java_content}");
+    let rotated_key = client.config().cert_mode.as_ref().expect("cert mode").key_for(&rotated).expect("admitted");
+    rotated_key
+        .verify(java_content.as_bytes(), &delivery.params["sign"], alipay_core::SignType::Rsa2, "notification")
+        .expect("signed over alipay_cert_sn, as every official SDK expects");
     let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(&delivery.params).finish();
 
     // The pay answer made `client` admit the new certificate already: a fresh client has not seen it.

@@ -107,3 +107,30 @@ async fn a_timeout_closing_a_waiting_trade_is_notified() {
     let trade = client.verify_notification(&body, NotifyRule::V1).expect("verifies").trade().expect("typed");
     assert_eq!(trade.trade_status, Some(TradeStatus::TradeClosed));
 }
+
+#[tokio::test]
+async fn a_gbk_trade_is_notified_in_gbk_and_verifies_by_its_declared_charset() {
+    let (sb, _) = sandbox(1.0);
+    let client = sb.client_builder().expect("builder").charset(alipay_core::Charset::Gbk).build().expect("client");
+    let (receiver, url) = start_receiver(vec![]).await;
+    let client = client.with_options(CallOptions::new().notify_url(&url));
+    let no = order("GBKN");
+    client.trade_pay(&TradePayRequest::new(&no, money("6.00"), "通知 测试", buyer::PAYS_AT_ONCE)).await.expect("pay");
+    wait_for("the notification", || !receiver.bodies.lock().expect("lock").is_empty()).await;
+    let body = receiver.bodies.lock().expect("lock")[0].clone();
+    let text = String::from_utf8_lossy(&body);
+    assert!(text.contains("charset=GBK"), "it declares GBK: {text}");
+    assert!(text.contains("%CD%A8%D6%AA"), "通知 form-encoded in GBK: {text}");
+    let trade = client.verify_notification(&body, NotifyRule::V1).expect("verifies").trade().expect("typed");
+    assert_eq!(trade.subject.as_deref(), Some("通知 测试"));
+    // The Java SDK's rsaCheckV1(params, key, "GBK", "RSA2"): the sign content hashed as GBK bytes.
+    let delivery = sb.deliveries().into_iter().find(|d| d.out_trade_no == no).expect("delivery");
+    let content = alipay_core::sign::sign_content_excluding(
+        delivery.params.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        &["sign", "sign_type"],
+    );
+    let gbk = alipay_core::Charset::Gbk.encode(&content).expect("GBK");
+    sb.alipay_public_key()
+        .verify(&gbk, &delivery.params["sign"], alipay_core::SignType::Rsa2, "notification")
+        .expect("signed over the GBK bytes");
+}
