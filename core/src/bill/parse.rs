@@ -95,7 +95,10 @@ pub(crate) fn parse_bill_zip_with_limits(bytes: &[u8], limits: &BillLimits) -> R
 fn decode_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_string(),
-        Err(_) => encoding_rs::GBK.decode_without_bom_handling(raw).0.into_owned(),
+        Err(_) => match Charset::Gbk.decode(raw, "a file name") {
+            Ok(name) => name.into_owned(),
+            Err(_) => encoding_rs::GBK.decode_without_bom_handling(raw).0.into_owned(),
+        },
     }
 }
 

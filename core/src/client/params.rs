@@ -115,7 +115,8 @@ pub(crate) fn split_for_post(params: &BTreeMap<String, String>) -> (Pairs<'_>, P
 /// `application/x-www-form-urlencoded` in `charset` (spaces as `+`, like Java's URLEncoder).
 pub(crate) fn form_encode<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>, charset: Charset) -> String {
     fn gbk(s: &str) -> Cow<'_, [u8]> {
-        encoding_rs::GBK.encode(s).0
+        // Java's GBK, as signed; text GBK cannot hold was refused when it was signed.
+        Charset::Gbk.encode(s).unwrap_or(Cow::Borrowed(s.as_bytes()))
     }
     let mut ser = form_urlencoded::Serializer::new(String::new());
     if charset == Charset::Gbk {

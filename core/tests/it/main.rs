@@ -5,6 +5,7 @@ mod bills;
 mod cert_download_guard;
 mod cert_trust;
 mod cert_vectors;
+mod charset_vectors;
 mod client_config;
 #[cfg(feature = "reqwest")]
 mod client_http;

@@ -126,3 +126,17 @@ async fn the_answers_sign_is_plain_base64_while_its_body_escapes_slashes() {
     }
     assert!(slashes > 0, "some of 8 signatures hold a `/`");
 }
+
+#[tokio::test]
+async fn a_gbk_request_with_the_euro_sign_goes_as_javas_bytes_and_is_accepted() {
+    let (sb, _) = sandbox(1.0);
+    let client = sb.client_builder().expect("builder").charset(Charset::Gbk).build().expect("client");
+    let no = order("EUR");
+    let biz = json!({"out_trade_no": no, "total_amount": "5.00", "subject": "咖啡 €5 \u{E000}"}).to_string();
+    let request = client.build_request("alipay.trade.precreate", Some(&biz)).expect("request");
+    let body = String::from_utf8(request.body.clone()).expect("form text");
+    assert!(body.contains("%A2%E3"), "€ is A2 E3 in Java's GBK, not 80: {body}");
+    let answer = client.execute_raw("alipay.trade.precreate", Some(&biz)).await.expect("accepted");
+    assert_eq!(answer.code(), "10000");
+    assert_eq!(sb.trade(&no).expect("trade").subject, "咖啡 €5 \u{E000}");
+}

@@ -7,6 +7,9 @@ use std::str::FromStr;
 
 use crate::error::{DecodeError, InvalidInput};
 
+mod gbk;
+mod java_gbk_overrides;
+
 /// A charset Alipay accepts for requests and notifications.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Charset {
@@ -26,46 +29,35 @@ impl Charset {
         }
     }
 
-    pub(crate) fn encoding(self) -> &'static encoding_rs::Encoding {
-        match self {
-            Charset::Utf8 => encoding_rs::UTF_8,
-            Charset::Gbk => encoding_rs::GBK,
-        }
-    }
-
-    /// Encodes `text` into this charset's bytes.
+    /// Encodes `text` into this charset's bytes — for GBK, exactly as Java's GBK does (see `gbk.rs`).
     ///
     /// # Errors
-    /// [`InvalidInput`] when `text` holds a character GBK cannot represent (an emoji, say): signing a
-    /// replacement character would sign something other than what the caller meant.
+    /// [`InvalidInput`] naming the first character the charset cannot represent (an emoji in GBK, say):
+    /// signing a replacement character, as the Java SDK silently does (`?`), would sign something other
+    /// than what the caller meant.
     pub fn encode<'a>(self, text: &'a str) -> Result<Cow<'a, [u8]>, InvalidInput> {
         match self {
             Charset::Utf8 => Ok(Cow::Borrowed(text.as_bytes())),
-            Charset::Gbk => {
-                let (bytes, _, had_errors) = encoding_rs::GBK.encode(text);
-                if had_errors {
-                    let bad = text.chars().find(|c| {
-                        let mut buf = [0u8; 4];
-                        encoding_rs::GBK.encode(c.encode_utf8(&mut buf)).2
-                    });
-                    return Err(InvalidInput::new(
-                        "charset",
-                        format!("the character {:?} cannot be encoded in GBK; use charset utf-8", bad.unwrap_or('?')),
-                    ));
-                }
-                Ok(bytes)
-            }
+            Charset::Gbk => gbk::encode(text).map_err(|bad| {
+                InvalidInput::new(
+                    "charset",
+                    format!("the character {bad:?} (U+{:04X}) cannot be encoded in GBK; use charset utf-8", bad as u32),
+                )
+            }),
         }
     }
 
-    /// Decodes `bytes` in this charset, refusing malformed input rather than guessing.
+    /// Decodes `bytes` in this charset — for GBK, exactly as Java's GBK does — refusing malformed input
+    /// rather than guessing.
     ///
     /// # Errors
     /// [`DecodeError`] when the bytes are not valid in this charset.
     pub fn decode<'a>(self, bytes: &'a [u8], what: &str) -> Result<Cow<'a, str>, DecodeError> {
-        self.encoding()
-            .decode_without_bom_handling_and_without_replacement(bytes)
-            .ok_or_else(|| DecodeError::new(format!("{what} is not valid {}", self.as_str())))
+        let decoded = match self {
+            Charset::Utf8 => std::str::from_utf8(bytes).ok().map(Cow::Borrowed),
+            Charset::Gbk => gbk::decode(bytes),
+        };
+        decoded.ok_or_else(|| DecodeError::new(format!("{what} is not valid {}", self.as_str())))
     }
 }
 
