@@ -8,6 +8,7 @@ import com.alibaba.fastjson.JSON;
 import com.alibaba.fastjson.JSONArray;
 import com.alibaba.fastjson.JSONObject;
 import com.alipay.api.AlipayClient;
+import com.alipay.api.CertAlipayRequest;
 import com.alipay.api.DefaultAlipayClient;
 import com.alipay.api.internal.util.AlipaySignature;
 import com.alipay.api.request.AlipayTradePayRequest;
@@ -23,6 +24,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,18 +44,33 @@ class JavaSdkAgainstTheSandboxTest {
     private static Process sandbox;
     private static JSONObject info;
 
-    @BeforeAll
-    static void startTheSandbox() throws Exception {
+    private static Process certSandbox;
+    private static JSONObject certInfo;
+
+    /** Starts `alipay sandbox` with `extra` options and returns its JSON line. */
+    private static JSONObject start(Process[] slot, String... extra) throws Exception {
         String bin = System.getenv("ALIPAY_BIN");
         assertNotNull(bin, "ALIPAY_BIN names the alipay binary");
-        sandbox = new ProcessBuilder(bin, "sandbox", "--port", "0", "--speed", "100").start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(sandbox.getInputStream(), StandardCharsets.UTF_8));
-        info = JSON.parseObject(out.readLine());
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(bin, "sandbox", "--port", "0", "--speed", "100"));
+        command.addAll(java.util.List.of(extra));
+        slot[0] = new ProcessBuilder(command).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(slot[0].getInputStream(), StandardCharsets.UTF_8));
+        return JSON.parseObject(out.readLine());
+    }
+
+    @BeforeAll
+    static void startTheSandboxes() throws Exception {
+        Process[] slot = new Process[1];
+        info = start(slot);
+        sandbox = slot[0];
+        certInfo = start(slot, "--certificates");
+        certSandbox = slot[0];
     }
 
     @AfterAll
-    static void stopTheSandbox() {
+    static void stopTheSandboxes() {
         sandbox.destroy();
+        certSandbox.destroy();
     }
 
     private static String bare(String pem) {
@@ -114,9 +132,46 @@ class JavaSdkAgainstTheSandboxTest {
         }
     }
 
-    /** The fields of the first notification the sandbox made for {@code outTradeNo}. */
+    @Test
+    void inCertificateModeItsCallsVerifyAndItsRsaCertCheckV1AcceptsTheNotifications() throws Exception {
+        JSONObject certs = certInfo.getJSONObject("certificates");
+        for (String charset : new String[] {"GBK", "utf-8"}) {
+            CertAlipayRequest settings = new CertAlipayRequest();
+            settings.setServerUrl(certInfo.getString("gateway"));
+            settings.setAppId(certInfo.getString("app_id"));
+            settings.setPrivateKey(bare(certInfo.getString("app_private_key")));
+            settings.setFormat("json");
+            settings.setCharset(charset);
+            settings.setSignType("RSA2");
+            settings.setCertContent(certs.getString("app_cert"));
+            settings.setAlipayPublicCertContent(certs.getString("alipay_cert"));
+            settings.setRootCertContent(certs.getString("root_cert"));
+            AlipayClient client = new DefaultAlipayClient(settings);
+
+            String no = order();
+            AlipayTradePayRequest request = new AlipayTradePayRequest();
+            request.setNotifyUrl("http://127.0.0.1:9/alipay/notify");
+            request.setBizContent("{\"out_trade_no\":\"" + no + "\",\"total_amount\":\"6.00\",\"subject\":\"证书 测试\","
+                    + "\"auth_code\":\"" + PAYS_AT_ONCE + "\",\"scene\":\"bar_code\"}");
+            AlipayTradePayResponse answer = client.certificateExecute(request);
+            assertTrue(answer.isSuccess(), answer.getBody());
+
+            Map<String, String> params = notificationOf(certInfo, no);
+            assertNotNull(params.get("alipay_cert_sn"), params.toString());
+            Path alipayCert = Files.createTempFile("alipayCertPublicKey_RSA2", ".crt");
+            Files.writeString(alipayCert, certs.getString("alipay_cert"));
+            assertTrue(AlipaySignature.rsaCertCheckV1(params, alipayCert.toString(), charset, "RSA2"),
+                    charset + ": " + params);
+        }
+    }
+
     private static Map<String, String> notificationOf(String outTradeNo) throws Exception {
-        String base = info.getString("gateway").replace("/gateway.do", "");
+        return notificationOf(info, outTradeNo);
+    }
+
+    /** The fields of the first notification the sandbox described by {@code which} made for {@code outTradeNo}. */
+    private static Map<String, String> notificationOf(JSONObject which, String outTradeNo) throws Exception {
+        String base = which.getString("gateway").replace("/gateway.do", "");
         HttpResponse<String> listing = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(base + "/sandbox/notifications")).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
