@@ -51,10 +51,11 @@ pub enum ErrorKind {
     Config,
     /// Fix the arguments of the call.
     InvalidInput,
-    /// A signature did not verify (or none was present on a success). Do not trust the answer;
-    /// establish the truth with a verified query, and check the Alipay public key.
+    /// A signature did not verify (or none was present on a success), or an error came unsigned. Do not
+    /// trust the answer; establish the truth with a verified query, and check the Alipay public key.
     Signature,
-    /// Alipay definitely refused the request (`40004` business failure and friends): it had no effect.
+    /// Alipay definitely refused the request, in a verified answer (`40004` business failure and
+    /// friends): it had no effect.
     Rejected,
     /// Alipay may or may not have applied the request (`20000`, a timeout after sending, a 5xx):
     /// query before acting again, and never reuse the request with different content.
@@ -94,6 +95,8 @@ impl Error {
             Error::Config(_) => ErrorKind::Config,
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
             Error::Signature(_) => ErrorKind::Signature,
+            // An unsigned error is a hint, not proof that nothing happened: anyone on the way can send one.
+            Error::Gateway(g) if !g.verified => ErrorKind::Signature,
             Error::Gateway(g) if g.is_outcome_unknown() => ErrorKind::OutcomeUnknown,
             Error::Gateway(_) => ErrorKind::Rejected,
             Error::Transport(t) if t.outcome_unknown => ErrorKind::OutcomeUnknown,

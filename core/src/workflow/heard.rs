@@ -1,6 +1,6 @@
 //! What one call told the workflow, sorted by how far it can be believed.
 
-use crate::error::{ConfigError, Error, GatewayError};
+use crate::error::{ConfigError, Error, ErrorKind, GatewayError};
 
 /// One call's result, classified for the decision functions.
 #[derive(Debug)]
@@ -17,17 +17,19 @@ pub(crate) enum Heard<T> {
     NotSent(Error),
 }
 
-/// Sorts a call's result. An unsigned error is not proof of anything, so it counts as unverified.
+/// Sorts a call's result by its [`ErrorKind`] — the one classification every binding shows too. An
+/// unsigned error is not proof of anything, so it counts as unverified.
 pub(crate) fn hear<T>(result: Result<T, Error>) -> Heard<T> {
-    match result {
-        Ok(answer) => Heard::Answer(answer),
-        Err(Error::Gateway(g)) if !g.verified => Heard::Unverified(Error::Gateway(g)),
-        Err(Error::Gateway(g)) if g.is_outcome_unknown() => Heard::Unknown(Error::Gateway(g)),
-        Err(Error::Gateway(g)) => Heard::Refused(*g),
-        Err(e @ Error::Signature(_)) => Heard::Unverified(e),
-        Err(Error::Transport(t)) if !t.outcome_unknown => Heard::NotSent(Error::Transport(t)),
-        // Transport after sending, an unreadable body, and anything unexpected: we cannot tell.
-        Err(e) => Heard::Unknown(e),
+    let error = match result {
+        Ok(answer) => return Heard::Answer(answer),
+        Err(error) => error,
+    };
+    match (error.kind(), error) {
+        (ErrorKind::Rejected, Error::Gateway(g)) => Heard::Refused(*g),
+        (ErrorKind::Signature, e) => Heard::Unverified(e),
+        (ErrorKind::NotSent, e) => Heard::NotSent(e),
+        // Lost after sending, an unreadable body, and anything unexpected: we cannot tell.
+        (_, e) => Heard::Unknown(e),
     }
 }
 

@@ -144,7 +144,8 @@ async fn an_unsigned_gateway_error_is_accepted_as_an_error() {
         (gw.code.as_str(), gw.sub_code.as_deref(), gw.verified),
         ("40002", Some("isv.invalid-signature"), false)
     );
-    assert_eq!(err.kind(), ErrorKind::Rejected);
+    // Unsigned, it proves nothing (anyone on the way can send one): never "rejected, it had no effect".
+    assert_eq!(err.kind(), ErrorKind::Signature);
 }
 
 #[tokio::test]

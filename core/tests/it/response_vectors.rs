@@ -95,6 +95,8 @@ fn derived_unsigned_gateway_error_is_accepted_as_an_unverified_error() {
     let err = node.into_accepted().expect_err("never a success");
     assert_eq!(err.sub_code.as_deref(), Some("isv.invalid-signature"));
     assert!(!err.verified);
+    let err = alipay_core::Error::from(*err);
+    assert_eq!(err.kind(), alipay_core::ErrorKind::Signature, "unsigned: a hint, never 'it had no effect'");
 }
 
 #[test]
