@@ -185,8 +185,7 @@ fn zip_gbk(files: &[(String, String)]) -> Vec<u8> {
         let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         for (name, text) in files {
             zip.start_file(name.as_str(), opts).expect("zip entry");
-            let gbk = alipay_core::Charset::Gbk.encode(text).unwrap_or_else(|_| encoding_rs::GBK.encode(text).0);
-            zip.write_all(&gbk).expect("zip write");
+            zip.write_all(&crate::gbk::encode(text)).expect("zip write");
         }
         zip.finish().expect("zip finish");
     }

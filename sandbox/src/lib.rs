@@ -46,6 +46,7 @@ mod certs;
 mod clock;
 mod faults;
 mod gateway;
+mod gbk;
 mod notifier;
 mod rotation;
 mod sandbox;

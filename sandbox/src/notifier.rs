@@ -126,13 +126,9 @@ pub fn notification_params(
 
 /// The form body of a notification, form-encoded in the charset it declares (GBK or UTF-8).
 pub fn form_body(params: &BTreeMap<String, String>) -> Vec<u8> {
-    fn gbk(s: &str) -> std::borrow::Cow<'_, [u8]> {
-        // Java's GBK, as Alipay writes it; a trade's text was GBK when it came in.
-        Charset::Gbk.encode(s).unwrap_or_else(|_| encoding_rs::GBK.encode(s).0)
-    }
     let mut form = form_urlencoded::Serializer::new(String::new());
     if params.get("charset").and_then(|c| c.parse::<Charset>().ok()) == Some(Charset::Gbk) {
-        form.encoding_override(Some(&gbk));
+        form.encoding_override(Some(&crate::gbk::encode));
     }
     form.extend_pairs(params).finish().into_bytes()
 }

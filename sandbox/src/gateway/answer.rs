@@ -146,9 +146,7 @@ pub fn error_body(code: &str, msg: &str, sub_code: &str, sub_msg: &str, charset:
 fn encode(text: &str, charset: Charset) -> Vec<u8> {
     match charset {
         Charset::Utf8 => text.as_bytes().to_vec(),
-        Charset::Gbk => {
-            Charset::Gbk.encode(text).map_or_else(|_| encoding_rs::GBK.encode(text).0.into_owned(), |b| b.into_owned())
-        }
+        Charset::Gbk => crate::gbk::encode(text).into_owned(),
     }
 }
 
