@@ -24,15 +24,13 @@ use super::{CODE_SUCCESS, CODE_WAIT_BUYER, ERROR_RESPONSE, ResponseNode};
 use crate::error::SignatureError;
 use crate::money::Amount;
 
-/// The refund method, whose `fund_change=Y` is checked against its refunded total.
-const REFUND_METHOD: &str = "alipay.trade.refund";
 /// The fields that name a trade or a refund, compared as text.
 const IDENTITIES: [&str; 3] = ["out_trade_no", "trade_no", "out_request_no"];
 /// The amounts, compared as amounts (`88.8` and `88.80` are the same).
 const AMOUNTS: [&str; 2] = ["total_amount", "refund_amount"];
 
 /// What the answers of one known method look like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Shape {
     /// The method, e.g. `alipay.trade.query`.
     pub method: &'static str,
@@ -42,49 +40,78 @@ pub struct Shape {
     pub required: &'static [&'static str],
     /// `true` when a success must name the trade the request named (by `out_trade_no` or `trade_no`).
     pub names_the_trade: bool,
+    /// A check of this method's own, run on its successes.
+    pub own_rule: Option<OwnRule>,
 }
+
+/// A method's own check of a success against what was asked; `Err` says what gives the answer away.
+pub type OwnRule = fn(&ResponseNode, &Expected) -> Result<(), String>;
 
 /// The methods whose answers are checked field by field.
 pub const SHAPES: &[Shape] = &[
-    Shape { method: "alipay.trade.pay", markers: &[], required: &["trade_no", "total_amount"], names_the_trade: true },
-    Shape { method: "alipay.trade.precreate", markers: &["qr_code"], required: &["qr_code"], names_the_trade: true },
-    Shape { method: "alipay.trade.create", markers: &[], required: &["trade_no"], names_the_trade: true },
+    Shape {
+        method: "alipay.trade.pay",
+        markers: &[],
+        required: &["trade_no", "total_amount"],
+        names_the_trade: true,
+        own_rule: None,
+    },
+    Shape {
+        method: "alipay.trade.precreate",
+        markers: &["qr_code"],
+        required: &["qr_code"],
+        names_the_trade: true,
+        own_rule: None,
+    },
+    Shape {
+        method: "alipay.trade.create",
+        markers: &[],
+        required: &["trade_no"],
+        names_the_trade: true,
+        own_rule: None,
+    },
     Shape {
         method: "alipay.trade.query",
         markers: &["trade_status"],
         required: &["trade_status"],
         names_the_trade: true,
+        own_rule: None,
     },
     Shape {
         method: "alipay.trade.refund",
         markers: &["fund_change"],
         required: &["fund_change"],
         names_the_trade: true,
+        own_rule: Some(refund_total_covers_the_refund),
     },
     Shape {
         method: "alipay.trade.fastpay.refund.query",
         markers: &["refund_status"],
         required: &[],
         names_the_trade: true,
+        own_rule: None,
     },
     Shape {
         method: "alipay.trade.cancel",
         markers: &["retry_flag", "action"],
         required: &["retry_flag"],
         names_the_trade: true,
+        own_rule: None,
     },
-    Shape { method: "alipay.trade.close", markers: &[], required: &[], names_the_trade: true },
+    Shape { method: "alipay.trade.close", markers: &[], required: &[], names_the_trade: true, own_rule: None },
     Shape {
         method: "alipay.data.dataservice.bill.downloadurl.query",
         markers: &["bill_download_url"],
         required: &["bill_download_url"],
         names_the_trade: false,
+        own_rule: None,
     },
     Shape {
         method: "alipay.open.app.alipaycert.download",
         markers: &["alipay_cert_content"],
         required: &["alipay_cert_content"],
         names_the_trade: false,
+        own_rule: None,
     },
 ];
 
@@ -176,8 +203,8 @@ pub fn check_bound(node: &ResponseNode, expected: &Expected) -> Result<(), Signa
             shape.method
         )));
     }
-    if shape.method == REFUND_METHOD && text_of(node.value.get("fund_change")).as_deref() == Some("Y") {
-        check_refund_total(node, expected).map_err(not_bound)?;
+    if let Some(rule) = shape.own_rule {
+        rule(node, expected).map_err(not_bound)?;
     }
     if shape.names_the_trade {
         let named = ["out_trade_no", "trade_no"].into_iter().find(|f| expected.get(f).is_some());
@@ -192,7 +219,10 @@ pub fn check_bound(node: &ResponseNode, expected: &Expected) -> Result<(), Signa
 
 /// `fund_change=Y` says money moved; `refund_fee` is then the trade's refunded total, which cannot be
 /// less than this refund.
-fn check_refund_total(node: &ResponseNode, expected: &Expected) -> Result<(), String> {
+fn refund_total_covers_the_refund(node: &ResponseNode, expected: &Expected) -> Result<(), String> {
+    if text_of(node.value.get("fund_change")).as_deref() != Some("Y") {
+        return Ok(());
+    }
     let Some(asked) = expected.get("refund_amount").and_then(|a| Amount::from_str(a.trim()).ok()) else {
         return Ok(());
     };

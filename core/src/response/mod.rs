@@ -3,7 +3,7 @@
 mod binding;
 mod extract;
 
-pub use binding::{Expected, SHAPES, Shape, check_bound, shape_of};
+pub use binding::{Expected, OwnRule, SHAPES, Shape, check_bound, shape_of};
 pub use extract::{ERROR_RESPONSE, Envelope, extract, response_node_name};
 
 use std::borrow::Cow;
