@@ -10,7 +10,7 @@ use alipay_core::trade::{
     TradeCancelRequest, TradePayRequest, TradePrecreateRequest, TradeQueryRequest, TradeRefundRequest, TradeStatus,
 };
 use alipay_core::transport::{BoxFuture, HttpRequest, HttpResponse, Transport};
-use alipay_core::workflow::{PaymentStatus, Workflows};
+use alipay_core::workflow::{PaymentOutcome, PaymentStatus, Workflows};
 use alipay_core::{Client, Error, Protocol};
 use alipay_sandbox::{Sandbox, SandboxConfig, buyer};
 
@@ -152,6 +152,14 @@ fn renamed(answer: &HttpResponse, from: &str, to: &str) -> HttpResponse {
     HttpResponse { body: text.replacen(from, to, 1).into_bytes(), ..answer.clone() }
 }
 
+/// The victim: a new order of `amount` whose buyer never confirms, paid through the workflow.
+async fn buyer_who_never_confirms(workflows: &Workflows, amount: &str) -> (String, PaymentOutcome) {
+    let victim = order("B");
+    let request = TradePayRequest::new(&victim, money(amount), "B", buyer::NEVER_CONFIRMS);
+    let outcome = workflows.pay_and_wait(request).await.expect("outcome");
+    (victim, outcome)
+}
+
 async fn paid_order(client: &Client, amount: &str) -> String {
     let no = order("PAID");
     let answer = client.trade_pay(&TradePayRequest::new(&no, money(amount), "Paid", buyer::PAYS_AT_ONCE)).await;
@@ -171,11 +179,7 @@ async fn another_orders_paid_pay_answer_is_not_this_orders_payment(protocol: Pro
     assert!(is_not_bound(&err), "{err}");
 
     mitm.plan(PAY, Some(replay), true, 1);
-    let victim = order("B");
-    let outcome = workflows
-        .pay_and_wait(TradePayRequest::new(&victim, money("8888.00"), "B", buyer::NEVER_CONFIRMS))
-        .await
-        .expect("outcome");
+    let (victim, outcome) = buyer_who_never_confirms(&workflows, "8888.00").await;
     assert!(!outcome.is_paid(), "{outcome:?}");
     let trade = sandbox.trade(&victim).expect("the pay reached the gateway");
     assert_eq!(trade.status, TradeStatus::TradeClosed, "the buyer who never confirmed is cancelled: {outcome:?}");
@@ -188,11 +192,7 @@ async fn another_orders_success_query_is_not_this_orders_payment(protocol: Proto
     let paid = paid_order(&client, "8888.00").await;
     client.trade_query(&TradeQueryRequest::by_out_trade_no(&paid)).await.expect("query");
     mitm.plan(QUERY, Some(mitm.last(QUERY)), true, usize::MAX);
-    let victim = order("B");
-    let outcome = workflows
-        .pay_and_wait(TradePayRequest::new(&victim, money("8888.00"), "B", buyer::NEVER_CONFIRMS))
-        .await
-        .expect("outcome");
+    let (victim, outcome) = buyer_who_never_confirms(&workflows, "8888.00").await;
     assert!(!outcome.is_paid(), "{outcome:?}");
     assert_eq!(sandbox.trade(&victim).expect("trade").status, TradeStatus::TradeClosed, "{outcome:?}");
     assert!(outcome.history.unverified_answers > 0, "the replayed answers count as unverified: {outcome:?}");
@@ -285,11 +285,7 @@ async fn another_orders_cancel_does_not_cancel_this_trade(protocol: Protocol) {
     client.trade_cancel(&TradeCancelRequest::by_out_trade_no(&other)).await.expect("cancel");
     mitm.plan(CANCEL, Some(mitm.last(CANCEL)), false, usize::MAX);
 
-    let victim = order("B");
-    let outcome = workflows
-        .pay_and_wait(TradePayRequest::new(&victim, money("3.00"), "B", buyer::NEVER_CONFIRMS))
-        .await
-        .expect("outcome");
+    let (victim, outcome) = buyer_who_never_confirms(&workflows, "3.00").await;
     assert!(matches!(outcome.status, PaymentStatus::Unknown { .. }), "never 'cancelled': {outcome:?}");
     assert_eq!(sandbox.trade(&victim).expect("trade").status, TradeStatus::WaitBuyerPay, "it is still payable");
     let entry = journal.entry(&JournalEntry::trade_key(&victim)).await.expect("journal").expect("entry");
