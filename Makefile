@@ -3,11 +3,11 @@ SHELL := /bin/bash
 NODE_SDK_DIR ?= $(CURDIR)/target/node-sdk
 PY_VENV ?= $(CURDIR)/target/py-venv
 
-.PHONY: test lint audit fmt node-sdk test-rust test-pure test-python java-sdk bench
+.PHONY: test lint audit fmt generate check-generated node-sdk test-rust test-pure test-python java-sdk bench
 
 ## Every test: formatting, lints, both crypto backends, parity with the official Node SDK, the
 ## Python binding installed from source into a virtualenv, and the official Java SDK against the sandbox.
-test: lint audit node-sdk test-rust test-pure test-python java-sdk
+test: lint audit check-generated node-sdk test-rust test-pure test-python java-sdk
 
 lint:
 	cargo fmt --all -- --check
@@ -25,6 +25,18 @@ audit:
 	  cargo audit --no-fetch --deny warnings; \
 	else echo "cargo audit skipped: cargo-audit or its advisory database is not installed (README: Supply chain)"; fi
 
+## Every binding's model types, regenerated from the core's own types: first the JSON Schema documents
+## in models/ (written by the core's `schema` feature), then Python (datamodel-code-generator) and
+## TypeScript (json-schema-to-typescript) from them. Commit what it writes.
+generate:
+	ALIPAY_WRITE_GENERATED=1 cargo test -q -p alipay-core --all-features --test it generated_schema
+	scripts/generate-models
+
+## Fails when a checked-in generated file is stale. The schemas themselves are checked by `test-rust`
+## (the core's `generated_schema` test); each language's files here, regenerated into a scratch folder.
+check-generated:
+	scripts/check-generated
+
 ## Installs the official Node SDK (npm `alipay-sdk`) into a scratch folder, when Node is present.
 node-sdk:
 	@if command -v npm >/dev/null; then scripts/install-node-sdk "$(NODE_SDK_DIR)"; \
@@ -38,12 +50,14 @@ test-rust:
 test-pure:
 	ALIPAY_NODE_SDK_DIR="$(NODE_SDK_DIR)" cargo test -p alipay-core --no-default-features --features rust-crypto,sqlite
 
-## `pip install ./bindings-python` into a virtualenv, then pytest and the stubs checked against the module.
+## `pip install ./bindings-python` into a virtualenv, then pytest, the native module's stubs checked against
+## it, and mypy over the package (the generated models included).
 test-python:
 	scripts/python-env "$(PY_VENV)"
 	cargo build -q -p alipay-cli
 	cd bindings-python && ALIPAY_BIN="$(CURDIR)/target/debug/alipay" "$(PY_VENV)/bin/python" -m pytest -q tests
-	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy.stubtest alipay_core --allowlist stubtest-allowlist.txt
+	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy.stubtest alipay_core._native
+	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy -p alipay_core
 
 ## The official Java SDK (Maven Central) drives `alipay sandbox` and checks its answers and notifications
 ## with its own code: GBK as Java writes it, Java's blank rule, rsaCheckV1 in the trade's charset.

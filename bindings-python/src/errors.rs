@@ -13,11 +13,14 @@
 //! ```
 
 use alipay_core::Error;
+use alipay_core::error::{ErrorInfo, ErrorType, InvalidInput as CoreInvalidInput};
 use alipay_core::notify::OrderMismatch as CoreOrderMismatch;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
+
+use crate::values::json_to_py;
 
 create_exception!(alipay_core, AlipayError, PyException, "Every error alipay_core raises.");
 create_exception!(alipay_core, ConfigError, AlipayError, "The configuration or a key is wrong: retrying cannot help.");
@@ -46,23 +49,38 @@ pub(crate) fn to_py(e: Error) -> PyErr {
 
 /// The Python exception for a core error that is shared (an outcome's cause).
 pub(crate) fn exception(e: &Error) -> PyErr {
+    from_info(&ErrorInfo::from(e))
+}
+
+/// The exception an error record describes: its class by `error_type`, every field of the record
+/// as an attribute (`kind`, `message`, `code`, `sub_code`, `field`, …; `None` where it has none).
+pub(crate) fn from_info(info: &ErrorInfo) -> PyErr {
     Python::attach(|py| {
-        let message = e.to_string();
-        let err = match e {
-            Error::Config(_) => ConfigError::new_err(message),
-            Error::InvalidInput(_) => InvalidInput::new_err(message),
-            Error::Signature(_) => SignatureError::new_err(message),
-            Error::Gateway(_) => GatewayError::new_err(message),
-            Error::Transport(_) => TransportError::new_err(message),
-            Error::Decode(_) => DecodeError::new_err(message),
-            Error::Journal(_) => JournalError::new_err(message),
+        let message = info.message.clone();
+        let err = match info.error_type {
+            ErrorType::Config => ConfigError::new_err(message),
+            ErrorType::InvalidInput => InvalidInput::new_err(message),
+            ErrorType::Signature => SignatureError::new_err(message),
+            ErrorType::Gateway => GatewayError::new_err(message),
+            ErrorType::Transport => TransportError::new_err(message),
+            ErrorType::Decode => DecodeError::new_err(message),
+            ErrorType::Journal => JournalError::new_err(message),
             _ => AlipayError::new_err(message),
         };
         // Attribute setting on a fresh exception object cannot fail short of memory exhaustion; a
         // failure there must not hide the original error, so it is ignored.
-        let _ = set_fields(py, &err, e);
+        let _ = set_fields(py, &err, info);
         err
     })
+}
+
+/// `_exception_from_info(record)`: the exception a core error record (a dict, as in an outcome's
+/// `error`) describes. Used by `alipay_core._model`.
+#[pyfunction]
+pub(crate) fn _exception_from_info(py: Python<'_>, record: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
+    let info: ErrorInfo = serde_json::from_value(crate::values::fields_to_json(record)?)
+        .map_err(|e| to_py(CoreInvalidInput::new("record", format!("is not an error record: {e}")).into()))?;
+    Ok(from_info(&info).into_value(py).into_any())
 }
 
 /// The exception for a notification that does not match the merchant's order: an `InvalidInput`
@@ -71,7 +89,7 @@ pub(crate) fn order_mismatch(m: &CoreOrderMismatch) -> PyErr {
     let e = Error::from(m.clone());
     Python::attach(|py| {
         let err = OrderMismatch::new_err(e.to_string());
-        let _ = set_fields(py, &err, &e).and_then(|()| {
+        let _ = set_fields(py, &err, &ErrorInfo::from(&e)).and_then(|()| {
             err.value(py).setattr("expected", &m.expected)?;
             err.value(py).setattr("actual", m.actual.as_deref())
         });
@@ -94,34 +112,13 @@ pub(crate) fn blocking_on_runtime_thread() -> PyErr {
     })
 }
 
-fn set_fields(py: Python<'_>, err: &PyErr, e: &Error) -> PyResult<()> {
+fn set_fields(py: Python<'_>, err: &PyErr, info: &ErrorInfo) -> PyResult<()> {
     let value = err.value(py);
-    value.setattr("kind", e.kind().as_str())?;
-    match e {
-        Error::InvalidInput(i) => value.setattr("field", &i.field)?,
-        Error::Gateway(g) => {
-            value.setattr("method", &g.method)?;
-            value.setattr("code", &g.code)?;
-            value.setattr("msg", &g.msg)?;
-            value.setattr("sub_code", g.sub_code.as_deref())?;
-            value.setattr("sub_msg", g.sub_msg.as_deref())?;
-            value.setattr("verified", g.verified)?;
-            value.setattr("http_status", g.http_status)?;
-            let links = g
-                .links
-                .iter()
-                .map(|l| {
-                    let d = PyDict::new(py);
-                    d.set_item("desc", &l.desc)?;
-                    d.set_item("url", &l.url)?;
-                    Ok(d)
-                })
-                .collect::<PyResult<Vec<_>>>()?;
-            value.setattr("links", links)?;
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(info) else { return Ok(()) };
+    for (name, field) in &fields {
+        if name != "message" {
+            value.setattr(name.as_str(), json_to_py(py, field)?)?;
         }
-        Error::Transport(t) => value.setattr("outcome_unknown", t.outcome_unknown)?,
-        Error::Decode(d) => value.setattr("verified_node", d.verified_node.as_deref())?,
-        _ => {}
     }
     Ok(())
 }

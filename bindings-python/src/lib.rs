@@ -24,6 +24,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::NativeClient>()?;
     m.add_class::<workflows::NativeWorkflows>()?;
     m.add_class::<workflows::NativePaymentHandle>()?;
+    m.add_function(wrap_pyfunction!(errors::_exception_from_info, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::build_sign_content, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::sign_params, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::verify_response, m)?)?;

@@ -206,12 +206,14 @@ pub(crate) fn money(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Money> {
     text.parse::<Money>().map_err(|e| errors::to_py(InvalidInput::new(field, e.reason).into()))
 }
 
-/// A whole number from 0 to 4294967295 (a count of attempts or queries).
-pub(crate) fn count(value: &Bound<'_, PyAny>, field: &str) -> PyResult<u32> {
-    if !value.is_instance_of::<PyInt>() || value.is_instance_of::<PyBool>() {
-        return Err(invalid(field, &format!("is a {}, not a whole number", type_name(value))));
+/// A setting's value (a policy's counts and seconds): a `float` or `Decimal` as a JSON number, since
+/// these are not money; anything else as [`to_json`] converts it, and the core names what is wrong.
+pub(crate) fn setting(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
+    if value.is_instance_of::<PyFloat>() || value.is_instance(decimal_type(value.py())?)? {
+        let number = value.extract::<f64>().ok().and_then(Number::from_f64);
+        return number.map(Value::Number).ok_or_else(|| invalid(path, "is not a finite number"));
     }
-    value.extract::<u32>().map_err(|_| invalid(field, &format!("is not a count from 0 to {}", u32::MAX)))
+    to_json(value, path)
 }
 
 /// A number of seconds (`int`, `float` or `Decimal`), at least zero.

@@ -6,22 +6,20 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use alipay_core::error::{Error, InvalidInput};
-use alipay_core::fields::{from_fields, to_fields};
-use alipay_core::workflow::{
-    Canceller, EventKind, NotPaidReason, Outcome, PaidEvidence, PaymentHandle, PaymentOutcome, PaymentStatus,
-    PollPolicy, RefundEvidence, RefundOutcome, RefundPolicy, RefundResult, WorkflowEvent, Workflows,
-};
+use alipay_core::fields::from_fields;
+use alipay_core::workflow::{Canceller, PaymentHandle, PollPolicy, RefundPolicy, WorkflowEvent, Workflows};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::asyncio::awaitable;
 use crate::client::NativeClient;
-use crate::errors::{exception, to_py};
+use crate::errors::to_py;
 use crate::gate;
 use crate::notification::{NotificationInput, VerifiedNotification};
 use crate::runtime::block_on;
-use crate::values::{count, fields_to_json, json_to_py, seconds};
+use crate::values::{fields_to_json, json_to_py, setting, text};
 
 /// The native workflows; use `alipay_core.Workflows` or `alipay_core.AsyncWorkflows`.
 #[pyclass(module = "alipay_core._native", frozen)]
@@ -44,13 +42,19 @@ impl NativeWorkflows {
         let journal = alipay_core::journal::open(&journal).map_err(|e| to_py(e.into()))?;
         let mut workflows = Workflows::new(client.client.clone(), journal);
         if let Some(p) = barcode_policy {
-            workflows = workflows.with_barcode_policy(poll_policy(p, "barcode_policy", PollPolicy::barcode())?);
+            workflows =
+                workflows.with_barcode_policy(policy(p, "barcode_policy", PollPolicy::barcode(), PollPolicy::overlay)?);
         }
         if let Some(p) = qr_policy {
-            workflows = workflows.with_qr_policy(poll_policy(p, "qr_policy", PollPolicy::qr())?);
+            workflows = workflows.with_qr_policy(policy(p, "qr_policy", PollPolicy::qr(), PollPolicy::overlay)?);
         }
         if let Some(p) = refund_policy {
-            workflows = workflows.with_refund_policy(refund_policy_from(p)?);
+            workflows = workflows.with_refund_policy(policy(
+                p,
+                "refund_policy",
+                RefundPolicy::default(),
+                RefundPolicy::overlay,
+            )?);
         }
         if let Some(callback) = on_event {
             workflows = workflows.on_event(move |event| deliver(&callback, event));
@@ -92,7 +96,7 @@ impl NativeWorkflows {
     fn refund_until_known(&self, py: Python<'_>, fields: &Bound<'_, PyDict>) -> PyResult<Py<PyAny>> {
         let (workflows, fields) = (self.workflows.clone(), fields_to_json(fields)?);
         let outcome = block_on(py, async move { workflows.refund_until_known(from_fields(fields)?).await })?;
-        refund_outcome(py, &outcome)
+        outcome_to_py(py, &outcome)
     }
 
     /// `refund_until_known`, awaitable. Cancelling the awaitable stops the wait, not the refund: the
@@ -104,29 +108,17 @@ impl NativeWorkflows {
     ) -> PyResult<Bound<'py, PyAny>> {
         let (workflows, fields) = (self.workflows.clone(), fields_to_json(fields)?);
         awaitable(py, async move { workflows.refund_until_known(from_fields(fields)?).await }, |py, outcome| {
-            refund_outcome(py, &outcome)
+            outcome_to_py(py, &outcome)
         })
     }
 
     /// Finishes what a crash left behind, with the merchants' `app_auth_tokens` for an ISV (the journal
     /// keeps only their fingerprints); one dict per workflow (`key`, `outcome` or `error`).
     #[pyo3(signature = (app_auth_tokens = Vec::new()))]
-    fn recover(&self, py: Python<'_>, app_auth_tokens: Vec<String>) -> PyResult<Vec<Py<PyAny>>> {
+    fn recover(&self, py: Python<'_>, app_auth_tokens: Vec<String>) -> PyResult<Py<PyAny>> {
         let workflows = self.workflows.clone();
         let report = block_on(py, async move { workflows.recover_with_tokens(&app_auth_tokens).await })?;
-        report
-            .recovered
-            .iter()
-            .map(|r| {
-                let d = PyDict::new(py);
-                d.set_item("key", &r.entry.key)?;
-                match &r.result {
-                    Ok(outcome) => d.set_item("outcome", outcome_to_py(py, outcome)?)?,
-                    Err(e) => d.set_item("error", exception(e).into_value(py))?,
-                }
-                Ok(d.into_any().unbind())
-            })
-            .collect()
+        serialized(py, &report.recovered)
     }
 
     /// Verifies a notification and looks its `notify_id` up in the journal: `(fields, first_delivery)`.
@@ -218,13 +210,13 @@ impl NativePaymentHandle {
     fn wait(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let handle = self.take().map_err(to_py)?;
         let outcome = block_on(py, handle.outcome())?;
-        payment_outcome(py, &outcome)
+        outcome_to_py(py, &outcome)
     }
 
     /// `wait`, awaitable. Cancelling it drops the handle: the workflow takes its cancel path.
     fn wait_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let handle = self.take().map_err(to_py)?;
-        awaitable(py, handle.outcome(), |py, outcome| payment_outcome(py, &outcome))
+        awaitable(py, handle.outcome(), |py, outcome| outcome_to_py(py, &outcome))
     }
 }
 
@@ -241,117 +233,34 @@ fn deliver(callback: &Py<PyAny>, event: &WorkflowEvent) {
 }
 
 fn event_to_py(py: Python<'_>, event: &WorkflowEvent) -> PyResult<Py<PyAny>> {
-    let d = PyDict::new(py);
-    d.set_item("key", &event.key)?;
-    d.set_item("kind", event.kind.name())?;
-    match &event.kind {
-        EventKind::QrCode { qr_code } => d.set_item("qr_code", qr_code)?,
-        EventKind::WaitingForBuyer { query, of } => {
-            d.set_item("query", query)?;
-            d.set_item("of", of)?;
-        }
-        EventKind::Cancelling { cause } => d.set_item("cause", cause.as_str())?,
-        EventKind::CancelRetry { attempt, of } => {
-            d.set_item("attempt", attempt)?;
-            d.set_item("of", of)?;
-        }
-        EventKind::RefundRetry { attempt } => d.set_item("attempt", attempt)?,
-        EventKind::JournalFailed { message } | EventKind::Failed { message } => d.set_item("message", message)?,
-        EventKind::Done(outcome) => d.set_item("outcome", outcome_to_py(py, outcome)?)?,
-        _ => {}
-    }
-    Ok(d.into_any().unbind())
+    serialized(py, event)
 }
 
-fn outcome_to_py(py: Python<'_>, outcome: &Outcome) -> PyResult<Py<PyAny>> {
-    match outcome {
-        Outcome::Payment(o) => payment_outcome(py, o),
-        Outcome::Refund(o) => refund_outcome(py, o),
-    }
+/// A payment's or a refund's outcome, in the core's public shape (`alipay_core.models`).
+fn outcome_to_py(py: Python<'_>, outcome: &impl Serialize) -> PyResult<Py<PyAny>> {
+    serialized(py, outcome)
 }
 
-/// The journal's summary of a payment, plus the verified answer that proves it (`response`) and
-/// the error behind it (`error`, an exception object).
-fn payment_outcome(py: Python<'_>, outcome: &PaymentOutcome) -> PyResult<Py<PyAny>> {
-    let (response, error) = match &outcome.status {
-        PaymentStatus::Paid(PaidEvidence::Pay(r)) => (to_fields(r).map_err(to_py)?, None),
-        PaymentStatus::Paid(PaidEvidence::Query(r)) => (to_fields(r).map_err(to_py)?, None),
-        PaymentStatus::NotPaid(NotPaidReason::Failed(g)) => {
-            (Value::Null, Some(exception(&Error::Gateway(Box::new(g.clone())))))
-        }
-        PaymentStatus::NotPaid(NotPaidReason::NotSent(e)) => (Value::Null, Some(exception(e))),
-        PaymentStatus::Unknown { error, .. } => (Value::Null, error.as_deref().map(exception)),
-        _ => (Value::Null, None),
-    };
-    let mut fields = outcome.summary();
-    fields["response"] = response;
-    fields["unverified_answers"] = json!(outcome.history.unverified_answers);
-    with_error(py, &fields, error)
+/// Any of the core's serializable models as Python values (`dict`, `list`, …).
+fn serialized(py: Python<'_>, model: &impl Serialize) -> PyResult<Py<PyAny>> {
+    let value = serde_json::to_value(model).map_err(|e| to_py(Error::Internal(e.to_string())))?;
+    Ok(json_to_py(py, &value)?.unbind())
 }
 
-/// As [`payment_outcome`], for a refund.
-fn refund_outcome(py: Python<'_>, outcome: &RefundOutcome) -> PyResult<Py<PyAny>> {
-    let (response, error) = match &outcome.status {
-        RefundResult::Refunded(RefundEvidence::Refund(r)) => (to_fields(r).map_err(to_py)?, None),
-        RefundResult::Refunded(RefundEvidence::Query(r)) => (to_fields(r).map_err(to_py)?, None),
-        RefundResult::Rejected(g) => (Value::Null, Some(exception(&Error::Gateway(Box::new(g.clone()))))),
-        RefundResult::NotSent(e) => (Value::Null, Some(exception(e))),
-        RefundResult::Unknown { error } => (Value::Null, error.as_deref().map(exception)),
-        _ => (Value::Null, None),
-    };
-    let mut fields = outcome.summary();
-    fields["response"] = response;
-    fields["unverified_answers"] = json!(outcome.history.unverified_answers);
-    with_error(py, &fields, error)
-}
-
-fn with_error(py: Python<'_>, fields: &Value, error: Option<PyErr>) -> PyResult<Py<PyAny>> {
-    let d = json_to_py(py, fields)?;
-    d.set_item("error", error.map(|e| e.into_value(py)))?;
-    Ok(d.unbind())
-}
-
-/// A poll policy from the dict `PollPolicy` becomes; errors name the field (`barcode_policy.max_queries`).
-fn poll_policy(d: &Bound<'_, PyDict>, name: &str, mut p: PollPolicy) -> PyResult<PollPolicy> {
-    if let Some(s) = item(d, name, "query_interval", seconds)? {
-        p.query_interval = s;
-    }
-    if let Some(n) = item(d, name, "max_queries", count)? {
-        p.max_queries = n;
-    }
-    if d.get_item("deadline")?.is_some() {
-        p.deadline = item(d, name, "deadline", seconds)?;
-    }
-    if let Some(n) = item(d, name, "cancel_attempts", count)? {
-        p.cancel_attempts = n;
-    }
-    if let Some(s) = item(d, name, "cancel_interval", seconds)? {
-        p.cancel_interval = s;
-    }
-    Ok(p)
-}
-
-fn refund_policy_from(d: &Bound<'_, PyDict>) -> PyResult<RefundPolicy> {
-    let mut p = RefundPolicy::default();
-    if let Some(n) = item(d, "refund_policy", "attempts", count)? {
-        p.attempts = n;
-    }
-    if let Some(n) = item(d, "refund_policy", "confirm_queries", count)? {
-        p.confirm_queries = n;
-    }
-    if let Some(s) = item(d, "refund_policy", "interval", seconds)? {
-        p.interval = s;
-    }
-    Ok(p)
-}
-
-/// The policy field `key`, read by `read` (`None` when absent or `None`).
-fn item<T>(
+/// The policy `name` (`barcode_policy`): `base` with the fields of the dict `PollPolicy` or
+/// `RefundPolicy` became; errors name the field (`barcode_policy.max_queries`).
+fn policy<P>(
     d: &Bound<'_, PyDict>,
-    policy: &str,
-    key: &str,
-    read: fn(&Bound<'_, PyAny>, &str) -> PyResult<T>,
-) -> PyResult<Option<T>> {
-    let Some(v) = d.get_item(key)?.filter(|v| !v.is_none()) else { return Ok(None) };
-    read(&v, &format!("{policy}.{key}")).map(Some)
+    name: &str,
+    base: P,
+    overlay: fn(P, &Value) -> Result<P, InvalidInput>,
+) -> PyResult<P> {
+    let mut fields = Map::new();
+    for (key, value) in d.iter() {
+        let key = text(&key, name)?;
+        let path = format!("{name}.{key}");
+        fields.insert(key, setting(&value, &path)?);
+    }
+    overlay(base, &Value::Object(fields))
+        .map_err(|e| to_py(InvalidInput::new(format!("{name}.{}", e.field), e.reason).into()))
 }

@@ -4,16 +4,16 @@
 /// Declares a string enum with an `Unknown(String)` variant, `as_str`, `Display`, `From<&str>` and serde.
 macro_rules! open_enum {
     (
-        $(#[$meta:meta])*
+        $(#[doc = $doc:literal])*
         pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $text:literal, )+
+            $( $(#[doc = $vdoc:literal])* $variant:ident = $text:literal, )+
         }
     ) => {
-        $(#[$meta])*
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $name {
-            $( $(#[$vmeta])* $variant, )+
+            $( $(#[doc = $vdoc])* $variant, )+
             /// A value this version does not know, kept verbatim.
             Unknown(String),
         }
@@ -49,6 +49,43 @@ macro_rules! open_enum {
             }
         }
 
+        /// To other languages: one of the known values, or any other text (kept, never refused).
+        #[cfg(feature = "schema")]
+        impl schemars::JsonSchema for $name {
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                concat!(stringify!($name), "OrOther").into()
+            }
+
+            fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                /// The known values alone, under the enum's own name.
+                struct Known;
+
+                impl schemars::JsonSchema for Known {
+                    fn schema_name() -> std::borrow::Cow<'static, str> {
+                        stringify!($name).into()
+                    }
+
+                    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                        let docs: &[&str] = &[$($doc),*];
+                        $crate::enums::known_values_schema(
+                            docs,
+                            &[$($text),+],
+                            &[$(stringify!($variant)),+],
+                            &[$(&[$($vdoc),*]),+],
+                        )
+                    }
+                }
+
+                schemars::json_schema!({
+                    "anyOf": [generator.subschema_for::<Known>(), {"type": "string"}],
+                })
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
@@ -59,6 +96,40 @@ macro_rules! open_enum {
 }
 
 pub(crate) use open_enum;
+
+/// The schema of an open enum's known values: their texts, each with the name a generated enum member
+/// takes (`WaitBuyerPay` → `WAIT_BUYER_PAY`, as `x-enum-varnames`) and its description.
+#[cfg(feature = "schema")]
+pub(crate) fn known_values_schema(
+    docs: &[&str],
+    texts: &[&str],
+    variants: &[&str],
+    variant_docs: &[&[&str]],
+) -> schemars::Schema {
+    let joined = |lines: &[&str]| lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("\n");
+    let names: Vec<String> = variants.iter().map(|v| screaming_snake(v)).collect();
+    let descriptions: Vec<String> = variant_docs.iter().map(|d| joined(d)).collect();
+    schemars::json_schema!({
+        "type": "string",
+        "description": joined(docs),
+        "enum": texts,
+        "x-enum-varnames": names,
+        "x-enum-descriptions": descriptions,
+    })
+}
+
+/// `WaitBuyerPay` → `WAIT_BUYER_PAY`.
+#[cfg(feature = "schema")]
+fn screaming_snake(camel: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in camel.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.extend(c.to_uppercase());
+    }
+    out
+}
 
 /// Deserializes Alipay's `Y`/`N` flags as `Option<bool>`.
 pub(crate) mod yes_no {

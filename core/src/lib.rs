@@ -22,6 +22,8 @@ pub mod notify;
 pub mod primitives;
 mod random;
 pub mod response;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod sign;
 pub mod trade;
 pub mod transport;

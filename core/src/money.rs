@@ -257,6 +257,54 @@ macro_rules! money_traits {
 money_traits!(Money, "a money amount");
 money_traits!(Amount, "an amount");
 
+/// Both amounts are, to every other language, a decimal written as text (`"88.80"`): never a float.
+#[cfg(feature = "schema")]
+mod schema {
+    use std::borrow::Cow;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+    use super::{Amount, Money};
+
+    impl JsonSchema for Money {
+        fn inline_schema() -> bool {
+            true
+        }
+
+        fn schema_name() -> Cow<'static, str> {
+            "Money".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "format": "decimal",
+                "pattern": "^[0-9]+(\\.[0-9]+)?$",
+                "description": "An amount to pay or refund: yuan with at most two decimals, 0.01 to 100000000.00.",
+            })
+        }
+    }
+
+    impl JsonSchema for Amount {
+        fn inline_schema() -> bool {
+            true
+        }
+
+        fn schema_name() -> Cow<'static, str> {
+            "Amount".into()
+        }
+
+        fn json_schema(_: &mut SchemaGenerator) -> Schema {
+            json_schema!({
+                "type": "string",
+                "format": "decimal",
+                "pattern": "^-?[0-9]+\\.[0-9]{2}$",
+                "description": "An amount Alipay reports: yuan with two decimals, possibly zero or negative.",
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,8 @@ is verified before it is believed. Errors are one hierarchy rooted at :class:`Al
 * :class:`Client` / :class:`AsyncClient` — every trade call, page/wap/app pay, bills, notifications.
 * :class:`Workflows` / :class:`AsyncWorkflows` — barcode and QR pay polled to the truth, refunds until
   known, journaled so a crash loses nothing.
-* :mod:`alipay_core.models` — typed results (``Decimal`` money, enums that keep unknown values).
+* :mod:`alipay_core.models` — typed results (``Decimal`` money, enums that keep unknown values),
+  generated from the core's own types; :mod:`alipay_core.requests` — the calls' fields and policies.
 * :class:`ExpectedOrder` — your order, which a verified notification must match before you act on it.
 * The primitives (``sign_params``, ``verify_response``, ``verify_notify``, …) for debugging signatures.
 """
@@ -47,8 +48,8 @@ from .models import (
     CancelAction,
     DepositBackInfo,
     FundBill,
-    Model,
     PaymentOutcome,
+    Recovered,
     RefundOutcome,
     RefundStatus,
     TradeBillRow,
@@ -68,12 +69,11 @@ from .workflows import (
     AsyncPaymentHandle,
     AsyncWorkflows,
     PaymentHandle,
-    PollPolicy,
     ReceivedNotification,
-    Recovered,
-    RefundPolicy,
     Workflows,
 )
+from ._model import Model
+from .requests import PollPolicy, RefundPolicy
 
 __all__ = [
     "AccountBillRow",

@@ -21,6 +21,7 @@ __all__ = [
     "TransportError",
     "VerifiedNotification",
     "__version__",
+    "_exception_from_info",
     "build_sign_content",
     "cert_sn",
     "root_cert_sn",
@@ -44,9 +45,13 @@ _ErrorKindName = Literal[
 ]
 
 class AlipayError(Exception):
-    """Every error alipay_core raises. ``kind`` says what to do next."""
+    """Every error alipay_core raises. ``kind`` says what to do next; ``outcome_unknown`` whether
+    Alipay may have applied the request anyway (query first). The attributes are the core's error
+    record (``alipay_core.models.ErrorInfo``): those the error has not are ``None``."""
 
     kind: _ErrorKindName
+    error_type: str
+    outcome_unknown: bool
 
 class ConfigError(AlipayError):
     """The configuration or a key is wrong: retrying cannot help."""
@@ -225,6 +230,9 @@ class NativeWorkflows:
     ) -> Awaitable[tuple[VerifiedNotification, bool]]: ...
     def mark_notification_handled(self, notify_id: str) -> None: ...
     def mark_notification_handled_async(self, notify_id: str) -> Awaitable[None]: ...
+
+def _exception_from_info(record: dict[str, Any]) -> AlipayError:
+    """The exception a core error record describes (``alipay_core._model`` builds outcomes' errors)."""
 
 def build_sign_content(params: Mapping[str, str]) -> str:
     """The exact text a request signature covers: the non-empty parameters, sorted, as ``k=v&…``."""

@@ -17,34 +17,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from ._native import AlipayError, NativePaymentHandle, NativeWorkflows, VerifiedNotification
 from .client import AsyncClient, Client, MoneyLike, Notification, _fields
-from .models import PaymentOutcome, RefundOutcome, WorkflowEvent
+from .models import PaymentOutcome, Recovered, RefundOutcome, WorkflowEvent
+from .requests import PollPolicy, RefundPolicy
 from .notifications import OrderLookup, _check
-
-
-@dataclasses.dataclass(frozen=True)
-class PollPolicy:
-    """How long a payment waits for the buyer, and how hard it cancels. ``None`` keeps the official
-    default (barcode: 5 queries 5 s apart; QR: 24 queries; cancel 3 times 2 s apart). Seconds."""
-
-    query_interval: Optional[float] = None
-    max_queries: Optional[int] = None
-    deadline: Optional[float] = None
-    cancel_attempts: Optional[int] = None
-    cancel_interval: Optional[float] = None
-
-
-@dataclasses.dataclass(frozen=True)
-class RefundPolicy:
-    """How hard a refund tries: ``attempts`` sends and ``confirm_queries`` queries, ``interval`` seconds
-    apart. ``None`` keeps the default (3 sends, 5 queries, 2 s)."""
-
-    attempts: Optional[int] = None
-    confirm_queries: Optional[int] = None
-    interval: Optional[float] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,28 +55,12 @@ class ReceivedNotification:
         _check(self._verified, order)
 
 
-@dataclasses.dataclass(frozen=True)
-class Recovered:
-    """One workflow :meth:`Workflows.recover` finished (``outcome``) or could not (``error``)."""
-
-    key: str
-    outcome: Union[PaymentOutcome, RefundOutcome, None] = None
-    error: Optional[AlipayError] = None
-
-
-def _policy(policy: Any) -> Optional[Dict[str, Any]]:
-    return None if policy is None else {k: v for k, v in dataclasses.asdict(policy).items() if v is not None}
-
-
-def _outcome(data: Dict[str, Any]) -> Union[PaymentOutcome, RefundOutcome]:
-    return RefundOutcome._from(data) if "out_request_no" in data else PaymentOutcome._from(data)
+def _policy(policy: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    return None if policy is None else {k: v for k, v in policy.items() if v is not None}
 
 
 def _recovered(items: List[Dict[str, Any]]) -> List[Recovered]:
-    return [
-        Recovered(key=i["key"], outcome=_outcome(i["outcome"]) if "outcome" in i else None, error=i.get("error"))
-        for i in items
-    ]
+    return [Recovered._from(item) for item in items]
 
 
 def _pay_fields(out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, rest: Dict[str, Any]) -> Dict[str, Any]:

@@ -38,6 +38,7 @@ open_enum! {
 /// Asks for the download URL of a day's (`yyyy-MM-dd`) or month's (`yyyy-MM`) bill. Today's bill does
 /// not exist yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BillDownloadUrlQueryRequest {
     /// Which bill.
@@ -84,6 +85,7 @@ fn is_bill_date(s: &str) -> bool {
 
 /// The answer: a URL valid for 30 seconds. Download it at once, from the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct BillDownloadUrlQueryResponse {
     /// `10000`.

@@ -130,6 +130,7 @@ fn map_rows<T>(
 
 /// One payment or refund in the trade bill (`业务明细`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeBillRow {
     /// 支付宝交易号.
@@ -183,6 +184,7 @@ pub struct TradeBillRow {
     /// 备注.
     pub remark: Option<String>,
     /// Columns this version does not know, by header.
+    #[serde(flatten)]
     pub extra: BTreeMap<String, String>,
 }
 
@@ -223,6 +225,7 @@ pub(crate) fn trade_rows(table: Table<'_>, budget: &mut RowBudget) -> Result<Vec
 
 /// One store's totals in the trade summary (`业务明细(汇总)`); the last row is the grand total.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeBillSummaryRow {
     /// 门店编号 (`合计` on the total row).
@@ -252,6 +255,7 @@ pub struct TradeBillSummaryRow {
     /// 实收净额.
     pub net_receipt: Amount,
     /// Columns this version does not know, by header.
+    #[serde(flatten)]
     pub extra: BTreeMap<String, String>,
 }
 
@@ -281,6 +285,7 @@ pub(crate) fn summary_rows(table: Table<'_>, budget: &mut RowBudget) -> Result<V
 
 /// One movement of the merchant's balance in the account bill (`账务明细`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct AccountBillRow {
     /// 账务流水号.
@@ -308,6 +313,7 @@ pub struct AccountBillRow {
     /// 备注.
     pub remark: Option<String>,
     /// Columns this version does not know, by header.
+    #[serde(flatten)]
     pub extra: BTreeMap<String, String>,
 }
 

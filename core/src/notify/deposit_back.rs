@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::enums::open_enum;
@@ -26,17 +26,18 @@ open_enum! {
 }
 
 /// A verified `alipay.trade.refund.depositback.completed` message.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DepositBackNotification {
     /// Message id, for de-duplication (filled from the message, not `biz_content`).
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub notify_id: String,
     /// The receiving app (from the message).
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub app_id: String,
     /// Send time in epoch milliseconds, as sent (from the message).
-    #[serde(skip)]
+    #[serde(skip_deserializing)]
     pub utc_timestamp: Option<String>,
     /// Alipay's trade number.
     pub trade_no: String,

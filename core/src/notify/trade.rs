@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{DecodeError, Error, InvalidInput};
 use crate::money::{Amount, Money};
@@ -10,7 +10,8 @@ use crate::trade::TradeStatus;
 
 /// A verified trade notification, typed. Fields Alipay sends that this version does not name are kept
 /// in `extra`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeNotification {
     /// Notification id: the same across retries of one notification. De-duplicate by it.
@@ -74,15 +75,18 @@ pub struct TradeNotification {
     /// `voucher_detail_list` as the raw JSON text Alipay sent.
     pub voucher_detail_list: Option<String>,
     /// Every other non-empty field (`charset`, `version`, `sign_type`, `sign`, new fields…).
+    #[serde(flatten)]
     pub extra: BTreeMap<String, String>,
 }
 
 /// One payment channel of a notification's `fund_bill_list` (notifications spell it `fundChannel`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct NotifyFundBill {
-    /// The channel, e.g. `ALIPAYACCOUNT`, `PCREDIT`, `BANKCARD`.
-    #[serde(rename = "fundChannel", alias = "fund_channel")]
+    /// The channel, e.g. `ALIPAYACCOUNT`, `PCREDIT`, `BANKCARD`. (Written `fundChannel` by Alipay;
+    /// handed out as `fund_channel`, like every other field.)
+    #[serde(rename(deserialize = "fundChannel"), alias = "fund_channel")]
     pub fund_channel: String,
     /// The amount paid through it.
     pub amount: Amount,

@@ -11,6 +11,7 @@ use crate::error::InvalidInput;
 /// Cancels a face-to-face trade. Use it only when the payment's outcome is unknown or the buyer never
 /// confirmed; a trade known to be paid is refunded instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeCancelRequest {
     /// Your order number.
@@ -57,6 +58,7 @@ open_enum! {
 
 /// The answer to `alipay.trade.cancel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeCancelResponse {
     /// `10000`.
@@ -86,6 +88,7 @@ pub struct TradeCancelResponse {
 
 /// Closes an unpaid trade so it can no longer be paid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeCloseRequest {
     /// Your order number.
@@ -126,6 +129,7 @@ impl ApiRequest for TradeCloseRequest {
 
 /// The answer to `alipay.trade.close`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeCloseResponse {
     /// `10000`.

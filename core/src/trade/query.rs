@@ -10,6 +10,7 @@ use crate::money::Amount;
 
 /// Asks for a trade's state, by `out_trade_no` or `trade_no`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeQueryRequest {
     /// Your order number.
@@ -50,6 +51,7 @@ impl ApiRequest for TradeQueryRequest {
 /// The answer to `alipay.trade.query`. A trade that does not exist (yet) is a gateway error with
 /// `sub_code` `ACQ.TRADE_NOT_EXIST` — for a QR code nobody scanned yet, that means "keep waiting".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeQueryResponse {
     /// `10000`.

@@ -15,6 +15,7 @@ use crate::money::{Amount, Money};
 
 /// A (partial or full) refund. `out_request_no` is required here — it is what makes refunds idempotent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeRefundRequest {
     /// Your order number.
@@ -97,6 +98,7 @@ impl ApiRequest for TradeRefundRequest {
 
 /// The answer to `alipay.trade.refund`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeRefundResponse {
     /// `10000`.
@@ -145,6 +147,7 @@ pub struct TradeRefundResponse {
 
 /// Asks for the state of one refund (`out_request_no`) of a trade.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeFastpayRefundQueryRequest {
     /// Your order number.
@@ -207,6 +210,7 @@ open_enum! {
 
 /// Whether a refund to a bank card reached the card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct DepositBackInfo {
     /// `"true"` when the refund goes back to a bank card.
@@ -233,6 +237,7 @@ pub struct DepositBackInfo {
 /// received (or failed) — not that it never can be: query again later, and retry the refund with the
 /// same `out_request_no` if it must happen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct TradeFastpayRefundQueryResponse {
     /// `10000`.

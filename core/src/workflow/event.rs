@@ -89,8 +89,10 @@ impl EventKind {
     }
 }
 
-/// Either workflow's outcome.
-#[derive(Debug, Clone)]
+/// Either workflow's outcome. Serialized as the outcome itself.
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum Outcome {
     /// A payment's.
     Payment(PaymentOutcome),

@@ -51,6 +51,7 @@ mod policy;
 mod recover;
 mod refund;
 mod run;
+mod shape;
 mod workflows;
 
 pub use event::{EventCallback, EventKind, Outcome, WorkflowEvent};

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::{Error, GatewayError};
@@ -90,8 +91,10 @@ pub enum PaymentStatus {
     },
 }
 
-/// The verified answer that proves a payment.
-#[derive(Debug, Clone)]
+/// The verified answer that proves a payment. Serialized as the answer itself.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum PaidEvidence {
     /// `alipay.trade.pay` answered `10000`.
     Pay(Box<TradePayResponse>),
@@ -135,7 +138,9 @@ impl NotPaidReason {
 }
 
 /// Why a workflow cancelled a trade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CancelCause {
     /// The buyer did not pay within the policy's queries or deadline.
@@ -161,7 +166,8 @@ impl CancelCause {
 }
 
 /// What a payment workflow did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct History {
     /// Queries sent.
@@ -237,8 +243,10 @@ pub enum RefundResult {
     },
 }
 
-/// The verified answer that proves a refund.
-#[derive(Debug, Clone)]
+/// The verified answer that proves a refund. Serialized as the answer itself.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(untagged)]
 pub enum RefundEvidence {
     /// `alipay.trade.refund` answered with `fund_change=Y`: this call moved the money.
     Refund(Box<TradeRefundResponse>),
@@ -247,7 +255,8 @@ pub enum RefundEvidence {
 }
 
 /// What a refund workflow did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct RefundHistory {
     /// Refund requests sent (all with the same `out_request_no`).

@@ -1,27 +1,47 @@
 //! How long workflows wait and how often they retry. The defaults are the official face-to-face
 //! demo's: query every 5 s, 5 queries for a barcode payment, cancel tried 3 times 2 s apart.
+//!
+//! Both policies (de)serialize with durations in seconds (a number, fractions allowed), so a binding
+//! takes them as a plain object: [`PollPolicy::overlay`] fills what the object leaves out from a
+//! base policy.
 
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::InvalidInput;
+
 /// Polling and cancelling for [`super::Workflows::pay_and_wait`] and
 /// [`super::Workflows::precreate_and_wait`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PollPolicy {
     /// The wait before each query (official: 5 s).
+    #[serde(with = "seconds")]
+    #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub query_interval: Duration,
     /// How many queries before the buyer is given up on and the trade cancelled (official: 5).
     pub max_queries: u32,
     /// An overall limit from the start of the workflow: once the next query would come after it, the
     /// trade is cancelled at once. `None`: only `max_queries` limits the wait.
+    #[serde(with = "optional_seconds")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub deadline: Option<Duration>,
     /// How many times a cancel is sent before its outcome counts as unknown (official: 3; at least 1).
     pub cancel_attempts: u32,
     /// The wait between cancel attempts (official: 2 s).
+    #[serde(with = "seconds")]
+    #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub cancel_interval: Duration,
     /// The trade's own expiry, sent as `time_expire` when the request has neither `time_expire` nor
     /// `timeout_express` (barcode: 2 minutes, as the official demo; QR: 5 minutes). A trade nobody has
     /// seen is settled "not created" only after it (see [`super::SETTLE_MARGIN`]), so keep it short.
+    #[serde(with = "seconds")]
+    #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub trade_expiry: Duration,
 }
 
@@ -78,6 +98,23 @@ impl PollPolicy {
     }
 }
 
+impl PollPolicy {
+    /// `base` with the fields `overrides` (an object of this policy's fields) names; `null` keeps
+    /// the base's value, as does a field left out. A binding's keyword arguments go through here.
+    ///
+    /// ```
+    /// use alipay_core::workflow::PollPolicy;
+    /// let p = PollPolicy::overlay(PollPolicy::qr(), &serde_json::json!({"max_queries": 3, "query_interval": 0.5})).unwrap();
+    /// assert_eq!((p.max_queries, p.query_interval.as_millis(), p.trade_expiry), (3, 500, PollPolicy::qr().trade_expiry));
+    /// ```
+    ///
+    /// # Errors
+    /// [`InvalidInput`] naming the field (`max_queries`) that is unknown or of the wrong type.
+    pub fn overlay(base: PollPolicy, overrides: &Value) -> Result<Self, InvalidInput> {
+        overlay(base, overrides)
+    }
+}
+
 impl Default for PollPolicy {
     fn default() -> Self {
         Self::barcode()
@@ -85,7 +122,9 @@ impl Default for PollPolicy {
 }
 
 /// Retrying and confirming for [`super::Workflows::refund_until_known`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RefundPolicy {
     /// How many times the refund is sent (always with the same `out_request_no`; at least 1).
@@ -93,6 +132,8 @@ pub struct RefundPolicy {
     /// How many refund queries may be spent confirming.
     pub confirm_queries: u32,
     /// The wait before a retry or a confirming query.
+    #[serde(with = "seconds")]
+    #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub interval: Duration,
 }
 
@@ -111,9 +152,75 @@ impl RefundPolicy {
     }
 }
 
+impl RefundPolicy {
+    /// `base` with the fields `overrides` names, as [`PollPolicy::overlay`].
+    ///
+    /// # Errors
+    /// [`InvalidInput`] naming the field that is unknown or of the wrong type.
+    pub fn overlay(base: RefundPolicy, overrides: &Value) -> Result<Self, InvalidInput> {
+        overlay(base, overrides)
+    }
+}
+
 impl Default for RefundPolicy {
     /// 3 attempts and up to 5 confirming queries, 2 s apart.
     fn default() -> Self {
         Self { attempts: 3, confirm_queries: 5, interval: Duration::from_secs(2) }
+    }
+}
+
+/// `base` with the non-null fields of the object `overrides`.
+fn overlay<P: Serialize + DeserializeOwned>(base: P, overrides: &Value) -> Result<P, InvalidInput> {
+    let Value::Object(changes) = overrides else {
+        return Err(InvalidInput::new("policy", "is not an object of policy fields"));
+    };
+    let mut merged = serde_json::to_value(base).map_err(|e| InvalidInput::new("policy", e.to_string()))?;
+    if let Value::Object(fields) = &mut merged {
+        fields.extend(changes.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())));
+    }
+    serde_path_to_error::deserialize(merged).map_err(|e| {
+        let field = e.path().to_string();
+        let field = if field == "." { "policy".to_string() } else { field };
+        InvalidInput::new(field, e.into_inner().to_string())
+    })
+}
+
+/// A duration as a number of seconds (fractions allowed; negative, NaN and infinite refused).
+mod seconds {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs)
+            .map_err(|_| serde::de::Error::custom(format!("{secs} is not a number of seconds from 0 up")))
+    }
+}
+
+/// An optional duration as a number of seconds, or `null`.
+mod optional_seconds {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::seconds::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        match Option::<f64>::deserialize(d)? {
+            None => Ok(None),
+            Some(secs) => Duration::try_from_secs_f64(secs)
+                .map(Some)
+                .map_err(|_| serde::de::Error::custom(format!("{secs} is not a number of seconds from 0 up"))),
+        }
     }
 }

@@ -12,6 +12,8 @@ mod client_http;
 #[cfg(feature = "reqwest")]
 mod client_v3;
 mod fuzz;
+#[cfg(feature = "schema")]
+mod generated_schema;
 mod journal;
 mod keys;
 mod models;

@@ -9,6 +9,10 @@ use std::fmt;
 
 use crate::keys::KeyError;
 
+mod info;
+
+pub use info::{ErrorInfo, ErrorType};
+
 /// Everything that can go wrong in alipay-core.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -44,7 +48,9 @@ pub enum Error {
 }
 
 /// What the caller should do about an [`Error`]. Stable across releases; bindings expose it as-is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// Fix the configuration (keys, app id, gateway). Retrying the same call cannot succeed.
@@ -292,6 +298,7 @@ pub struct GatewayError {
 
 /// One of the `links` a v3 error answer points to.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default)]
 pub struct ErrorLink {
     /// What the link explains.

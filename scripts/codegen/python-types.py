@@ -1,0 +1,31 @@
+"""Replaces each reference to a model that Python shows as its own class with a `customTypePath`.
+
+Usage: python-types.py SCHEMA MAPPING OUT (MAPPING: {model name: Python class path}).
+"""
+
+import json
+import sys
+
+
+def main(schema_path: str, mapping_path: str, out_path: str) -> None:
+    with open(schema_path, encoding="utf-8") as f:
+        schema = json.load(f)
+    with open(mapping_path, encoding="utf-8") as f:
+        mapping = {k: v for k, v in json.load(f).items() if not k.startswith("//")}
+
+    def walk(node: object) -> object:
+        if isinstance(node, dict):
+            name = str(node.get("$ref", "")).rpartition("/")[2]
+            if name in mapping:
+                return {"customTypePath": mapping[name]}
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    with open(out_path, "w", encoding="utf-8") as f:
+        json.dump(walk(schema), f, ensure_ascii=False, indent=2)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])
