@@ -2,15 +2,16 @@
 //! with an `_async` twin returning an asyncio awaitable. Fields go in and come out as dicts; the
 //! Python package wraps them in typed result objects.
 
-use alipay_core::client::PageFormat;
-use alipay_core::{Client, Error};
+use alipay_core::client::{ClientSettings, PageFormat};
+use alipay_core::error::InvalidInput;
+use alipay_core::{CallOptions, Client, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
 use crate::asyncio::awaitable;
-use crate::config::{Settings, Source};
 use crate::errors::to_py;
+use crate::key_source::KeySource;
 use crate::notification::{NotificationInput, VerifiedNotification};
 use crate::primitives::ResponseNode;
 use crate::runtime::block_on;
@@ -26,23 +27,23 @@ pub(crate) struct NativeClient {
 impl NativeClient {
     #[new]
     #[pyo3(signature = (
-        app_id, app_private_key, alipay_public_key = None, *, gateway = "production", protocol = "v2",
-        sign_type = "RSA2", charset = "utf-8",
+        app_id, app_private_key, alipay_public_key = None, *, gateway = None, protocol = None,
+        sign_type = None, charset = None,
         app_cert = None, alipay_cert = None, alipay_root_cert = None, encrypt_key = None,
         encrypt_by_default = false, connect_timeout = None, timeout = None, proxy = None, user_agent = None,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         app_id: &Bound<'_, PyAny>,
-        app_private_key: Source,
-        alipay_public_key: Option<Source>,
-        gateway: &str,
-        protocol: &str,
-        sign_type: &str,
-        charset: &str,
-        app_cert: Option<Source>,
-        alipay_cert: Option<Source>,
-        alipay_root_cert: Option<Source>,
+        app_private_key: KeySource,
+        alipay_public_key: Option<KeySource>,
+        gateway: Option<&Bound<'_, PyAny>>,
+        protocol: Option<&Bound<'_, PyAny>>,
+        sign_type: Option<&Bound<'_, PyAny>>,
+        charset: Option<&Bound<'_, PyAny>>,
+        app_cert: Option<KeySource>,
+        alipay_cert: Option<KeySource>,
+        alipay_root_cert: Option<KeySource>,
         encrypt_key: Option<&Bound<'_, PyAny>>,
         encrypt_by_default: bool,
         connect_timeout: Option<&Bound<'_, PyAny>>,
@@ -53,25 +54,26 @@ impl NativeClient {
         let seconds = |value: Option<&Bound<'_, PyAny>>, field: &str| {
             value.filter(|v| !v.is_none()).map(|v| crate::values::seconds(v, field)).transpose()
         };
-        let settings = Settings {
-            app_id: text(app_id, "app_id")?,
-            app_private_key,
-            alipay_public_key,
-            gateway: gateway.to_string(),
-            protocol: protocol.to_string(),
-            sign_type: sign_type.to_string(),
-            charset: charset.to_string(),
-            app_cert,
-            alipay_cert,
-            alipay_root_cert,
-            encrypt_key: optional_text(encrypt_key, "encrypt_key")?,
-            encrypt_by_default,
-            connect_timeout: seconds(connect_timeout, "connect_timeout")?,
-            timeout: seconds(timeout, "timeout")?,
-            proxy: optional_text(proxy, "proxy")?,
-            user_agent: optional_text(user_agent, "user_agent")?,
-        };
-        Ok(Self { client: settings.build()? })
+        let mut s = ClientSettings::default();
+        s.app_id = text(app_id, "app_id")?;
+        (s.app_private_key, s.app_private_key_file) = app_private_key.split("app_private_key")?;
+        (s.alipay_public_key, s.alipay_public_key_file) =
+            KeySource::split_optional(alipay_public_key, "alipay_public_key")?;
+        (s.app_cert, s.app_cert_file) = KeySource::split_optional(app_cert, "app_cert")?;
+        (s.alipay_cert, s.alipay_cert_file) = KeySource::split_optional(alipay_cert, "alipay_cert")?;
+        (s.alipay_root_cert, s.alipay_root_cert_file) =
+            KeySource::split_optional(alipay_root_cert, "alipay_root_cert")?;
+        s.gateway = optional_text(gateway, "gateway")?;
+        s.protocol = optional_text(protocol, "protocol")?;
+        s.sign_type = optional_text(sign_type, "sign_type")?;
+        s.charset = optional_text(charset, "charset")?;
+        s.encrypt_key = optional_text(encrypt_key, "encrypt_key")?;
+        s.encrypt_by_default = encrypt_by_default;
+        s.connect_timeout = seconds(connect_timeout, "connect_timeout")?;
+        s.timeout = seconds(timeout, "timeout")?;
+        s.proxy = optional_text(proxy, "proxy")?;
+        s.user_agent = optional_text(user_agent, "user_agent")?;
+        Ok(Self { client: s.build().map_err(to_py)? })
     }
 
     /// The app id.
@@ -96,14 +98,15 @@ impl NativeClient {
         encrypt: Option<bool>,
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let mut options = self.client.options().clone();
-        options.app_auth_token = optional_text(app_auth_token, "app_auth_token")?.or(options.app_auth_token);
-        options.notify_url = optional_text(notify_url, "notify_url")?.or(options.notify_url);
-        options.return_url = optional_text(return_url, "return_url")?.or(options.return_url);
-        options.encrypt = encrypt.or(options.encrypt);
+        let mut changes = CallOptions::new();
+        changes.app_auth_token = optional_text(app_auth_token, "app_auth_token")?;
+        changes.notify_url = optional_text(notify_url, "notify_url")?;
+        changes.return_url = optional_text(return_url, "return_url")?;
+        changes.encrypt = encrypt;
         if let Some(params) = params.filter(|p| !p.is_none()) {
-            options.extra_params.extend(text_pairs(params, "params", "params")?);
+            changes.extra_params = text_pairs(params, "params", "params")?;
         }
+        let options = self.client.options().merged(changes);
         Ok(Self { client: self.client.with_options(options) })
     }
 
@@ -161,14 +164,7 @@ impl NativeClient {
     /// Page, wap or app pay: the form (`format="form"`) or URL (`"url"`); app pay's order string.
     /// Signing releases the GIL, so threads sign in parallel.
     fn page(&self, py: Python<'_>, method: &str, fields: &Bound<'_, PyDict>, format: &str) -> PyResult<String> {
-        let format = match format {
-            "form" => PageFormat::Form,
-            "url" => PageFormat::Url,
-            other => {
-                let reason = format!("unknown page format {other:?}; use \"form\" or \"url\"");
-                return Err(to_py(alipay_core::error::InvalidInput::new("format", reason).into()));
-            }
-        };
+        let format: PageFormat = format.parse().map_err(|e: InvalidInput| to_py(e.into()))?;
         let fields = fields_to_json(fields)?;
         py.detach(|| self.client.page_fields(method, fields, format)).map_err(to_py)
     }

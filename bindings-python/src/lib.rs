@@ -4,9 +4,9 @@
 
 mod asyncio;
 mod client;
-mod config;
 mod errors;
 mod gate;
+mod key_source;
 mod notification;
 mod primitives;
 mod runtime;

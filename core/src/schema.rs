@@ -8,7 +8,7 @@
 //!   notifications, workflow outcomes and events, errors. A field that is always written is required
 //!   (possibly `null`).
 //! * [`requests`]: what the core takes, as it deserializes it: typed requests, page/wap/app pay
-//!   inputs, policies. A field with a default may be left out.
+//!   inputs, policies, client settings and per-call options. A field with a default may be left out.
 //!
 //! In both, money is a decimal written as text (`"format": "decimal"`), never a number; an open enum
 //! is its known values or any other text; and an object that keeps unknown fields says so with
@@ -23,10 +23,12 @@ use schemars::generate::{Contract, SchemaSettings};
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
+use crate::CallOptions;
 use crate::bill::{
     AccountBillRow, Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryResponse, BillFile, TradeBillRow,
     TradeBillSummaryRow,
 };
+use crate::client::ClientSettings;
 use crate::error::ErrorInfo;
 use crate::notify::{DepositBackNotification, TradeNotification};
 use crate::trade::{
@@ -89,10 +91,12 @@ pub fn requests() -> Value {
         root::<TradeAppPayRequest>(&mut generator),
         root::<PollPolicy>(&mut generator),
         root::<RefundPolicy>(&mut generator),
+        root::<ClientSettings>(&mut generator),
+        root::<CallOptions>(&mut generator),
     ];
     document(
         "alipay-core requests",
-        "What alipay-core takes: typed requests, page/wap/app pay inputs, policies.",
+        "What alipay-core takes: typed requests, page/wap/app pay inputs, policies, client settings and call options.",
         &roots,
         generator,
     )

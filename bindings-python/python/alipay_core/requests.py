@@ -13,6 +13,132 @@ Which bill.
 """
 
 
+class CallOptions(TypedDict, closed=True):
+    """
+    Options for the calls of a `Client` view made with `with_options`.
+    Deserializes from the object a binding's `with_options(...)` gives (`params` for
+    `extra_params`), to be laid over the current options with `merged`.
+    """
+
+    app_auth_token: NotRequired[str | None]
+    """
+    The merchant's authorization token, when an ISV calls on a merchant's behalf (`app_auth_token`).
+    """
+    encrypt: NotRequired[bool | None]
+    """
+    Encrypt this call's content with the client's AES key (`None`: the client's default).
+    """
+    notify_url: NotRequired[str | None]
+    """
+    Where Alipay POSTs asynchronous notifications for the trade (`notify_url`).
+    """
+    params: NotRequired[dict[str, str]]
+    """
+    Other text parameters sent beside `biz_content` (e.g. `auth_token`). They are signed.
+    """
+    return_url: NotRequired[str | None]
+    """
+    Where the buyer's browser returns after page/wap pay (`return_url`).
+    """
+
+
+class ClientSettings(TypedDict, closed=True):
+    """
+    A client's settings, as JSON (a profile file), a binding's keyword arguments or environment
+    variables give them. Each key and certificate is given either inline (`app_private_key`: the PEM
+    or bare base64 text) or as a file (`app_private_key_file`). Certificate mode replaces
+    `alipay_public_key` with all three of `app_cert`, `alipay_cert` and `alipay_root_cert`.
+
+
+    `Debug` never shows a key's text or the AES key: only whether each was given.
+    """
+
+    alipay_cert: NotRequired[str | None]
+    """
+    Certificate mode: Alipay's public-key certificate (`alipayCertPublicKey_RSA2.crt`).
+    """
+    alipay_cert_file: NotRequired[str | None]
+    """
+    The file holding the Alipay certificate.
+    """
+    alipay_public_key: NotRequired[str | None]
+    """
+    The Alipay public key that verifies answers and notifications (public-key mode).
+    """
+    alipay_public_key_file: NotRequired[str | None]
+    """
+    The file holding the Alipay public key.
+    """
+    alipay_root_cert: NotRequired[str | None]
+    """
+    Certificate mode: Alipay's root certificate (`alipayRootCert.crt`).
+    """
+    alipay_root_cert_file: NotRequired[str | None]
+    """
+    The file holding the Alipay root certificate.
+    """
+    app_cert: NotRequired[str | None]
+    """
+    Certificate mode: the app's public-key certificate (`appCertPublicKey_….crt`).
+    """
+    app_cert_file: NotRequired[str | None]
+    """
+    The file holding the app certificate.
+    """
+    app_id: str
+    """
+    The app id (APPID).
+    """
+    app_private_key: NotRequired[str | None]
+    """
+    The app private key that signs requests: PEM or bare base64, PKCS#1 or PKCS#8.
+    """
+    app_private_key_file: NotRequired[str | None]
+    """
+    The file holding the app private key.
+    """
+    charset: NotRequired[str | None]
+    """
+    `utf-8` (the default) or `GBK`.
+    """
+    connect_timeout: NotRequired[float | None]
+    """
+    How long connecting may take, in seconds (more than 0).
+    """
+    encrypt_by_default: NotRequired[bool]
+    """
+    Whether every call encrypts its content (needs `encrypt_key`).
+    """
+    encrypt_key: NotRequired[str | None]
+    """
+    The AES content-encryption key (base64), for calls that encrypt their content.
+    """
+    gateway: NotRequired[str | None]
+    """
+    `production` (the default), `sandbox`, or a gateway URL.
+    """
+    protocol: NotRequired[str | None]
+    """
+    `v2` (`gateway.do`, the default) or `v3`.
+    """
+    proxy: NotRequired[str | None]
+    """
+    An HTTP(S) proxy URL for every request.
+    """
+    sign_type: NotRequired[str | None]
+    """
+    `RSA2` (the default) or the legacy `RSA`.
+    """
+    timeout: NotRequired[float | None]
+    """
+    How long a whole request may take, in seconds (more than 0).
+    """
+    user_agent: NotRequired[str | None]
+    """
+    The `User-Agent` header.
+    """
+
+
 class GoodsDetail(TypedDict):
     """
     One item of an order (`goods_detail`).
@@ -580,7 +706,7 @@ class BillDownloadUrlQueryRequest(TypedDict):
     """
 
 
-AlipayCoreRequests: TypeAlias = TradePayRequest | TradePrecreateRequest | TradeCreateRequest | TradeQueryRequest | TradeRefundRequest | TradeFastpayRefundQueryRequest | TradeCancelRequest | TradeCloseRequest | BillDownloadUrlQueryRequest | TradePagePayRequest | TradeWapPayRequest | TradeAppPayRequest | PollPolicy | RefundPolicy
+AlipayCoreRequests: TypeAlias = TradePayRequest | TradePrecreateRequest | TradeCreateRequest | TradeQueryRequest | TradeRefundRequest | TradeFastpayRefundQueryRequest | TradeCancelRequest | TradeCloseRequest | BillDownloadUrlQueryRequest | TradePagePayRequest | TradeWapPayRequest | TradeAppPayRequest | PollPolicy | RefundPolicy | ClientSettings | CallOptions
 """
-What alipay-core takes: typed requests, page/wap/app pay inputs, policies.
+What alipay-core takes: typed requests, page/wap/app pay inputs, policies, client settings and call options.
 """

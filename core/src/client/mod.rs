@@ -10,6 +10,7 @@ mod fields;
 mod options;
 mod pages;
 pub(crate) mod params;
+mod settings;
 mod v3;
 mod verify;
 
@@ -18,6 +19,7 @@ pub use config::{ClientBuilder, ClientConfig, Gateway, Protocol};
 pub use fields::{PAGE_METHODS, TYPED_METHODS};
 pub use options::CallOptions;
 pub use pages::PageFormat;
+pub use settings::ClientSettings;
 pub use v3::V3Response;
 
 use std::collections::BTreeMap;

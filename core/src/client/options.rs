@@ -3,8 +3,14 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use serde::Deserialize;
+
 /// Options for the calls of a [`crate::Client`] view made with [`crate::Client::with_options`].
-#[derive(Clone, Default, PartialEq, Eq)]
+/// Deserializes from the object a binding's `with_options(...)` gives (`params` for
+/// `extra_params`), to be laid over the current options with [`CallOptions::merged`].
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CallOptions {
     /// The merchant's authorization token, when an ISV calls on a merchant's behalf (`app_auth_token`).
@@ -14,6 +20,7 @@ pub struct CallOptions {
     /// Where the buyer's browser returns after page/wap pay (`return_url`).
     pub return_url: Option<String>,
     /// Other text parameters sent beside `biz_content` (e.g. `auth_token`). They are signed.
+    #[serde(rename = "params")]
     pub extra_params: BTreeMap<String, String>,
     /// Encrypt this call's content with the client's AES key (`None`: the client's default).
     pub encrypt: Option<bool>,
@@ -47,6 +54,30 @@ impl CallOptions {
     pub fn encrypt(mut self, encrypt: bool) -> Self {
         self.encrypt = Some(encrypt);
         self
+    }
+
+    /// These options with `changes` laid over them: each option `changes` sets replaces this one,
+    /// each it leaves unset keeps this one, and its parameters are added (replacing any of the same
+    /// name). A view of a view keeps what the first view set.
+    ///
+    /// ```
+    /// use alipay_core::CallOptions;
+    /// let isv = CallOptions::new().app_auth_token("token").param("a", "1");
+    /// let both = isv.merged(CallOptions::new().notify_url("https://m.example/notify").param("b", "2"));
+    /// assert_eq!(both.app_auth_token.as_deref(), Some("token"));
+    /// assert_eq!(both.notify_url.as_deref(), Some("https://m.example/notify"));
+    /// assert_eq!(both.extra_params.len(), 2);
+    /// ```
+    pub fn merged(&self, changes: CallOptions) -> CallOptions {
+        let mut extra_params = self.extra_params.clone();
+        extra_params.extend(changes.extra_params);
+        CallOptions {
+            app_auth_token: changes.app_auth_token.or_else(|| self.app_auth_token.clone()),
+            notify_url: changes.notify_url.or_else(|| self.notify_url.clone()),
+            return_url: changes.return_url.or_else(|| self.return_url.clone()),
+            extra_params,
+            encrypt: changes.encrypt.or(self.encrypt),
+        }
     }
 
     /// Adds a text parameter.

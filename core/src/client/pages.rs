@@ -16,6 +16,27 @@ pub enum PageFormat {
     Url,
 }
 
+impl std::str::FromStr for PageFormat {
+    type Err = InvalidInput;
+
+    /// `form` or `url`.
+    ///
+    /// ```
+    /// use alipay_core::PageFormat;
+    /// assert_eq!("url".parse::<PageFormat>().unwrap(), PageFormat::Url);
+    /// assert_eq!("pdf".parse::<PageFormat>().unwrap_err().field, "format");
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "form" => Ok(PageFormat::Form),
+            "url" => Ok(PageFormat::Url),
+            other => {
+                Err(InvalidInput::new("format", format!("unknown page format {other:?}; use \"form\" or \"url\"")))
+            }
+        }
+    }
+}
+
 impl Client {
     /// `alipay.trade.page.pay` as a self-submitting form or a redirect URL.
     ///

@@ -132,3 +132,96 @@ fn a_secret_pasted_into_the_wrong_setting_is_never_echoed() {
         assert!(!err.contains("pa ss-secret"), "{err}");
     }
 }
+
+mod settings {
+    //! `ClientSettings`: the one reader of client settings every binding and the CLI share.
+
+    use std::time::Duration;
+
+    use alipay_core::client::ClientSettings;
+    use alipay_core::error::{ConfigError, Error};
+    use serde_json::json;
+
+    use crate::support::{fixture, repo_root};
+
+    fn settings(value: serde_json::Value) -> ClientSettings {
+        serde_json::from_value(value).expect("settings deserialize")
+    }
+
+    fn keys() -> serde_json::Value {
+        json!({
+            "app_id": "2021000122671080",
+            "app_private_key": fixture("app_pkcs8.pem"),
+            "alipay_public_key": fixture("alipay_public_spki.pem"),
+            "gateway": "http://127.0.0.1:9/gateway.do",
+        })
+    }
+
+    fn with(extra: serde_json::Value) -> ClientSettings {
+        let mut all = keys();
+        all.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+        settings(all)
+    }
+
+    fn refused(s: &ClientSettings) -> (&'static str, String) {
+        match s.build().expect_err("must be refused") {
+            Error::Config(ConfigError::Invalid { name, reason }) => (name, reason),
+            other => panic!("expected an invalid setting, got {other}"),
+        }
+    }
+
+    #[test]
+    fn inline_keys_or_key_files_build_the_same_client() {
+        let inline = keys();
+        let files = json!({
+            "app_id": "2021000122671080",
+            "app_private_key_file": repo_root().join("core/tests/fixtures/app_pkcs8.pem"),
+            "alipay_public_key_file": repo_root().join("core/tests/fixtures/alipay_public_spki.pem"),
+            "gateway": "http://127.0.0.1:9/gateway.do",
+            "timeout": 2.5,
+        });
+        let (a, b) = (settings(inline).build().expect("inline"), settings(files).build().expect("files"));
+        assert_eq!(a.config().app_id, b.config().app_id);
+        assert!(a.config().alipay_public_key.same_key_as(&b.config().alipay_public_key));
+    }
+
+    #[test]
+    fn an_incomplete_certificate_mode_is_one_error_naming_what_is_missing() {
+        let app_cert = fixture("../../../tests/vectors/cert_node_appCertPublicKey_2021001161683774.crt.txt");
+        let (name, reason) = refused(&with(json!({ "app_cert": app_cert })));
+        assert_eq!(name, "app_cert");
+        assert_eq!(
+            reason,
+            "certificate mode needs all three of app_cert, alipay_cert and alipay_root_cert (each inline or \
+             as a file); alipay_cert and alipay_root_cert missing"
+        );
+        let (_, reason) = refused(&with(json!({ "alipay_root_cert_file": "/nonexistent" })));
+        assert!(reason.starts_with("cannot read /nonexistent"), "{reason}");
+    }
+
+    #[test]
+    fn a_key_given_both_inline_and_as_a_file_is_refused() {
+        let (name, reason) = refused(&with(json!({ "app_private_key_file": "app.pem" })));
+        assert_eq!(
+            (name, reason.as_str()),
+            ("app_private_key", "give app_private_key or app_private_key_file, not both")
+        );
+    }
+
+    #[test]
+    fn timeouts_are_seconds_above_zero_and_unknown_settings_are_refused() {
+        assert_eq!(with(json!({ "timeout": 0.25 })).timeout, Some(Duration::from_millis(250)));
+        assert_eq!(refused(&with(json!({ "connect_timeout": 0 }))).0, "connect_timeout");
+        let negative = serde_json::from_value::<ClientSettings>(json!({ "app_id": "a", "timeout": -1 }));
+        assert!(negative.expect_err("negative").to_string().contains("not a number of seconds"));
+        let typo = serde_json::from_value::<ClientSettings>(json!({ "app_id": "a", "app_privat_key": "x" }));
+        assert!(typo.expect_err("typo").to_string().contains("unknown field `app_privat_key`"));
+    }
+
+    #[test]
+    fn a_missing_private_key_is_named() {
+        let mut s = with(json!({}));
+        s.app_private_key = None;
+        assert!(matches!(s.build(), Err(Error::Config(ConfigError::Missing("app_private_key")))));
+    }
+}
