@@ -1,12 +1,15 @@
 """Speed of the Python binding, measured in one run (a benchmark, not a test: nothing is asserted).
 
-    python bindings-python/bench/bench.py [--signs N] [--queries N]
+    python bindings-python/bench/bench.py [--signs N] [--verifies N] [--queries N]
 
 1. Requests signed per second, against `python-alipay-sdk` in the same process with the same key:
    a whole app-pay order string (`Client.trade_app_pay` vs `AliPay.client_api`: parameters built,
    signed, URL-encoded), on one thread and on two; and the bare signature of one request's parameters
    (`alipay_core.sign_params`, which parses the key on every call, vs `AliPay._sign`).
-2. Trade queries per second against the offline sandbox (`alipay sandbox --port 0`, `$ALIPAY_BIN`):
+2. Verifications per second, on one thread and on two (pure CPU work, done with the GIL released):
+   a signed gateway answer (`verify_response`), a notification (`verify_notify`), and a notification
+   through a client (`Client.verify_notification`).
+3. Trade queries per second against the offline sandbox (`alipay sandbox --port 0`, `$ALIPAY_BIN`):
    the blocking `Client` one after another, and `AsyncClient` with 16 in flight. Each query is signed,
    sent over loopback HTTP, and its answer verified and parsed.
 """
@@ -72,6 +75,25 @@ def bench_signing(n: int) -> dict:
     return figures
 
 
+def bench_verifying(n: int) -> dict:
+    answers = load_vector("derived_v2_response_verify.json")
+    good = next(c for c in answers["cases"] if c["expected_verify"])
+    notify = load_vector("derived_notify_v1.json")
+    public, body = notify["alipay_public_key_pem"], notify["form_urlencoded_body"].encode()
+    key = load_vector("derived_sign_node_util_params.json")["private_key_pem"]
+    client = alipay_core.Client("2021000000000000", key, public)
+    calls = {
+        "verify_response": lambda: alipay_core.verify_response(good["raw"].encode(), good["method"], answers["alipay_public_key_pem"]),
+        "verify_notify": lambda: alipay_core.verify_notify(body, public),
+        "client_verify_notification": lambda: client.verify_notification(body),
+    }
+    figures = {}
+    for name, call in calls.items():
+        one, two = per_second(n, call, 1), per_second(n, call, 2)
+        figures[name] = {"1_thread_per_s": round(one), "2_threads_per_s": round(two), "scaling": round(two / one, 2)}
+    return figures
+
+
 def bench_queries(n: int) -> dict:
     gen = sandbox.start()
     gw = next(gen)
@@ -100,9 +122,11 @@ def bench_queries(n: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--signs", type=int, default=2000)
+    parser.add_argument("--verifies", type=int, default=4000)
     parser.add_argument("--queries", type=int, default=500)
     args = parser.parse_args()
-    print(json.dumps({"signing": bench_signing(args.signs), "queries": bench_queries(args.queries)}, indent=2))
+    figures = {"signing": bench_signing(args.signs), "verifying": bench_verifying(args.verifies), "queries": bench_queries(args.queries)}
+    print(json.dumps(figures, indent=2))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::asyncio::awaitable;
 use crate::errors::to_py;
 use crate::key_source::KeySource;
-use crate::notification::{NotificationInput, VerifiedNotification};
+use crate::notification::{VerifiedNotification, notify_input, notify_params, notify_rule};
 use crate::primitives::ResponseNode;
 use crate::runtime::block_on;
 use crate::values::{fields_to_json, json_to_py, optional_text, text, text_pairs};
@@ -188,8 +188,8 @@ impl NativeClient {
         )
     }
 
-    /// Verifies a notification (raw body or decoded form); in certificate mode a rotated Alipay
-    /// certificate it names is fetched and checked first.
+    /// Verifies a notification (raw body or decoded form) with the GIL released; in certificate mode
+    /// a rotated Alipay certificate it names is first fetched and checked (on the runtime).
     #[pyo3(signature = (notification, rule = "v1"))]
     fn verify_notification(
         &self,
@@ -197,9 +197,13 @@ impl NativeClient {
         notification: &Bound<'_, PyAny>,
         rule: &str,
     ) -> PyResult<VerifiedNotification> {
-        let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
-        let client = self.client.clone();
-        let verified = block_on(py, async move { client.receive_notification_params(params, rule).await })?;
+        let (input, rule, client) = (notify_input(notification)?, notify_rule(rule)?, self.client.clone());
+        // Decoding and verifying are pure CPU work, done without the GIL; only a certificate download
+        // (certificate mode, a certificate not seen yet) goes to the runtime.
+        let verified = match py.detach(|| client.verify_notification_now(input, rule)).map_err(to_py)? {
+            Ok(verified) => verified,
+            Err(params) => block_on(py, async move { client.receive_notification_params(params, rule).await })?,
+        };
         Ok(verified.into())
     }
 
@@ -211,7 +215,7 @@ impl NativeClient {
         notification: &Bound<'_, PyAny>,
         rule: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
+        let (params, rule) = notify_params(notification, rule)?;
         let client = self.client.clone();
         awaitable(py, async move { client.receive_notification_params(params, rule).await }, |_, verified| {
             Ok(VerifiedNotification::from(verified))

@@ -3,47 +3,38 @@
 
 use std::collections::BTreeMap;
 
-use alipay_core::notify::{ExpectedOrder, NotifyRule, parse_form_body};
+use alipay_core::notify::{ExpectedOrder, NotifyRule};
+use alipay_core::primitives::NotifyInput;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString};
 
 use crate::errors::{order_mismatch, to_py};
 use crate::values::{invalid, money, text, text_pairs};
 
-/// A notification as Python hands it over.
-pub(crate) enum NotificationInput {
-    /// The raw request body.
-    Body(Vec<u8>),
-    /// Decoded form fields.
-    Form(BTreeMap<String, String>),
+/// The core's `NotifyInput` from what a web framework hands over: `bytes`/`bytearray` (the raw
+/// body), or any mapping of `str` to `str` (a `dict`, Flask's `request.form`). Anything else is
+/// `InvalidInput` naming the field at fault.
+pub(crate) fn notify_input(notification: &Bound<'_, PyAny>) -> PyResult<NotifyInput<'static>> {
+    if let Ok(body) = notification.cast::<PyBytes>() {
+        return Ok(NotifyInput::RawBody(body.as_bytes().to_vec().into()));
+    }
+    if let Ok(body) = notification.cast::<PyByteArray>() {
+        return Ok(NotifyInput::RawBody(body.to_vec().into()));
+    }
+    if notification.is_instance_of::<PyString>() {
+        let reason = "is a str: pass the raw body (bytes) or the decoded form (a mapping of str to str)";
+        return Err(invalid("notification", reason));
+    }
+    Ok(NotifyInput::Params(text_pairs(notification, "notification", "")?))
 }
 
-impl NotificationInput {
-    /// `bytes`/`bytearray` (the raw body), or any mapping of `str` to `str` (a `dict`, Flask's
-    /// `request.form`). Anything else is `InvalidInput` naming the field at fault.
-    pub(crate) fn from_py(notification: &Bound<'_, PyAny>) -> PyResult<Self> {
-        if let Ok(body) = notification.cast::<PyBytes>() {
-            return Ok(Self::Body(body.as_bytes().to_vec()));
-        }
-        if let Ok(body) = notification.cast::<PyByteArray>() {
-            return Ok(Self::Body(body.to_vec()));
-        }
-        if notification.is_instance_of::<PyString>() {
-            let reason = "is a str: pass the raw body (bytes) or the decoded form (a mapping of str to str)";
-            return Err(invalid("notification", reason));
-        }
-        Ok(Self::Form(text_pairs(notification, "notification", "")?))
-    }
-
-    /// The notification's pairs and its rule (`"v1"` or `"v2"`).
-    pub(crate) fn params(self, rule: &str) -> PyResult<(BTreeMap<String, String>, NotifyRule)> {
-        let rule = notify_rule(rule)?;
-        let params = match self {
-            Self::Body(body) => parse_form_body(&body).map_err(|e| to_py(e.into()))?,
-            Self::Form(form) => form,
-        };
-        Ok((params, rule))
-    }
+/// A notification's pairs (the body decoded once) and its rule.
+pub(crate) fn notify_params(
+    notification: &Bound<'_, PyAny>,
+    rule: &str,
+) -> PyResult<(BTreeMap<String, String>, NotifyRule)> {
+    let rule = notify_rule(rule)?;
+    Ok((notify_input(notification)?.into_params().map_err(to_py)?, rule))
 }
 
 /// The notification rule `"v1"` (trade notifications) or `"v2"`.
@@ -55,6 +46,13 @@ pub(crate) fn notify_rule(rule: &str) -> PyResult<NotifyRule> {
 #[pyclass(module = "alipay_core", frozen)]
 pub(crate) struct VerifiedNotification {
     inner: alipay_core::notify::VerifiedNotification,
+}
+
+impl VerifiedNotification {
+    /// The core's verified notification.
+    pub(crate) fn inner(&self) -> &alipay_core::notify::VerifiedNotification {
+        &self.inner
+    }
 }
 
 impl From<alipay_core::notify::VerifiedNotification> for VerifiedNotification {

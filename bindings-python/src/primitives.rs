@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use alipay_core::primitives::{self, NotifyInput};
+use alipay_core::primitives;
 use pyo3::prelude::*;
 use serde_json::{Map, Value};
 
 use crate::errors::to_py;
-use crate::notification::{NotificationInput, notify_rule};
+use crate::notification::{notify_input, notify_rule};
 use crate::values::answer_to_py;
 
 /// The exact text a request signature covers: the non-empty parameters, sorted, as `k=v&…`.
@@ -30,17 +30,19 @@ pub(crate) fn sign_params(
     py.detach(|| primitives::sign_params(&params, private_key, sign_type, charset)).map_err(to_py)
 }
 
-/// Verifies a raw gateway answer to `method` and returns its node.
+/// Verifies a raw gateway answer to `method` and returns its node (the GIL is released meanwhile).
 #[pyfunction]
 #[pyo3(signature = (raw_body, method, alipay_public_key, sign_type = "RSA2", charset = "utf-8"))]
 pub(crate) fn verify_response(
+    py: Python<'_>,
     raw_body: &[u8],
     method: &str,
     alipay_public_key: &str,
     sign_type: &str,
     charset: &str,
 ) -> PyResult<ResponseNode> {
-    let node = primitives::verify_response(raw_body, method, alipay_public_key, sign_type, charset).map_err(to_py)?;
+    let verified = py.detach(|| primitives::verify_response(raw_body, method, alipay_public_key, sign_type, charset));
+    let node = verified.map_err(to_py)?;
     Ok(ResponseNode::from(node))
 }
 
@@ -102,22 +104,19 @@ impl ResponseNode {
 
 /// Verifies a notification — the raw form body (`bytes`) or a framework's decoded form (`dict`) —
 /// under rule `"v1"` (trade notifications) or `"v2"`, with the `sign_type` you configured (never the
-/// notification's own); returns the fields its signature covers.
+/// notification's own); returns the fields its signature covers. The GIL is released meanwhile.
 #[pyfunction]
 #[pyo3(signature = (notification, alipay_public_key, rule = "v1", sign_type = "RSA2"))]
 pub(crate) fn verify_notify(
+    py: Python<'_>,
     notification: &Bound<'_, PyAny>,
     alipay_public_key: &str,
     rule: &str,
     sign_type: &str,
 ) -> PyResult<BTreeMap<String, String>> {
     let rule = notify_rule(rule)?;
-    let notification = NotificationInput::from_py(notification)?;
-    let input = match &notification {
-        NotificationInput::Body(b) => NotifyInput::RawBody(b),
-        NotificationInput::Form(f) => NotifyInput::Params(f.clone()),
-    };
-    primitives::verify_notify(input, alipay_public_key, rule, sign_type).map_err(to_py)
+    let input = notify_input(notification)?;
+    py.detach(|| primitives::verify_notify(input, alipay_public_key, rule, sign_type)).map_err(to_py)
 }
 
 /// The SN of a certificate (`app_cert_sn`, or the Alipay certificate's).

@@ -3,7 +3,7 @@
 //! proves them included, causes as exception objects).
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use alipay_core::error::{Error, InvalidInput};
 use alipay_core::fields::from_fields;
@@ -17,7 +17,7 @@ use crate::asyncio::awaitable;
 use crate::client::NativeClient;
 use crate::errors::to_py;
 use crate::gate;
-use crate::notification::{NotificationInput, VerifiedNotification};
+use crate::notification::{VerifiedNotification, notify_params};
 use crate::runtime::block_on;
 use crate::values::{fields_to_json, json_to_py, setting, text};
 
@@ -129,7 +129,7 @@ impl NativeWorkflows {
         notification: &Bound<'_, PyAny>,
         rule: &str,
     ) -> PyResult<(VerifiedNotification, bool)> {
-        let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
+        let (params, rule) = notify_params(notification, rule)?;
         let workflows = self.workflows.clone();
         let received = block_on(py, async move { workflows.receive_notification_params(params, rule).await })?;
         Ok((received.notification.into(), received.first_delivery))
@@ -143,23 +143,29 @@ impl NativeWorkflows {
         notification: &Bound<'_, PyAny>,
         rule: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let (params, rule) = NotificationInput::from_py(notification)?.params(rule)?;
+        let (params, rule) = notify_params(notification, rule)?;
         let workflows = self.workflows.clone();
         awaitable(py, async move { workflows.receive_notification_params(params, rule).await }, |_, received| {
             Ok((VerifiedNotification::from(received.notification), received.first_delivery))
         })
     }
 
-    /// Records that the notification `notify_id` was handled.
-    fn mark_notification_handled(&self, py: Python<'_>, notify_id: String) -> PyResult<()> {
-        let journal = Arc::clone(self.workflows.journal());
-        block_on(py, async move { Ok(journal.mark_notification_handled(&notify_id).await?) })
+    /// Records that the notification was handled, so its redeliveries are recognised.
+    fn mark_notification_handled(&self, py: Python<'_>, notification: Py<VerifiedNotification>) -> PyResult<()> {
+        let workflows = self.workflows.clone();
+        block_on(py, async move { workflows.mark_notification_handled(notification.get().inner()).await })
     }
 
     /// `mark_notification_handled`, awaitable.
-    fn mark_notification_handled_async<'py>(&self, py: Python<'py>, notify_id: String) -> PyResult<Bound<'py, PyAny>> {
-        let journal = Arc::clone(self.workflows.journal());
-        awaitable(py, async move { Ok(journal.mark_notification_handled(&notify_id).await?) }, |_, ()| Ok(()))
+    fn mark_notification_handled_async<'py>(
+        &self,
+        py: Python<'py>,
+        notification: Py<VerifiedNotification>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let workflows = self.workflows.clone();
+        awaitable(py, async move { workflows.mark_notification_handled(notification.get().inner()).await }, |_, ()| {
+            Ok(())
+        })
     }
 }
 

@@ -131,7 +131,7 @@ pub fn verify_notify(args: VerifyNotifyArgs) -> Result<(), String> {
     let key = read_file(&args.alipay_public_key)?;
     let rule: NotifyRule = args.rule.parse().map_err(|e: alipay_core::error::InvalidInput| e.to_string())?;
     let body = stdin_bytes()?;
-    let pairs = primitives::verify_notify(NotifyInput::RawBody(&body), &key, rule, &args.sign_type)
+    let pairs = primitives::verify_notify(NotifyInput::RawBody(body.as_slice().into()), &key, rule, &args.sign_type)
         .map_err(|e| e.to_string())?;
     println!("{}", serde_json::to_string(&pairs).map_err(|e| e.to_string())?);
     Ok(())

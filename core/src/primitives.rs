@@ -4,6 +4,7 @@
 //! Keys are given as text (PEM or bare base64) and parsed on each call; a long-lived [`crate::Client`]
 //! parses them once.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::charset::Charset;
@@ -49,13 +50,28 @@ pub fn verify_response(
     response::verify_response(raw_body, method, &key, sign_type, charset)
 }
 
-/// A notification as it arrives: the raw form body, or pairs a framework already decoded.
+/// A notification as it arrives: the raw form body, or pairs a framework already decoded. Every
+/// binding hands its web framework's notification over as one of these.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotifyInput<'a> {
-    /// The raw `application/x-www-form-urlencoded` body, decoded here exactly once.
-    RawBody(&'a [u8]),
+    /// The raw `application/x-www-form-urlencoded` body, decoded here exactly once (in the charset
+    /// it names).
+    RawBody(Cow<'a, [u8]>),
     /// Already-decoded pairs.
     Params(BTreeMap<String, String>),
+}
+
+impl NotifyInput<'_> {
+    /// The notification's pairs: the body decoded, or the pairs as given.
+    ///
+    /// # Errors
+    /// [`Error::Decode`] for a body that is not a form in a charset Alipay uses.
+    pub fn into_params(self) -> Result<BTreeMap<String, String>, Error> {
+        match self {
+            NotifyInput::RawBody(body) => Ok(notify::parse_form_body(&body)?),
+            NotifyInput::Params(params) => Ok(params),
+        }
+    }
 }
 
 /// Verifies a notification under `rule` with `sign_type` (`RSA2` or `RSA`: the one you configured,
@@ -73,7 +89,7 @@ pub fn verify_notify(
     let sign_type: SignType = sign_type.parse()?;
     let key = PublicKey::from_text(alipay_public_key).map_err(|e| e.with_role(KeyRole::AlipayPublicKey))?;
     let verified = match input {
-        NotifyInput::RawBody(body) => notify::verify_notify_body(body, &key, rule, sign_type)?,
+        NotifyInput::RawBody(body) => notify::verify_notify_body(&body, &key, rule, sign_type)?,
         NotifyInput::Params(params) => notify::verify_notify_params(params, &key, rule, sign_type)?,
     };
     Ok(verified.into_params())

@@ -44,15 +44,18 @@ class ReceivedNotification:
         """Alipay's id of this notification (the same on every redelivery)."""
         return self.fields.get("notify_id")
 
+    def _native_verified(self) -> VerifiedNotification:
+        if self._verified is None:
+            raise AlipayError("this notification was not verified by alipay_core")
+        return self._verified
+
     def check(self, order: OrderLookup) -> None:
         """Checks this trade notification against your order — an
         :class:`~alipay_core.ExpectedOrder`, or a function from :attr:`fields` to it: ``app_id``,
         ``out_trade_no`` and ``total_amount`` (and ``seller_id`` when given) must be the order's.
         Raises :class:`~alipay_core.OrderMismatch` naming the first field that differs; act on the
         notification only after this passes."""
-        if self._verified is None:
-            raise AlipayError("this notification was not verified by alipay_core, so it cannot be checked")
-        _check(self._verified, order)
+        _check(self._native_verified(), order)
 
 
 def _policy(policy: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
@@ -188,8 +191,7 @@ class Workflows(_WorkflowsBase):
 
     def mark_notification_handled(self, notification: ReceivedNotification) -> None:
         """Records the notification as handled, so redeliveries are recognised."""
-        if notification.notify_id is not None:
-            self._native.mark_notification_handled(notification.notify_id)
+        self._native.mark_notification_handled(notification._native_verified())
 
 
 class AsyncWorkflows(_WorkflowsBase):
@@ -242,5 +244,4 @@ class AsyncWorkflows(_WorkflowsBase):
 
     async def mark_notification_handled(self, notification: ReceivedNotification) -> None:
         """As :meth:`Workflows.mark_notification_handled`."""
-        if notification.notify_id is not None:
-            await self._native.mark_notification_handled_async(notification.notify_id)
+        await self._native.mark_notification_handled_async(notification._native_verified())

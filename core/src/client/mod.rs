@@ -377,6 +377,37 @@ impl Client {
         crate::notify::verify_cert_notify_params(params, &keys, rule, config.sign_type)
     }
 
+    /// Verifies a notification at once, when that needs no I/O: `Ok(Ok(verified))`; or, in
+    /// certificate mode, when it names an Alipay certificate not seen yet, hands its pairs back
+    /// (`Ok(Err(params))`) for [`Client::receive_notification_params`], which downloads and checks
+    /// that certificate first. A binding verifies on the caller's thread this way, and goes to the
+    /// async runtime only for a download.
+    ///
+    /// # Errors
+    /// As [`Client::verify_notification_params`], and [`Error::Decode`] for a body that is not a form.
+    #[allow(clippy::type_complexity)]
+    pub fn verify_notification_now(
+        &self,
+        input: crate::primitives::NotifyInput<'_>,
+        rule: NotifyRule,
+    ) -> Result<Result<VerifiedNotification, BTreeMap<String, String>>, Error> {
+        let params = input.into_params()?;
+        if self.notification_needs_download(&params) {
+            return Ok(Err(params));
+        }
+        self.verify_notification_params(params, rule).map(Ok)
+    }
+
+    /// `true` in certificate mode when the notification names an Alipay certificate not seen yet.
+    fn notification_needs_download(&self, params: &BTreeMap<String, String>) -> bool {
+        self.inner.config.cert_mode.as_ref().is_some_and(|mode| {
+            params
+                .get(crate::notify::ALIPAY_CERT_SN)
+                .filter(|sn| !sn.trim().is_empty())
+                .is_some_and(|sn| mode.key_for(sn).is_none())
+        })
+    }
+
     /// Verifies a notification like [`Client::verify_notification_params`], first fetching and
     /// checking a rotated Alipay certificate it names in certificate mode — what a notification
     /// endpoint should call.
@@ -398,9 +429,9 @@ impl Client {
         params: BTreeMap<String, String>,
         rule: NotifyRule,
     ) -> Result<VerifiedNotification, Error> {
-        if let Some(mode) = &self.inner.config.cert_mode
-            && let Some(sn) = params.get(crate::notify::ALIPAY_CERT_SN).filter(|sn| !sn.trim().is_empty())
-            && mode.key_for(sn).is_none()
+        if self.notification_needs_download(&params)
+            && let Some(mode) = &self.inner.config.cert_mode
+            && let Some(sn) = params.get(crate::notify::ALIPAY_CERT_SN)
         {
             Self::check_notification_sign(mode, sn, params.get("sign").map(String::as_str))?;
             self.fetch_alipay_cert_guarded(mode, sn).await?;

@@ -43,9 +43,13 @@ fn verify_response_returns_the_verified_node_text() {
 fn verify_notify_from_body_and_from_pairs() {
     let v = vector("derived_notify_v1.json");
     let key = s(&v, "alipay_public_key_pem");
-    let from_body =
-        verify_notify(NotifyInput::RawBody(s(&v, "form_urlencoded_body").as_bytes()), key, NotifyRule::V1, "RSA2")
-            .expect("body");
+    let from_body = verify_notify(
+        NotifyInput::RawBody(s(&v, "form_urlencoded_body").as_bytes().into()),
+        key,
+        NotifyRule::V1,
+        "RSA2",
+    )
+    .expect("body");
     let mut covered = string_map(&v["decoded_params"]);
     covered.retain(|_, v| !v.is_empty());
     assert_eq!(from_body, covered, "the fields the signature covers");
