@@ -127,7 +127,7 @@ def test_a_bill_is_downloaded_and_parsed_into_rows_with_decimal_amounts(fresh_ga
             call(client, "download_bill", bill_type="trade", bill_date=day)
         assert not_yet.value.sub_code == "isp.bill_not_exist"
         sandbox.advance(fresh_gateway, 24 * 3600)
-        url = call(client, "bill_downloadurl_query", bill_type="trade", bill_date=day)
+        url = call(client, "data_dataservice_bill_downloadurl_query", bill_type="trade", bill_date=day)
         assert url.bill_download_url.startswith("http")
         bill = call(client, "download_bill", bill_type="trade", bill_date=day)
         row = next(r for r in bill.trade_details if r.out_trade_no == no)

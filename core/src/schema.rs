@@ -10,6 +10,9 @@
 //! * [`requests`]: what the core takes, as it deserializes it: typed requests, page/wap/app pay
 //!   inputs, policies, client settings and per-call options. A field with a default may be left out.
 //!
+//! The requests document also lists every typed call (`x-alipay-calls`: name, method, kind, request
+//! and answer models; see [`crate::client::TYPED_CALLS`]), from which bindings generate their methods.
+//!
 //! In both, money is a decimal written as text (`"format": "decimal"`), never a number; an open enum
 //! is its known values or any other text; and an object that keeps unknown fields says so with
 //! `additionalProperties`.
@@ -94,12 +97,14 @@ pub fn requests() -> Value {
         root::<ClientSettings>(&mut generator),
         root::<CallOptions>(&mut generator),
     ];
-    document(
+    let mut doc = document(
         "alipay-core requests",
         "What alipay-core takes: typed requests, page/wap/app pay inputs, policies, client settings and call options.",
         &roots,
         generator,
-    )
+    );
+    doc["x-alipay-calls"] = serde_json::to_value(crate::client::TYPED_CALLS).unwrap_or_default();
+    doc
 }
 
 fn generator(contract: Contract) -> SchemaGenerator {

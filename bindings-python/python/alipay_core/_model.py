@@ -1,6 +1,7 @@
-"""The runtime under the generated models (:mod:`alipay_core.models`): how an object is built from the
-core's JSON and turned back into a dict. No model or field is named here; every class and field comes
-from the core's own types through ``make generate``.
+"""The runtime under the generated code (:mod:`alipay_core.models`, :mod:`alipay_core._calls`): how an
+object is built from the core's JSON and turned back into a dict, and how a call's arguments become its
+fields. No model, call or field is named here; every one comes from the core's own types through
+``make generate``.
 
 * Amounts (``Decimal`` fields) are built from their exact text, never through a float.
 * An open enum field (``TradeStatus | str``) holds the enum member, or the text of a value this version
@@ -19,10 +20,20 @@ import enum
 import types
 import typing
 from decimal import Decimal
-from typing import Any, Callable, ClassVar, Dict, Mapping, Type, TypeVar
+from typing import Any, Callable, ClassVar, Dict, Mapping, Type, TypeVar, Union
 
 M = TypeVar("M", bound="Model")
 Converter = Callable[[Any], Any]
+
+MoneyLike = Union[Decimal, int, str]
+"""An amount in yuan: ``Decimal("88.88")``, ``88`` or ``"88.88"`` — never a float."""
+
+
+def call_fields(named: Mapping[str, Any], rest: Mapping[str, Any]) -> Dict[str, Any]:
+    """A call's fields: the named arguments that were given (not ``None``), then the pass-through ones."""
+    out = {k: v for k, v in named.items() if v is not None}
+    out.update(rest)
+    return out
 
 
 class Model:

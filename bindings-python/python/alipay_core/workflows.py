@@ -20,7 +20,8 @@ import os
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from ._native import AlipayError, NativePaymentHandle, NativeWorkflows, VerifiedNotification
-from .client import AsyncClient, Client, MoneyLike, Notification, _fields
+from ._model import MoneyLike, call_fields as _fields
+from .client import AsyncClient, Client, Notification
 from .models import PaymentOutcome, Recovered, RefundOutcome, WorkflowEvent
 from .requests import PollPolicy, RefundPolicy
 from .notifications import OrderLookup, _check

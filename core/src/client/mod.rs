@@ -4,6 +4,7 @@
 //! HTTP through the [`Transport`] → raw bytes → signature verified → only then parsed. A success
 //! without a valid signature is an error, never a success.
 
+mod calls;
 mod cert_fetch;
 mod config;
 mod fields;
@@ -14,6 +15,7 @@ mod settings;
 mod v3;
 mod verify;
 
+pub use calls::{CallKind, TYPED_CALLS, TypedCall};
 pub use cert_fetch::CERT_DOWNLOAD_METHOD;
 pub use config::{ClientBuilder, ClientConfig, Gateway, Protocol};
 pub use fields::{PAGE_METHODS, TYPED_METHODS};
