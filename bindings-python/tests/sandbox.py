@@ -31,17 +31,25 @@ def start(*args: str) -> Iterator[Dict[str, Any]]:
         line = process.stdout.readline()
         if not line:
             raise RuntimeError(f"the sandbox did not start (exit code {process.wait()})")
-        yield json.loads(line)
+        description = json.loads(line)
+        _BUYERS.update(description["buyers"])
+        yield description
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-# Buyers the sandbox simulates, by payment code (the sandbox's `buyer` module).
-PAYS_AT_ONCE = "280000000000000001"
-CONFIRMS_AFTER_10S = "281000000000000010"
-NEVER_CONFIRMS = "282000000000000000"
-INSUFFICIENT_BALANCE = "283000000000000000"
+# The payment codes of the buyers the sandbox plays, as the sandbox itself lists them (`buyers` in its
+# description line): `sandbox.PAYS_AT_ONCE`, `sandbox.NEVER_CONFIRMS`, … once a sandbox has started.
+_BUYERS: Dict[str, str] = {}
+
+
+def __getattr__(name: str) -> str:
+    if name.isupper() and name.lower() in _BUYERS:
+        return _BUYERS[name.lower()]
+    if name.isupper() and not _BUYERS:
+        raise AttributeError(f"sandbox.{name}: the payment codes are read from a running sandbox; start one first")
+    raise AttributeError(f"module 'sandbox' has no attribute {name!r}")
 
 
 def control(gateway: Dict[str, Any], path: str, form: Optional[Dict[str, str]] = None) -> Any:

@@ -1,5 +1,6 @@
 //! `alipay sandbox`: serve the offline gateway and describe it in one JSON line on stdout, so tests in
-//! any language can start it and read where it is and which keys to use.
+//! any language can start it and read where it is, which keys to use, and which payment codes play
+//! which buyer (`buyers`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -70,6 +71,7 @@ pub async fn run(args: SandboxArgs) -> Result<(), String> {
         "alipay_public_key": sandbox.alipay_public_key().to_pem(),
         "encrypt_key": args.encrypt_key,
         "certificates": certificates,
+        "buyers": alipay_sandbox::buyer::codes_json(),
     });
     println!("{line}");
     use std::io::Write as _;

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
-use crate::transport::BoxFuture;
+use crate::future::BoxFuture;
 
 use time::format_description::FormatItem;
 use time::macros::{format_description, offset};

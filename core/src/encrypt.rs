@@ -1,4 +1,4 @@
-//! AES content encryption (PROTOCOL §6): AES-CBC with PKCS#7 padding, an all-zero IV, the key being the
+//! AES content encryption (Alipay's 接口内容加密 doc): AES-CBC with PKCS#7 padding, an all-zero IV, the key being the
 //! base64-decoded `encrypt_key` from the open-platform console, the output standard base64. The same
 //! bytes as every official SDK (tested against their vectors).
 //!

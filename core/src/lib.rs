@@ -15,6 +15,7 @@ pub mod encrypt;
 mod enums;
 pub mod error;
 pub mod fields;
+pub mod future;
 pub mod journal;
 pub mod keys;
 pub mod money;

@@ -1,4 +1,4 @@
-//! The v2 sign content and request signatures (PROTOCOL §2).
+//! The v2 sign content and request signatures (Alipay's 自行实现签名 doc).
 //!
 //! Sign content: every parameter that is sent except `sign`, pairs with an empty or whitespace-only value
 //! dropped (they are not sent either — we sign exactly what is sent), sorted by key in byte order, joined
@@ -13,7 +13,7 @@ use crate::error::{Error, SignatureError};
 use crate::keys::PrivateKey;
 
 /// `true` for a value that is neither signed nor sent: empty, or Java whitespace only — the official
-/// Java SDK's `StringUtils.isEmpty` rule (PROTOCOL §2), so a request is signed over exactly what the
+/// Java SDK's `StringUtils.isEmpty` rule (Alipay's 自行实现签名 doc), so a request is signed over exactly what the
 /// Java SDK would sign. Rust's own notion of whitespace differs: see [`is_java_whitespace`].
 pub fn is_blank(value: &str) -> bool {
     value.chars().all(is_java_whitespace)

@@ -32,6 +32,23 @@ pub const SYSTEM_ERROR_PAID: &str = "285000000000000000";
 /// `20000`, trade left unpaid.
 pub const SYSTEM_ERROR_UNPAID: &str = "286000000000000000";
 
+/// Every documented payment code by name, so that tests in any language read them from the sandbox
+/// (`alipay sandbox` prints them as `buyers`; `GET /sandbox/buyers`) instead of declaring them again.
+pub const CODES: &[(&str, &str)] = &[
+    ("pays_at_once", PAYS_AT_ONCE),
+    ("confirms_after_10s", CONFIRMS_AFTER_10S),
+    ("never_confirms", NEVER_CONFIRMS),
+    ("insufficient_balance", INSUFFICIENT_BALANCE),
+    ("invalid_code", INVALID_CODE),
+    ("system_error_paid", SYSTEM_ERROR_PAID),
+    ("system_error_unpaid", SYSTEM_ERROR_UNPAID),
+];
+
+/// [`CODES`] as a JSON object (`{"pays_at_once": "280…", …}`).
+pub fn codes_json() -> serde_json::Value {
+    CODES.iter().map(|(name, code)| ((*name).to_string(), serde_json::Value::from(*code))).collect()
+}
+
 /// A code whose buyer confirms and pays after `seconds` (0–99).
 pub fn confirms_after(seconds: u8) -> String {
     format!("2810000000000000{:02}", seconds.min(99))
@@ -86,6 +103,15 @@ impl Buyer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_code_table_names_each_documented_behaviour_once() {
+        let behaviours: Vec<Buyer> = CODES.iter().map(|(_, code)| Buyer::from_auth_code(code)).collect();
+        for (i, b) in behaviours.iter().enumerate() {
+            assert!(!behaviours[i + 1..].contains(b), "{:?} appears twice", CODES[i]);
+        }
+        assert_eq!(codes_json()["never_confirms"], NEVER_CONFIRMS);
+    }
 
     #[test]
     fn documented_codes_select_their_behaviours() {

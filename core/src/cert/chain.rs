@@ -1,4 +1,4 @@
-//! Does a certificate chain to the Alipay root certificate? (PROTOCOL §5.) When Alipay rotates its
+//! Does a certificate chain to the Alipay root certificate? (Alipay's 公钥证书 docs.) When Alipay rotates its
 //! certificate, the new one arrives through an API answer; it is believed only if every link up to a
 //! certificate of the configured root file verifies, every certificate is within its validity, and every
 //! certificate that issues another is a CA allowed to sign certificates.

@@ -1,4 +1,4 @@
-//! Certificate mode (PROTOCOL §5): the serial numbers it sends (`app_cert_sn`, `alipay_root_cert_sn`),
+//! Certificate mode (Alipay's 公钥证书 docs): the serial numbers it sends (`app_cert_sn`, `alipay_root_cert_sn`),
 //! the key inside the Alipay public-key certificate, and the trust in rotated Alipay certificates.
 //!
 //! The SN of a certificate is the lowercase hex MD5 of its issuer DN, rendered RFC 2253 style (most

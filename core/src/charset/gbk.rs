@@ -1,5 +1,5 @@
 //! GBK as Java writes and reads it — the charset the official Java SDK signs GBK requests with, and
-//! Alipay's gateway (a Java service) decodes them with (PROTOCOL §2). It is WHATWG's GBK (`encoding_rs`)
+//! Alipay's gateway (a Java service) decodes them with (Alipay's 自行实现签名 doc). It is WHATWG's GBK (`encoding_rs`)
 //! except where [`java_gbk_overrides`](super::java_gbk_overrides) says otherwise: `€` is `A2 E3` (not
 //! `80`), the private-use area E000–E765 is mapped, and some characters WHATWG maps (U+1E3F, U+01F9,
 //! …) Java cannot encode. Four-byte GB18030 sequences are not GBK.

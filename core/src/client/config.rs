@@ -92,11 +92,11 @@ fn unshown(value: &str) -> String {
 /// Which of Alipay's two protocols calls speak.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Protocol {
-    /// The `gateway.do` protocol: signed form parameters, answers signed inside the JSON (PROTOCOL §1–3).
+    /// The `gateway.do` protocol: signed form parameters, answers signed inside the JSON (Alipay's 公共请求参数 and 自行实现签名 docs).
     #[default]
     V2,
     /// The REST protocol: `/v3/...` paths, an `Authorization` header, answers signed in headers
-    /// (PROTOCOL §8). Every typed call and the workflows work the same over it.
+    /// (Alipay's OpenAPI v3 reference). Every typed call and the workflows work the same over it.
     V3,
 }
 

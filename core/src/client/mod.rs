@@ -7,7 +7,7 @@
 mod calls;
 mod cert_fetch;
 mod config;
-mod fields;
+mod dispatch;
 mod options;
 mod pages;
 pub(crate) mod params;
@@ -18,7 +18,7 @@ mod verify;
 pub use calls::{CallKind, TYPED_CALLS, TypedCall};
 pub use cert_fetch::CERT_DOWNLOAD_METHOD;
 pub use config::{ClientBuilder, ClientConfig, Gateway, Protocol};
-pub use fields::{PAGE_METHODS, TYPED_METHODS};
+pub use dispatch::{PAGE_METHODS, TYPED_METHODS};
 pub use options::CallOptions;
 pub use pages::PageFormat;
 pub use settings::ClientSettings;

@@ -1,6 +1,6 @@
 //! Building, signing and encoding the parameters of a v2 call — pure functions, no I/O.
 //!
-//! Layout (PROTOCOL §1, Java's): the common parameters and `sign` go in the URL query; `biz_content`,
+//! Layout (Alipay's 公共请求参数, as the official Java SDK lays them out): the common parameters and `sign` go in the URL query; `biz_content`,
 //! `app_auth_token` and other text parameters go in the form body. Placement is not signed over.
 
 use std::borrow::Cow;

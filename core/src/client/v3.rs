@@ -1,5 +1,5 @@
-//! The client in v3 mode (PROTOCOL §8): a call becomes `POST /v3/<method as a path>` (or `GET` with the
-//! fields in the query), signed in the `Authorization` header; the answer is verified over its
+//! The client in v3 mode (Alipay's OpenAPI v3 reference): a call becomes `POST /v3/<method as a
+//! path>` (or `GET` with the fields in the query), signed in the `Authorization` header; the answer is verified over its
 //! `alipay-timestamp`, `alipay-nonce` and raw body with the key of the certificate `alipay-sn` names,
 //! decrypted when the call was encrypted, and only then read.
 

@@ -259,7 +259,7 @@ pub enum SignatureError {
         timestamp: String,
     },
     /// A verified answer that is not the answer to this request: another order's, another refund's, or
-    /// another method's node under this method's name (PROTOCOL §3: the signature covers neither the
+    /// another method's node under this method's name (the signature covers neither the
     /// node's name nor the request). Someone between the client and Alipay replayed a genuine answer;
     /// it is not believed.
     #[error("{method}: the verified answer is not this request's own: {reason}")]

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
 use super::{EntryUpdate, JournalEntry, JournalError, TradeJournal};
-use crate::transport::BoxFuture;
+use crate::future::BoxFuture;
 
 #[derive(Debug, Default)]
 struct Store {

@@ -40,7 +40,7 @@ pub fn open(path: impl AsRef<std::path::Path>) -> Result<std::sync::Arc<dyn Trad
     })
 }
 
-use crate::transport::BoxFuture;
+use crate::future::BoxFuture;
 
 /// Which workflow an entry belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use tokio::sync::oneshot;
 
 use super::{EntryState, EntryUpdate, JournalEntry, JournalError, TradeJournal, WorkflowKind, from_millis, to_millis};
-use crate::transport::BoxFuture;
+use crate::future::BoxFuture;
 
 /// The schema version this code writes (`PRAGMA user_version`).
 /// 2: `app_auth_token` holds a token's fingerprint, never the token.

@@ -1,4 +1,4 @@
-//! The refund deposit-back message (seed 001): when a refund goes back to a bank card, Alipay tells the
+//! The refund deposit-back message (Alipay's 当面付 product docs, 退款银行卡卡退通知): when a refund goes back to a bank card, Alipay tells the
 //! app gateway (应用网关) whether the bank accepted it.
 
 use std::collections::BTreeMap;
@@ -6,24 +6,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::enums::open_enum;
 use crate::error::DecodeError;
 use crate::money::Amount;
+use crate::trade::DepositBackStatus;
 
 /// The `msg_method` of the deposit-back message.
 pub const MSG_METHOD_DEPOSIT_BACK_COMPLETED: &str = "alipay.trade.refund.depositback.completed";
-
-open_enum! {
-    /// Whether the refund reached the bank card.
-    pub enum DepositBackStatus {
-        /// `S`: the bank accepted the refund.
-        Succeeded = "S",
-        /// `F`: the bank refused; the money went to the buyer's Alipay balance instead.
-        Failed = "F",
-        /// `P`: still processing (seen in refund queries).
-        Processing = "P",
-    }
-}
 
 /// A verified `alipay.trade.refund.depositback.completed` message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,4 +1,4 @@
-//! Asynchronous notifications (PROTOCOL §4): verify the signature, then parse, then check the order.
+//! Asynchronous notifications (Alipay's 异步通知验签 doc): verify the signature, then parse, then check the order.
 //!
 //! ```no_run
 //! # use alipay_core::notify::{verify_notify_body, NotifyRule, ExpectedOrder, ACK};
@@ -18,7 +18,9 @@ mod trade;
 
 use std::collections::BTreeMap;
 
-pub use deposit_back::{DepositBackNotification, DepositBackStatus, MSG_METHOD_DEPOSIT_BACK_COMPLETED};
+/// The bank-card refund status (defined with the refund query in [`crate::trade`]).
+pub use crate::trade::DepositBackStatus;
+pub use deposit_back::{DepositBackNotification, MSG_METHOD_DEPOSIT_BACK_COMPLETED};
 pub use form::parse_form_body;
 pub use trade::{ExpectedOrder, NotifyFundBill, OrderMismatch, TradeNotification};
 

@@ -1,4 +1,4 @@
-//! An answer is believed only for the request it answers (PROTOCOL §3).
+//! An answer is believed only for the request it answers (Alipay's 同步返回验签 doc).
 //!
 //! A v2 signature covers the node's value and nothing else: not the node's name, not the request. So a
 //! genuine signed answer can be replayed by anyone between the client and Alipay — another order's

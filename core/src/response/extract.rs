@@ -1,4 +1,4 @@
-//! Finding the signed text in a v2 answer (PROTOCOL §3).
+//! Finding the signed text in a v2 answer (Alipay's 同步返回验签 doc).
 //!
 //! An answer looks like `{"alipay_trade_pay_response":{…},"alipay_cert_sn":"…","sign":"…"}`. The
 //! signature covers the *exact bytes* of the node's value as Alipay sent them — `\/` escapes, spacing

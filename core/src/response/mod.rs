@@ -93,7 +93,7 @@ impl ResponseNode {
     }
 }
 
-/// Verifies a raw v2 answer to `method` and returns its node (PROTOCOL §3).
+/// Verifies a raw v2 answer to `method` and returns its node (Alipay's 同步返回验签 doc).
 ///
 /// The signed text is verified as received; if that fails and it contains `\/`, it is verified once more
 /// with `\/` replaced by `/` (Alipay escapes slashes, and some gateways sign the unescaped text), and
@@ -119,7 +119,7 @@ pub fn verify_response(
 
 /// Verifies an extracted answer (see [`extract`]) with `alipay_public_key` — in certificate mode, the key
 /// of the certificate named by [`Envelope::alipay_cert_sn`] — and, for an AES-encrypted answer, decrypts
-/// the verified text with `encrypt_key` (PROTOCOL §6). Verification always comes first.
+/// the verified text with `encrypt_key` (Alipay's 接口内容加密 doc). Verification always comes first.
 ///
 /// # Errors
 /// As [`verify_response`]; an encrypted answer without `encrypt_key` is [`Error::Config`], and one that

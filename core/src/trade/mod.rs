@@ -19,8 +19,8 @@ pub use page::{PagePayApi, TradeAppPayRequest, TradePagePayRequest, TradeWapPayR
 pub use pay::{TradePayRequest, TradePayResponse};
 pub use query::{TradeQueryRequest, TradeQueryResponse};
 pub use refund::{
-    DepositBackInfo, RefundStatus, TradeFastpayRefundQueryRequest, TradeFastpayRefundQueryResponse, TradeRefundRequest,
-    TradeRefundResponse,
+    DepositBackInfo, DepositBackStatus, RefundStatus, TradeFastpayRefundQueryRequest, TradeFastpayRefundQueryResponse,
+    TradeRefundRequest, TradeRefundResponse,
 };
 pub use types::{FundBill, GoodsDetail, TradeStatus};
 

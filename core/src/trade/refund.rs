@@ -208,6 +208,18 @@ open_enum! {
     }
 }
 
+open_enum! {
+    /// Whether the refund reached the bank card.
+    pub enum DepositBackStatus {
+        /// `S`: the bank accepted the refund.
+        Succeeded = "S",
+        /// `F`: the bank refused; the money went to the buyer's Alipay balance instead.
+        Failed = "F",
+        /// `P`: still processing (seen in refund queries).
+        Processing = "P",
+    }
+}
+
 /// Whether a refund to a bank card reached the card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -218,7 +230,7 @@ pub struct DepositBackInfo {
     pub has_deposit_back: Option<String>,
     /// `S` succeeded, `F` failed, `P` processing.
     #[serde(default)]
-    pub dback_status: Option<crate::notify::DepositBackStatus>,
+    pub dback_status: Option<DepositBackStatus>,
     /// The amount returned to the card.
     #[serde(default)]
     pub dback_amount: Option<Amount>,

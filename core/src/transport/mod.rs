@@ -8,14 +8,11 @@ mod reqwest_transport;
 pub use reqwest_transport::ReqwestTransport;
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
 use crate::error::TransportError;
-
-/// A boxed, sendable future (what [`Transport::send`] returns).
-pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A boxed, sendable future (what [`Transport::send`] returns); defined in [`crate::future`].
+pub use crate::future::BoxFuture;
 
 /// The HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

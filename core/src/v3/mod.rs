@@ -1,4 +1,4 @@
-//! The v3 protocol (PROTOCOL §8, seed 000): REST paths under `/v3/`, the business JSON as the body, an
+//! The v3 protocol (Alipay's OpenAPI v3 reference): REST paths under `/v3/`, the business JSON as the body, an
 //! `Authorization: ALIPAY-SHA256withRSA …` header, and answers signed over
 //! `alipay-timestamp\nalipay-nonce\nbody\n`.
 //!

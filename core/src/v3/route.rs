@@ -7,13 +7,13 @@ use serde_json::{Map, Value};
 use crate::error::InvalidInput;
 use crate::transport::HttpMethod;
 
-/// Methods v3 serves with `GET`, their fields in the query string (seed 000, PROTOCOL §8).
+/// Methods v3 serves with `GET`, their fields in the query string (Alipay's OpenAPI v3 reference).
 const GET_METHODS: &[&str] = &["alipay.data.dataservice.bill.downloadurl.query"];
 
 /// The HTTP method and path of one API method in v3.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
-    /// `POST`, or `GET` for the query methods listed in PROTOCOL §8.
+    /// `POST`, or `GET` for the query methods listed in `GET_METHODS`.
     pub http_method: HttpMethod,
     /// The path, e.g. `/v3/alipay/trade/pay`.
     pub path: String,

@@ -1,5 +1,5 @@
 //! Face-to-face workflows: pay-and-wait, precreate-and-wait and refund-until-known — the rules of
-//! seed 003 done once, correctly, and safe across crashes.
+//! Alipay's 当面付 quick start (服务端 SDK 接入) done once, correctly, and safe across crashes.
 //!
 //! * [`Workflows::pay_and_wait`] — barcode pay. `10003` is polled with `alipay.trade.query` (every 5 s,
 //!   5 times by default); a buyer who never confirms gets the trade cancelled at once, so nobody pays

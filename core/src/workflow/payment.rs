@@ -2,7 +2,7 @@
 //! and answers with the next step. No I/O, no clock — the async driver in `run.rs` does the waiting
 //! and the calling, so every rule here is tested by feeding it answers.
 //!
-//! The rules (seed 003, PROTOCOL §9):
+//! The rules (Alipay's 当面付 quick start and the alipay.trade.cancel 集成流程):
 //! * barcode `10000` → paid. `10003` → query every `query_interval` until paid or closed; when the
 //!   queries (or the deadline) run out with the trade still `WAIT_BUYER_PAY`, cancel at once.
 //! * `20000` or no answer → query, then cancel unless paid. A verified `40004` → failed, no cancel.

@@ -1,6 +1,6 @@
 //! The decisions of a refund workflow, as a pure state machine (see `payment.rs` for the pattern).
 //!
-//! The rules (seed 003, PROTOCOL §9): a refund is identified by its `out_request_no`, so every retry
+//! The rules (Alipay's 当面付 quick start): a refund is identified by its `out_request_no`, so every retry
 //! sends the very same request. `fund_change=Y` proves this call moved the money. `fund_change=N`, a
 //! lost answer or an unverifiable one are confirmed with `alipay.trade.fastpay.refund.query`:
 //! `REFUND_SUCCESS` means done; no status means Alipay has not got it, so it is sent again — never

@@ -1,4 +1,4 @@
-//! Certificate serial numbers replay the official Node SDK's test expectations (PROTOCOL §5).
+//! Certificate serial numbers replay the official Node SDK's test expectations (Alipay's 公钥证书 docs).
 
 use alipay_core::cert::{cert_sn, public_key_of, root_cert_sn};
 

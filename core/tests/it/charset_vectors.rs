@@ -1,4 +1,4 @@
-//! GBK is Java's GBK (PROTOCOL §2): every mapping of the Java SDK's table, both ways, and nothing else.
+//! GBK is Java's GBK (Alipay's 自行实现签名 doc): every mapping of the Java SDK's table, both ways, and nothing else.
 
 use std::collections::HashMap;
 

@@ -11,6 +11,7 @@ mod client_config;
 mod client_http;
 #[cfg(feature = "reqwest")]
 mod client_v3;
+mod conformance;
 mod fuzz;
 #[cfg(feature = "schema")]
 mod generated_schema;

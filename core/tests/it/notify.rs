@@ -159,7 +159,7 @@ fn form_body(params: &BTreeMap<String, String>, charset: Charset) -> Vec<u8> {
 
 #[test]
 fn the_deposit_back_message_of_seed_001_verifies_and_parses() {
-    // The shape of seed 001's sample (GBK, msg_method, utc_timestamp, version 1.1), signed by the stand-in key.
+    // The shape of the sample in Alipay's 当面付 product docs (GBK, msg_method, utc_timestamp, version 1.1), signed by the stand-in key.
     let biz = r#"{"trade_no":"2014112611001004680073956707","out_trade_no":"20150320010101001","out_request_no":"HZ01RF001","dback_status":"S","dback_amount":"1.01","bank_ack_time":"2020-06-02 14:03:48","est_bank_receipt_time":"2020-06-02 14:03:48"}"#;
     let params: BTreeMap<String, String> = [
         ("charset", "GBK"),

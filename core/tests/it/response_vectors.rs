@@ -1,4 +1,4 @@
-//! Response extraction and verification replay the shared vectors (PROTOCOL §3), under every backend.
+//! Response extraction and verification replay the shared vectors (Alipay's 同步返回验签 doc), under every backend.
 
 use alipay_core::error::{Error, SignatureError};
 use alipay_core::response::{extract, verify_response};

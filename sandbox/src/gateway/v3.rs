@@ -1,4 +1,4 @@
-//! The v3 gateway (PROTOCOL §8): `/v3/<method as a path>`, authenticated by the `Authorization` header,
+//! The v3 gateway (Alipay's OpenAPI v3 reference): `/v3/<method as a path>`, authenticated by the `Authorization` header,
 //! the business JSON as the body (or the query of a `GET`), answered with the verdict in the HTTP status
 //! and the signature in headers. Requests are read into the same [`GatewayRequest`] the v2 gateway makes,
 //! so the trade book cannot tell the protocols apart.

@@ -1,6 +1,6 @@
 //! A hostile proxy between the client and the sandbox replays genuine signed answers — another order's
 //! "paid", another trade's refund, another order's cancel, a node renamed — and none of them is believed
-//! (PROTOCOL §3: an answer is believed only for its request). Over v2 and v3.
+//! (an answer is believed only for its request: `alipay_core::response::binding`). Over v2 and v3.
 
 use std::sync::{Arc, Mutex};
 

@@ -1,4 +1,4 @@
-//! Every typed call by method name, from and to JSON fields (see [`crate::fields`]): the one entry
+//! Dispatch by method name: every typed call from and to JSON fields (see [`crate::fields`]), the one entry
 //! point the language bindings share, so none of them keeps its own table of calls.
 
 use serde::Serialize;
