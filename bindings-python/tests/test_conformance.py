@@ -4,11 +4,14 @@ inputs must give the same signatures, verdicts and verified text as the Rust cor
 import base64
 import json
 import pathlib
+from decimal import Decimal
 from typing import Any, Callable, Dict
 
 import pytest
 
 import alipay_core
+import sandbox
+from conftest import client_of
 
 CASES = pathlib.Path(__file__).resolve().parents[2] / "tests" / "conformance"
 
@@ -56,3 +59,28 @@ def test_notification_verification(case):
     if "form" in case:
         outcome, _ = verdict(lambda: alipay_core.verify_notify(case["form"], key, case["rule"], "RSA2"))
         assert outcome == case["expect"], "from the decoded form"
+
+
+WORKFLOWS = load("workflows.json")
+
+
+def observed(outcome: alipay_core.PaymentOutcome, expect: Dict[str, Any]) -> Dict[str, Any]:
+    """The outcome's fields the scenario names (amounts as text), `error_sub_code` from `error`."""
+    fields = outcome.to_dict()
+    out: Dict[str, Any] = {}
+    for key in expect:
+        value = getattr(outcome.error, "sub_code", None) if key == "error_sub_code" else fields[key]
+        out[key] = str(value) if isinstance(value, Decimal) else value
+    return out
+
+
+@pytest.mark.parametrize("scenario", WORKFLOWS["scenarios"], ids=lambda s: s["name"])
+def test_workflow_scenario(gateway, order, scenario):
+    client = client_of(gateway)
+    workflows = alipay_core.Workflows(client, ":memory:", barcode_policy=alipay_core.PollPolicy(**WORKFLOWS["policy"]))
+    fault = scenario["fault"]
+    if fault is not None:
+        sandbox.control(gateway, "/sandbox/faults", {"fault": fault["fault"], "method": fault["method"]})
+    code = getattr(sandbox, scenario["buyer"].upper())
+    outcome = workflows.pay_and_wait(out_trade_no=order("CF"), total_amount=WORKFLOWS["total_amount"], subject="conformance", auth_code=code)
+    assert observed(outcome, scenario["expect"]) == scenario["expect"], outcome

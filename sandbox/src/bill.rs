@@ -1,14 +1,105 @@
-//! Bill files built from the sandbox's own trades, in Alipay's layout: a zip of GBK CSVs with `#`
+//! Bills: `alipay.data.dataservice.bill.downloadurl.query` issues a download URL valid for
+//! [`BILL_URL_VALIDITY`] of virtual time, and `GET /sandbox/bill/<token>` serves the file behind it.
+//!
+//! Bill files are built from the sandbox's own trades, in Alipay's layout: a zip of GBK CSVs with `#`
 //! header and footer lines, full-width `（元）` headers and TAB-padded number cells; a cell holding a
 //! comma, a quote or a line break is quoted.
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::time::{Duration, SystemTime};
 
 use alipay_core::clock::format_shanghai;
+use alipay_core::transport::HttpResponse;
+use serde_json::json;
 
+use crate::control::json_reply;
+use crate::gateway::answer::Node;
+use crate::gateway::request::GatewayRequest;
 use crate::gateway::trade_api::BUYER_LOGON_ID;
+use crate::sandbox::{Reply, Sandbox};
 use crate::trades::Trade;
+
+/// How long a bill download URL stays valid (virtual time).
+pub const BILL_URL_VALIDITY: Duration = Duration::from_secs(30);
+
+/// A bill download URL issued: what it serves, until when.
+#[derive(Debug, Clone)]
+pub(crate) struct BillTicket {
+    bill_type: String,
+    bill_date: String,
+    expires_at: SystemTime,
+}
+
+impl Sandbox {
+    /// `alipay.data.dataservice.bill.downloadurl.query`: a download URL for the bill asked for, when it
+    /// is of a supported type and for a day (or month) already over.
+    pub(crate) fn bill_query(&self, req: &GatewayRequest, now: SystemTime) -> Node {
+        let bill_type = req.biz_str("bill_type").unwrap_or("");
+        let bill_date = req.biz_str("bill_date").unwrap_or("");
+        if !matches!(bill_type, "trade" | "signcustomer") {
+            return Node::business_failure("isp.bill_type_invalid", "账单类型不支持");
+        }
+        let today = format_shanghai(now)[..10].to_string();
+        let valid_date = match bill_date.len() {
+            10 => {
+                alipay_core::clock::parse_shanghai(&format!("{bill_date} 00:00:00")).is_some()
+                    && bill_date < today.as_str()
+            }
+            7 => {
+                alipay_core::clock::parse_shanghai(&format!("{bill_date}-01 00:00:00")).is_some()
+                    && bill_date < &today[..7]
+            }
+            _ => false,
+        };
+        if !valid_date {
+            return Node::business_failure("isp.bill_not_exist", "账单不存在");
+        }
+        let token = {
+            let mut state = self.state();
+            state.bill_seq += 1;
+            let token = format!("{}{:06}", bill_date.replace('-', ""), state.bill_seq);
+            let ticket = BillTicket {
+                bill_type: bill_type.into(),
+                bill_date: bill_date.into(),
+                expires_at: now + BILL_URL_VALIDITY,
+            };
+            state.bills.insert(token.clone(), ticket);
+            token
+        };
+        let url = format!(
+            "{}/sandbox/bill/{token}?bizType={bill_type}&downloadFileName={}0156_{}.csv.zip",
+            self.base_url(),
+            self.seller_id(),
+            bill_date.replace('-', "")
+        );
+        Node::success().with("bill_download_url", url)
+    }
+
+    /// `GET /sandbox/bill/<token>`: the bill zip behind an issued URL, while the URL is valid.
+    pub(crate) fn bill_file(&self, token: &str) -> Reply {
+        let now = self.now();
+        let ticket = self.state().bills.get(token).cloned();
+        match ticket {
+            Some(t) if t.expires_at >= now => {
+                let trades = self.trades();
+                let exported = format_shanghai(now);
+                let zip = if t.bill_type == "trade" {
+                    trade_bill_zip(&trades, &t.bill_date, self.seller_id(), &exported)
+                } else {
+                    account_bill_zip(&trades, &t.bill_date, self.seller_id(), &exported)
+                };
+                Reply::Http(HttpResponse {
+                    status: 200,
+                    headers: vec![("content-type".into(), "application/zip".into())],
+                    body: zip,
+                })
+            }
+            Some(_) => json_reply(410, &json!({"error": "the bill URL has expired (valid 30 s)"})),
+            None => json_reply(404, &json!({"error": "no such bill"})),
+        }
+    }
+}
 
 const DETAIL_HEADER: &str = "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注";
 const SUMMARY_HEADER: &str = "门店编号,门店名称,交易订单总笔数,退款订单总笔数,订单金额（元）,商家实收（元）,支付宝优惠（元）,商家优惠（元）,卡消费金额（元）,服务费（元）,分润（元）,实收净额（元）";

@@ -15,7 +15,7 @@ use rcgen::{
 };
 use spki::der::Decode as _;
 
-use crate::sandbox::SandboxError;
+use crate::error::SandboxError;
 
 /// How long issued certificates are valid (from a day before they are issued).
 const VALIDITY: Duration = Duration::from_secs(3 * 365 * 24 * 3600);

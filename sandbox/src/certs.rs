@@ -1,15 +1,20 @@
 //! Certificate mode in the sandbox: the certificates it issues to the app and to itself, the Alipay
 //! certificate it signs with now (rotation on demand, genuine or hostile — see [`Rotation`]), the SN
-//! checks of requests, and `alipay.open.app.alipaycert.download`.
+//! checks of requests, and `alipay.open.app.alipaycert.download`. It knows nothing of the sandbox
+//! itself: the sandbox hands in a `Subject` (who the certificates are for, its keys and clock) and
+//! wraps these calls in its certificate-mode library calls.
 
-use alipay_core::{ClientBuilder, PrivateKey};
+use std::sync::Mutex;
+
+use alipay_core::{PrivateKey, PublicKey};
 use base64::Engine as _;
 
 use crate::ca::{CertAuthority, Merchant, SANDBOX_COMPANY};
+use crate::clock::VirtualClock;
+use crate::error::SandboxError;
 use crate::gateway::answer::{self, Node};
 use crate::gateway::request::GatewayRequest;
 use crate::rotation::Rotation;
-use crate::sandbox::{Sandbox, SandboxError};
 
 /// One Alipay certificate the sandbox has signed with.
 pub(crate) struct AlipayCert {
@@ -20,7 +25,7 @@ pub(crate) struct AlipayCert {
     pub(crate) rotation: Rotation,
 }
 
-/// The certificate side of the sandbox, created on first use.
+/// The certificates issued so far.
 pub(crate) struct CertState {
     ca: CertAuthority,
     app_cert: String,
@@ -28,6 +33,34 @@ pub(crate) struct CertState {
     root_sn: String,
     /// Every Alipay certificate so far; the last one signs.
     alipay: Vec<AlipayCert>,
+}
+
+/// The certificate side of the sandbox, created on first use.
+#[derive(Default)]
+pub(crate) struct Certs {
+    state: Mutex<Option<CertState>>,
+}
+
+/// What the sandbox tells its certificate side: who the certificates are issued to, the keys the
+/// first ones certify, and the clock that dates them.
+pub(crate) struct Subject<'a> {
+    /// The seller id: the merchant's PID.
+    pub(crate) pid: &'a str,
+    /// The app id.
+    pub(crate) app_id: &'a str,
+    /// The app's public key, for the app certificate.
+    pub(crate) app_public_key: &'a PublicKey,
+    /// The Alipay key, for the first Alipay certificate.
+    pub(crate) alipay_key: &'a PrivateKey,
+    /// The sandbox's virtual clock.
+    pub(crate) clock: &'a VirtualClock,
+}
+
+impl Subject<'_> {
+    /// The merchant the sandbox's certificates are issued to: its seller id is the PID.
+    fn merchant(&self) -> Merchant<'_> {
+        Merchant { pid: self.pid, app_id: self.app_id, company: SANDBOX_COMPANY }
+    }
 }
 
 /// The three files of certificate mode, as the open-platform console hands them out.
@@ -45,23 +78,22 @@ fn sn(pem: &str) -> Result<String, SandboxError> {
     alipay_core::cert::cert_sn(pem).map_err(|e| SandboxError::Keys(e.to_string()))
 }
 
-impl Sandbox {
-    /// The merchant the sandbox's certificates are issued to: its seller id is the PID.
-    fn merchant(&self) -> Merchant<'_> {
-        Merchant { pid: self.seller_id(), app_id: self.app_id(), company: SANDBOX_COMPANY }
-    }
-
-    fn with_certs<T>(&self, f: impl FnOnce(&mut CertState) -> Result<T, SandboxError>) -> Result<T, SandboxError> {
-        let mut guard = self.inner.certs.lock().expect("lock");
+impl Certs {
+    fn with_certs<T>(
+        &self,
+        subject: &Subject<'_>,
+        f: impl FnOnce(&mut CertState) -> Result<T, SandboxError>,
+    ) -> Result<T, SandboxError> {
+        let mut guard = self.state.lock().expect("lock");
         if guard.is_none() {
-            let now = self.now();
+            let now = subject.clock.now();
             let mut ca = CertAuthority::new(now)?;
-            let merchant = self.merchant();
-            let app_cert = ca.issue_app_cert(&merchant, &self.inner.app_public_key, now)?;
-            let alipay_pem = ca.issue_alipay_cert(&merchant, self.inner.alipay_key.public_key(), false, now)?;
+            let merchant = subject.merchant();
+            let app_cert = ca.issue_app_cert(&merchant, subject.app_public_key, now)?;
+            let alipay_pem = ca.issue_alipay_cert(&merchant, subject.alipay_key.public_key(), false, now)?;
             let first = AlipayCert {
                 sn: sn(&alipay_pem)?,
-                key: self.inner.alipay_key.clone(),
+                key: subject.alipay_key.clone(),
                 pem: alipay_pem,
                 rotation: Rotation::Genuine,
             };
@@ -73,11 +105,8 @@ impl Sandbox {
     }
 
     /// The certificate-mode files for the app (issued on first call: a second or so).
-    ///
-    /// # Errors
-    /// [`SandboxError::Keys`] when key generation or issuing fails.
-    pub fn certificates(&self) -> Result<SandboxCertificates, SandboxError> {
-        self.with_certs(|c| {
+    pub(crate) fn certificates(&self, subject: &Subject<'_>) -> Result<SandboxCertificates, SandboxError> {
+        self.with_certs(subject, |c| {
             Ok(SandboxCertificates {
                 app_cert: c.app_cert.clone(),
                 alipay_cert: c.alipay[0].pem.clone(),
@@ -86,37 +115,14 @@ impl Sandbox {
         })
     }
 
-    /// Alipay rotates its certificate: from now on certificate-mode answers are signed with a new key
-    /// under a new certificate that chains to the root. Returns the new SN.
-    ///
-    /// # Errors
-    /// [`SandboxError::Keys`] when key generation or issuing fails.
-    pub fn rotate_alipay_cert(&self) -> Result<String, SandboxError> {
-        self.rotate_alipay_cert_to(Rotation::Genuine)
-    }
-
-    /// Like [`Sandbox::rotate_alipay_cert`], but the new certificate comes from a CA outside the root
-    /// file — what a man in the middle would serve. Clients must refuse the answers signed with it.
-    ///
-    /// # Errors
-    /// As [`Sandbox::rotate_alipay_cert`].
-    pub fn rotate_to_rogue_alipay_cert(&self) -> Result<String, SandboxError> {
-        self.rotate_alipay_cert_to(Rotation::Rogue)
-    }
-
-    /// Rotates to the certificate `rotation` describes: from now on certificate-mode answers and
-    /// notifications are signed with its key and name its SN, and the certificate download serves it
-    /// (unsigned, for [`Rotation::UnsignedErrorDownload`] and [`Rotation::UnsignedDownload`]). Every
-    /// rotation but [`Rotation::Genuine`] is one clients must refuse. Returns the new SN.
-    ///
-    /// # Errors
-    /// As [`Sandbox::rotate_alipay_cert`].
-    pub fn rotate_alipay_cert_to(&self, rotation: Rotation) -> Result<String, SandboxError> {
-        let now = self.now();
+    /// Rotates to the certificate `rotation` describes (see `Sandbox::rotate_alipay_cert_to`). Returns
+    /// the new SN.
+    pub(crate) fn rotate_to(&self, subject: &Subject<'_>, rotation: Rotation) -> Result<String, SandboxError> {
+        let now = subject.clock.now();
         let pair = alipay_core::keys::generate_rsa2048().map_err(|e| SandboxError::Keys(e.to_string()))?;
         let key = PrivateKey::from_text(&pair.private_pkcs8_pem).map_err(|e| SandboxError::Keys(e.to_string()))?;
-        let merchant = self.merchant();
-        self.with_certs(|c| {
+        let merchant = subject.merchant();
+        self.with_certs(subject, |c| {
             let public = key.public_key();
             let pem = match rotation {
                 Rotation::Genuine | Rotation::UnsignedErrorDownload | Rotation::UnsignedDownload => {
@@ -136,36 +142,26 @@ impl Sandbox {
     }
 
     /// The SN of the Alipay certificate answers are signed with now.
-    ///
-    /// # Errors
-    /// As [`Sandbox::certificates`].
-    pub fn current_alipay_cert_sn(&self) -> Result<String, SandboxError> {
-        self.with_certs(|c| Ok(c.alipay.last().expect("at least one").sn.clone()))
+    pub(crate) fn current_alipay_cert_sn(&self, subject: &Subject<'_>) -> Result<String, SandboxError> {
+        self.with_certs(subject, |c| Ok(c.alipay.last().expect("at least one").sn.clone()))
     }
 
     /// The key and SN of the Alipay certificate that signs now, once certificate mode is set up.
-    pub(crate) fn current_cert_signer(&self) -> Option<(PrivateKey, String)> {
-        let guard = self.inner.certs.lock().expect("lock");
+    pub(crate) fn current_signer(&self) -> Option<(PrivateKey, String)> {
+        let guard = self.state.lock().expect("lock");
         guard.as_ref().and_then(|c| c.alipay.last()).map(|a| (a.key.clone(), a.sn.clone()))
-    }
-
-    /// A client builder for certificate mode, in process (see [`Sandbox::client_builder`]).
-    ///
-    /// # Errors
-    /// As [`Sandbox::client_builder`] and [`Sandbox::certificates`].
-    pub fn cert_client_builder(&self) -> Result<ClientBuilder, SandboxError> {
-        let files = self.certificates()?;
-        self.client_builder()?
-            .certificates(&files.app_cert, &files.alipay_cert, &files.root_cert)
-            .map_err(|e| SandboxError::Keys(e.to_string()))
     }
 
     /// For a certificate-mode request (it sends `app_cert_sn`): the signing key and SN of the answer,
     /// after checking both SNs it sent. `Ok(None)` in public-key mode.
-    pub(crate) fn cert_seal_for(&self, req: &GatewayRequest) -> Result<Option<(PrivateKey, String)>, Node> {
+    pub(crate) fn seal_for(
+        &self,
+        subject: &Subject<'_>,
+        req: &GatewayRequest,
+    ) -> Result<Option<(PrivateKey, String)>, Node> {
         let Some(app_sn) = req.param("app_cert_sn") else { return Ok(None) };
         let invalid = |sub_code: &str, sub_msg: &str| Node::failure("40002", "Invalid Arguments", sub_code, sub_msg);
-        self.with_certs(|c| {
+        self.with_certs(subject, |c| {
             if app_sn != c.app_cert_sn {
                 return Ok(Err(invalid("isv.app-cert-sn-mismatch", "应用公钥证书序列号不匹配")));
             }
@@ -183,13 +179,13 @@ impl Sandbox {
     /// The body of an unsigned certificate download answer, when the certificate asked for was rotated
     /// to with [`Rotation::UnsignedErrorDownload`] or [`Rotation::UnsignedDownload`]: the node carries
     /// the certificate and names its SN, but has no `sign`.
-    pub(crate) fn unsigned_cert_download(&self, req: &GatewayRequest) -> Option<Vec<u8>> {
+    pub(crate) fn unsigned_download(&self, subject: &Subject<'_>, req: &GatewayRequest) -> Option<Vec<u8>> {
         if req.method != alipay_core::client::CERT_DOWNLOAD_METHOD {
             return None;
         }
         let wanted = req.biz_str("alipay_cert_sn")?;
         let (pem, rotation) = self
-            .with_certs(|c| Ok(c.alipay.iter().find(|a| a.sn == wanted).map(|a| (a.pem.clone(), a.rotation))))
+            .with_certs(subject, |c| Ok(c.alipay.iter().find(|a| a.sn == wanted).map(|a| (a.pem.clone(), a.rotation))))
             .ok()
             .flatten()?;
         let node = match rotation {
@@ -202,11 +198,11 @@ impl Sandbox {
     }
 
     /// `alipay.open.app.alipaycert.download`: the certificate with the SN asked for, base64 PEM.
-    pub(crate) fn cert_download(&self, req: &GatewayRequest) -> Node {
+    pub(crate) fn download(&self, subject: &Subject<'_>, req: &GatewayRequest) -> Node {
         let Some(wanted) = req.biz_str("alipay_cert_sn") else {
             return Node::failure("40002", "Invalid Arguments", "isv.missing-alipay-cert-sn", "缺少证书序列号");
         };
-        let found = self.with_certs(|c| Ok(c.alipay.iter().find(|a| a.sn == wanted).map(|a| a.pem.clone())));
+        let found = self.with_certs(subject, |c| Ok(c.alipay.iter().find(|a| a.sn == wanted).map(|a| a.pem.clone())));
         match found {
             Ok(Some(pem)) => Node::success()
                 .with("alipay_cert_content", base64::engine::general_purpose::STANDARD.encode(pem.as_bytes())),

@@ -32,6 +32,39 @@ pub enum Fault {
     Hold,
 }
 
+/// The names faults go by (`POST /sandbox/faults`, the shared conformance scenarios).
+pub const FAULT_NAMES: &[&str] = &[
+    "drop_before",
+    "drop_after",
+    "http_5xx",
+    "http_5xx_applied",
+    "system_error",
+    "system_error_applied",
+    "forged_signature",
+    "hold",
+    "latency",
+];
+
+impl std::str::FromStr for Fault {
+    type Err = String;
+
+    /// A fault by name (one of [`FAULT_NAMES`]); `latency` is one second (see [`Fault::Latency`]).
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Ok(match name {
+            "drop_before" => Fault::DropBeforeApply,
+            "drop_after" => Fault::DropAfterApply,
+            "http_5xx" => Fault::Http5xx { status: 502, applied: false },
+            "http_5xx_applied" => Fault::Http5xx { status: 502, applied: true },
+            "system_error" => Fault::SystemError { applied: false },
+            "system_error_applied" => Fault::SystemError { applied: true },
+            "forged_signature" => Fault::ForgedSignature,
+            "hold" => Fault::Hold,
+            "latency" => Fault::Latency(Duration::from_secs(1)),
+            _ => return Err(format!("fault must be one of {}", FAULT_NAMES.join(", "))),
+        })
+    }
+}
+
 impl Fault {
     /// Whether the request is acted on under this fault.
     pub(crate) fn applies(self) -> bool {

@@ -31,6 +31,7 @@
 //! | `POST /v3/alipay/trade/…`, `GET /v3/alipay/data/dataservice/bill/downloadurl/query` | the v3 gateway |
 //! | `GET /sandbox/bill/<token>` | a bill zip (the URL the bill query returns; valid 30 s) |
 //! | `POST /sandbox/qr/scan` (form `qr_code` or `out_trade_no`, `action=pay`\|`abandon`) | the buyer scans |
+//! | `GET /sandbox/buyers` | the payment codes of the buyers the sandbox plays, by name ([`buyer::CODES`]) |
 //! | `GET /sandbox/trades` | every trade (ground truth) |
 //! | `GET /sandbox/notifications` | every notification and its delivery attempts |
 //! | `POST /sandbox/time/advance` (form `seconds`) | move virtual time forward |
@@ -44,6 +45,8 @@ pub mod buyer;
 mod ca;
 mod certs;
 mod clock;
+mod control;
+mod error;
 mod faults;
 mod gateway;
 mod gbk;
@@ -55,13 +58,15 @@ mod trades;
 mod transport;
 mod view;
 
+pub use bill::BILL_URL_VALIDITY;
 pub use certs::SandboxCertificates;
 pub use clock::VirtualClock;
-pub use faults::{Fault, FaultRule};
+pub use error::SandboxError;
+pub use faults::{FAULT_NAMES, Fault, FaultRule};
 pub use gateway::METHODS;
 pub use notifier::{Attempt, Delivery, RETRY_SCHEDULE};
 pub use rotation::{Rotation, UnknownRotation};
-pub use sandbox::{BILL_URL_VALIDITY, Reply, Sandbox, SandboxConfig, SandboxError, ScanOutcome};
+pub use sandbox::{Reply, Sandbox, SandboxConfig, ScanOutcome};
 pub use server::SandboxServer;
 pub use trades::{DEFAULT_TIMEOUT, Origin, Refund, Trade};
 pub use transport::InProcess;

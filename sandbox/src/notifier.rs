@@ -1,16 +1,19 @@
 //! Asynchronous notifications: a signed form POST (the V1 rule) to the trade's `notify_url` for every
 //! state change and every refund, retried on Alipay's back-off schedule (4m, 10m, 10m, 1h, 2h, 6h, 15h,
-//! in virtual time) until the receiver answers exactly `success`.
+//! in virtual time) until the receiver answers exactly `success`. The sandbox queues a [`Delivery`] for
+//! every state change, and its background task sends the ones that are due.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use alipay_core::clock::format_shanghai;
 use alipay_core::sign::sign_content_excluding;
+use alipay_core::transport::{HttpMethod, HttpRequest, Transport};
 use alipay_core::{Charset, PrivateKey, SignType};
 use serde::Serialize;
 
 use crate::gateway::trade_api::{BUYER_LOGON_ID, BUYER_USER_ID};
+use crate::sandbox::Sandbox;
 use crate::trades::Event;
 
 /// The waits between delivery attempts after the first.
@@ -149,6 +152,86 @@ impl Delivery {
                 self.abandoned = true;
                 self.next_at = None;
             }
+        }
+    }
+}
+
+impl Sandbox {
+    /// Turns state changes into notifications for trades that have a `notify_url`.
+    pub(crate) fn enqueue(&self, events: Vec<Event>) {
+        if events.is_empty() {
+            return;
+        }
+        let now = self.now();
+        let cert_signer = if events.iter().any(|e| e.trade.cert_mode) { self.current_cert_signer() } else { None };
+        let mut state = self.state();
+        for event in events {
+            let Some(url) = event.trade.notify_url.clone() else { continue };
+            let (key, cert_sn) = match (&cert_signer, event.trade.cert_mode) {
+                (Some((key, sn)), true) => (key, Some(sn.as_str())),
+                _ => (&self.inner.alipay_key, None),
+            };
+            state.notify_seq += 1;
+            let notify_id =
+                format!("{}0022{:010}", format_shanghai(now).replace(['-', ' ', ':'], ""), state.notify_seq);
+            let params =
+                notification_params(&event, &notify_id, &self.inner.app_id, self.seller_id(), now, key, cert_sn);
+            state.deliveries.push(Delivery {
+                notify_id,
+                notify_url: url,
+                out_trade_no: event.trade.out_trade_no.clone(),
+                trade_status: event.trade.status.to_string(),
+                params,
+                attempts: Vec::new(),
+                acknowledged: false,
+                abandoned: false,
+                next_at: Some(now),
+                in_flight: false,
+            });
+        }
+    }
+
+    /// Sends due notifications.
+    pub(crate) fn deliver_due(&self) {
+        let now = self.now();
+        let due: Vec<(usize, String, Vec<u8>)> = {
+            let mut state = self.state();
+            state
+                .deliveries
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, d)| !d.in_flight && d.next_at.is_some_and(|at| at <= now))
+                .map(|(i, d)| {
+                    d.in_flight = true;
+                    (i, d.notify_url.clone(), form_body(&d.params))
+                })
+                .collect()
+        };
+        for (index, url, body) in due {
+            let sandbox = self.clone();
+            tokio::spawn(async move {
+                let request = HttpRequest {
+                    method: HttpMethod::Post,
+                    url,
+                    headers: vec![("content-type".into(), "application/x-www-form-urlencoded; charset=utf-8".into())],
+                    body,
+                    max_body_bytes: None,
+                };
+                let (acknowledged, outcome) = match sandbox.inner.http.send(request).await {
+                    Ok(r) => {
+                        let text = String::from_utf8_lossy(&r.body).trim().to_string();
+                        (
+                            (200..300).contains(&r.status) && text == "success",
+                            format!("HTTP {}: {}", r.status, text.chars().take(64).collect::<String>()),
+                        )
+                    }
+                    Err(e) => (false, e.to_string()),
+                };
+                let at = sandbox.now();
+                if let Some(d) = sandbox.state().deliveries.get_mut(index) {
+                    d.record(at, acknowledged, outcome);
+                }
+            });
         }
     }
 }

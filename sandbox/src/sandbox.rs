@@ -1,30 +1,27 @@
 //! The sandbox itself: configuration, state, the request router, and the library calls tests use to
-//! play the buyer, inject faults, move time and read the ground truth.
+//! play the buyer, inject faults, move time, rotate certificates and read the ground truth. Bills,
+//! notifications, the sandbox-only endpoints and the certificate side each live in their own module.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::{Duration, SystemTime};
 
-use alipay_core::clock::format_shanghai;
 use alipay_core::encrypt::EncryptKey;
 use alipay_core::trade::TradeStatus;
-use alipay_core::transport::{HttpMethod, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportSettings};
+use alipay_core::transport::{HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportSettings};
 use alipay_core::{Client, ClientBuilder, Gateway, PrivateKey, PublicKey};
-use serde_json::{Value, json};
 
-use crate::bill;
-use crate::certs::CertState;
+use crate::bill::BillTicket;
+use crate::certs::{Certs, SandboxCertificates, Subject};
 use crate::clock::VirtualClock;
+use crate::error::SandboxError;
 use crate::faults::{Fault, FaultPlan, FaultRule};
 use crate::gateway;
 use crate::gateway::answer::{self, Node};
 use crate::gateway::request::{GatewayRequest, Wire};
-use crate::notifier::{self, Delivery};
+use crate::notifier::Delivery;
 use crate::rotation::Rotation;
 use crate::trades::{Event, Trade, TradeBook, mark_paid};
-
-/// How long a bill download URL stays valid (virtual time).
-pub const BILL_URL_VALIDITY: Duration = Duration::from_secs(30);
 
 /// How the sandbox is set up. Keys left out are generated.
 #[derive(Debug, Clone)]
@@ -58,28 +55,6 @@ impl Default for SandboxConfig {
     }
 }
 
-/// A sandbox error (setup or library calls).
-#[derive(Debug, thiserror::Error)]
-pub enum SandboxError {
-    /// Key generation or loading failed.
-    #[error("sandbox keys: {0}")]
-    Keys(String),
-    /// The server could not start.
-    #[error("sandbox server: {0}")]
-    Server(String),
-    /// No such trade (or QR code).
-    #[error("no trade {0}")]
-    NoTrade(String),
-    /// The trade is not in a state that allows this.
-    #[error("trade {out_trade_no} is {status}")]
-    WrongState {
-        /// The trade.
-        out_trade_no: String,
-        /// Its state.
-        status: String,
-    },
-}
-
 /// What a scanning buyer does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScanOutcome {
@@ -97,21 +72,18 @@ pub enum Reply {
     /// The connection is dropped without an answer.
     Drop,
 }
-
+/// What the sandbox keeps under its state lock.
 #[derive(Debug, Default)]
-struct State {
+pub(crate) struct State {
     book: TradeBook,
-    deliveries: Vec<Delivery>,
-    notify_seq: u64,
-    bills: HashMap<String, BillTicket>,
-    bill_seq: u64,
-}
-
-#[derive(Debug, Clone)]
-struct BillTicket {
-    bill_type: String,
-    bill_date: String,
-    expires_at: SystemTime,
+    /// Every notification and its deliveries.
+    pub(crate) deliveries: Vec<Delivery>,
+    /// The sequence number in the last `notify_id`.
+    pub(crate) notify_seq: u64,
+    /// The bill download URLs issued, by token.
+    pub(crate) bills: HashMap<String, BillTicket>,
+    /// The sequence number in the last bill token.
+    pub(crate) bill_seq: u64,
 }
 
 pub(crate) struct Inner {
@@ -121,7 +93,7 @@ pub(crate) struct Inner {
     app_private_key_pem: Option<String>,
     pub(crate) alipay_key: PrivateKey,
     encrypt_key: Option<EncryptKey>,
-    pub(crate) certs: Mutex<Option<CertState>>,
+    certs: Certs,
     forger: OnceLock<PrivateKey>,
     clock: VirtualClock,
     state: Mutex<State>,
@@ -129,7 +101,7 @@ pub(crate) struct Inner {
     /// Requests held up on their way by [`Fault::Hold`], in arrival order.
     held: Mutex<Vec<GatewayRequest>>,
     base_url: Mutex<String>,
-    http: ReqwestTransport,
+    pub(crate) http: ReqwestTransport,
 }
 
 /// An offline Alipay gateway. Cheap to clone; clones share state. Dropping the last clone stops its
@@ -198,7 +170,7 @@ impl Sandbox {
             app_private_key_pem,
             alipay_key,
             encrypt_key,
-            certs: Mutex::new(None),
+            certs: Certs::default(),
             forger: OnceLock::new(),
             clock: VirtualClock::new(config.speed),
             state: Mutex::new(State::default()),
@@ -370,7 +342,81 @@ impl Sandbox {
         })
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+    /// The certificate-mode files for the app (issued on first call: a second or so).
+    ///
+    /// # Errors
+    /// [`SandboxError::Keys`] when key generation or issuing fails.
+    pub fn certificates(&self) -> Result<SandboxCertificates, SandboxError> {
+        self.inner.certs.certificates(&self.cert_subject())
+    }
+
+    /// Alipay rotates its certificate: from now on certificate-mode answers are signed with a new key
+    /// under a new certificate that chains to the root. Returns the new SN.
+    ///
+    /// # Errors
+    /// [`SandboxError::Keys`] when key generation or issuing fails.
+    pub fn rotate_alipay_cert(&self) -> Result<String, SandboxError> {
+        self.rotate_alipay_cert_to(Rotation::Genuine)
+    }
+
+    /// Like [`Sandbox::rotate_alipay_cert`], but the new certificate comes from a CA outside the root
+    /// file — what a man in the middle would serve. Clients must refuse the answers signed with it.
+    ///
+    /// # Errors
+    /// As [`Sandbox::rotate_alipay_cert`].
+    pub fn rotate_to_rogue_alipay_cert(&self) -> Result<String, SandboxError> {
+        self.rotate_alipay_cert_to(Rotation::Rogue)
+    }
+
+    /// Rotates to the certificate `rotation` describes: from now on certificate-mode answers and
+    /// notifications are signed with its key and name its SN, and the certificate download serves it
+    /// (unsigned, for [`Rotation::UnsignedErrorDownload`] and [`Rotation::UnsignedDownload`]). Every
+    /// rotation but [`Rotation::Genuine`] is one clients must refuse. Returns the new SN.
+    ///
+    /// # Errors
+    /// As [`Sandbox::rotate_alipay_cert`].
+    pub fn rotate_alipay_cert_to(&self, rotation: Rotation) -> Result<String, SandboxError> {
+        self.inner.certs.rotate_to(&self.cert_subject(), rotation)
+    }
+
+    /// The SN of the Alipay certificate answers are signed with now.
+    ///
+    /// # Errors
+    /// As [`Sandbox::certificates`].
+    pub fn current_alipay_cert_sn(&self) -> Result<String, SandboxError> {
+        self.inner.certs.current_alipay_cert_sn(&self.cert_subject())
+    }
+
+    /// The key and SN of the Alipay certificate that signs now, once certificate mode is set up.
+    pub(crate) fn current_cert_signer(&self) -> Option<(PrivateKey, String)> {
+        self.inner.certs.current_signer()
+    }
+
+    /// A client builder for certificate mode, in process (see [`Sandbox::client_builder`]).
+    ///
+    /// # Errors
+    /// As [`Sandbox::client_builder`] and [`Sandbox::certificates`].
+    pub fn cert_client_builder(&self) -> Result<ClientBuilder, SandboxError> {
+        let files = self.certificates()?;
+        self.client_builder()?
+            .certificates(&files.app_cert, &files.alipay_cert, &files.root_cert)
+            .map_err(|e| SandboxError::Keys(e.to_string()))
+    }
+
+    /// What the certificate side issues for: the seller (PID) and app, their keys, virtual time.
+    fn cert_subject(&self) -> Subject<'_> {
+        let inner = &self.inner;
+        Subject {
+            pid: &inner.seller_id,
+            app_id: &inner.app_id,
+            app_public_key: &inner.app_public_key,
+            alipay_key: &inner.alipay_key,
+            clock: &inner.clock,
+        }
+    }
+
+    /// The sandbox state, locked.
+    pub(crate) fn state(&self) -> std::sync::MutexGuard<'_, State> {
         self.inner.state.lock().expect("sandbox state lock")
     }
 
@@ -385,47 +431,6 @@ impl Sandbox {
 
     fn settle(&self) {
         self.with_book(|book, now, events| book.settle_all(now, events));
-    }
-
-    /// Turns state changes into notifications for trades that have a `notify_url`.
-    fn enqueue(&self, events: Vec<Event>) {
-        if events.is_empty() {
-            return;
-        }
-        let now = self.now();
-        let cert_signer = if events.iter().any(|e| e.trade.cert_mode) { self.current_cert_signer() } else { None };
-        let mut state = self.state();
-        for event in events {
-            let Some(url) = event.trade.notify_url.clone() else { continue };
-            let (key, cert_sn) = match (&cert_signer, event.trade.cert_mode) {
-                (Some((key, sn)), true) => (key, Some(sn.as_str())),
-                _ => (&self.inner.alipay_key, None),
-            };
-            state.notify_seq += 1;
-            let notify_id =
-                format!("{}0022{:010}", format_shanghai(now).replace(['-', ' ', ':'], ""), state.notify_seq);
-            let params = notifier::notification_params(
-                &event,
-                &notify_id,
-                &self.inner.app_id,
-                &self.inner.seller_id,
-                now,
-                key,
-                cert_sn,
-            );
-            state.deliveries.push(Delivery {
-                notify_id,
-                notify_url: url,
-                out_trade_no: event.trade.out_trade_no.clone(),
-                trade_status: event.trade.status.to_string(),
-                params,
-                attempts: Vec::new(),
-                acknowledged: false,
-                abandoned: false,
-                next_at: Some(now),
-                in_flight: false,
-            });
-        }
     }
 
     /// Handles one HTTP request: the gateway, bill downloads, and the sandbox-only endpoints.
@@ -443,45 +448,7 @@ impl Sandbox {
                 };
                 self.gateway_v3(&incoming).await
             }
-            (HttpMethod::Get, p) if p.starts_with("/sandbox/bill/") => {
-                self.bill_file(p.trim_start_matches("/sandbox/bill/"))
-            }
-            (HttpMethod::Post, "/sandbox/qr/scan") => self.http_scan(&request.body),
-            (HttpMethod::Get, "/sandbox/notifications") => {
-                json_reply(200, &serde_json::to_value(self.deliveries()).unwrap_or_default())
-            }
-            (HttpMethod::Get, "/sandbox/trades") => {
-                json_reply(200, &Value::Array(self.trades().iter().map(crate::view::trade_json).collect()))
-            }
-            (HttpMethod::Post, "/sandbox/time/advance") => {
-                let secs = form_value(&request.body, "seconds").and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
-                self.advance(Duration::from_secs(secs));
-                json_reply(200, &json!({"now": format_shanghai(self.now())}))
-            }
-            (HttpMethod::Post, "/sandbox/faults") => self.http_fault(&request.body),
-            (HttpMethod::Post, "/sandbox/held/release") => json_reply(200, &json!({"released": self.release_held()})),
-            (HttpMethod::Post, "/sandbox/certs/rotate") => self.http_rotate(&request.body),
-            _ => json_reply(404, &json!({"error": "not found"})),
-        }
-    }
-
-    /// `POST /sandbox/certs/rotate`: form `variant=<Rotation name>` (or the older `rogue=true`).
-    fn http_rotate(&self, body: &[u8]) -> Reply {
-        let rogue = form_value(body, "rogue").is_some_and(|v| v == "true");
-        let rotation = match form_value(body, "variant") {
-            Some(name) => match name.parse::<Rotation>() {
-                Ok(rotation) => rotation,
-                Err(e) => return json_reply(400, &json!({"error": e.to_string()})),
-            },
-            None if rogue => Rotation::Rogue,
-            None => Rotation::Genuine,
-        };
-        match self.rotate_alipay_cert_to(rotation) {
-            Ok(sn) => json_reply(
-                200,
-                &json!({"alipay_cert_sn": sn, "rogue": rotation == Rotation::Rogue, "variant": rotation.as_str()}),
-            ),
-            Err(e) => json_reply(500, &json!({"error": e.to_string()})),
+            (method, p) => self.control(method, p, &request.body),
         }
     }
 
@@ -518,11 +485,11 @@ impl Sandbox {
     /// method, and the answer in the request's protocol.
     async fn answer_request(&self, mut req: GatewayRequest) -> Reply {
         req.received_at = Some(self.now());
-        let signer = match self.cert_seal_for(&req) {
+        let signer = match self.inner.certs.seal_for(&self.cert_subject(), &req) {
             Ok(signer) => signer,
             Err(refusal) => return self.signed(&req, &refusal, false, None),
         };
-        if let Some(body) = self.unsigned_cert_download(&req) {
+        if let Some(body) = self.inner.certs.unsigned_download(&self.cert_subject(), &req) {
             return answer_reply(body, req.charset);
         }
         let signer = signer.as_ref().map(|(key, sn)| (key, sn.as_str()));
@@ -560,7 +527,7 @@ impl Sandbox {
             return self.bill_query(req, self.now());
         }
         if req.method == alipay_core::client::CERT_DOWNLOAD_METHOD {
-            return self.cert_download(req);
+            return self.inner.certs.download(&self.cert_subject(), req);
         }
         self.with_book(|book, now, events| gateway::run_trade_method(book, req, now, events))
     }
@@ -601,154 +568,6 @@ impl Sandbox {
             PrivateKey::from_text(&pair.private_pkcs8_pem).expect("a generated key loads")
         })
     }
-
-    fn bill_query(&self, req: &GatewayRequest, now: SystemTime) -> Node {
-        let bill_type = req.biz_str("bill_type").unwrap_or("");
-        let bill_date = req.biz_str("bill_date").unwrap_or("");
-        if !matches!(bill_type, "trade" | "signcustomer") {
-            return Node::business_failure("isp.bill_type_invalid", "账单类型不支持");
-        }
-        let today = format_shanghai(now)[..10].to_string();
-        let valid_date = match bill_date.len() {
-            10 => {
-                alipay_core::clock::parse_shanghai(&format!("{bill_date} 00:00:00")).is_some()
-                    && bill_date < today.as_str()
-            }
-            7 => {
-                alipay_core::clock::parse_shanghai(&format!("{bill_date}-01 00:00:00")).is_some()
-                    && bill_date < &today[..7]
-            }
-            _ => false,
-        };
-        if !valid_date {
-            return Node::business_failure("isp.bill_not_exist", "账单不存在");
-        }
-        let token = {
-            let mut state = self.state();
-            state.bill_seq += 1;
-            let token = format!("{}{:06}", bill_date.replace('-', ""), state.bill_seq);
-            let ticket = BillTicket {
-                bill_type: bill_type.into(),
-                bill_date: bill_date.into(),
-                expires_at: now + BILL_URL_VALIDITY,
-            };
-            state.bills.insert(token.clone(), ticket);
-            token
-        };
-        let url = format!(
-            "{}/sandbox/bill/{token}?bizType={bill_type}&downloadFileName={}0156_{}.csv.zip",
-            self.base_url(),
-            self.inner.seller_id,
-            bill_date.replace('-', "")
-        );
-        Node::success().with("bill_download_url", url)
-    }
-
-    fn bill_file(&self, token: &str) -> Reply {
-        let now = self.now();
-        let ticket = self.state().bills.get(token).cloned();
-        match ticket {
-            Some(t) if t.expires_at >= now => {
-                let trades = self.trades();
-                let exported = format_shanghai(now);
-                let zip = if t.bill_type == "trade" {
-                    bill::trade_bill_zip(&trades, &t.bill_date, &self.inner.seller_id, &exported)
-                } else {
-                    bill::account_bill_zip(&trades, &t.bill_date, &self.inner.seller_id, &exported)
-                };
-                Reply::Http(HttpResponse {
-                    status: 200,
-                    headers: vec![("content-type".into(), "application/zip".into())],
-                    body: zip,
-                })
-            }
-            Some(_) => json_reply(410, &json!({"error": "the bill URL has expired (valid 30 s)"})),
-            None => json_reply(404, &json!({"error": "no such bill"})),
-        }
-    }
-
-    fn http_scan(&self, body: &[u8]) -> Reply {
-        let code = form_value(body, "qr_code").or_else(|| form_value(body, "out_trade_no")).unwrap_or_default();
-        let outcome = match form_value(body, "action").as_deref() {
-            Some("abandon") => ScanOutcome::Abandon,
-            _ => ScanOutcome::Pay,
-        };
-        match self.scan_qr(&code, outcome) {
-            Ok(t) => json_reply(200, &crate::view::trade_json(&t)),
-            Err(e @ SandboxError::NoTrade(_)) => json_reply(404, &json!({"error": e.to_string()})),
-            Err(e) => json_reply(409, &json!({"error": e.to_string()})),
-        }
-    }
-
-    fn http_fault(&self, body: &[u8]) -> Reply {
-        let method = form_value(body, "method");
-        let fault = match form_value(body, "fault").as_deref() {
-            Some("drop_before") => Fault::DropBeforeApply,
-            Some("drop_after") => Fault::DropAfterApply,
-            Some("http_5xx") => Fault::Http5xx { status: 502, applied: false },
-            Some("http_5xx_applied") => Fault::Http5xx { status: 502, applied: true },
-            Some("system_error") => Fault::SystemError { applied: false },
-            Some("system_error_applied") => Fault::SystemError { applied: true },
-            Some("forged_signature") => Fault::ForgedSignature,
-            Some("hold") => Fault::Hold,
-            Some("latency") => {
-                let ms = form_value(body, "ms").and_then(|m| m.parse().ok()).unwrap_or(1000);
-                Fault::Latency(Duration::from_millis(ms))
-            }
-            _ => {
-                return json_reply(
-                    400,
-                    &json!({"error": "fault must be one of drop_before, drop_after, http_5xx, http_5xx_applied, system_error, system_error_applied, forged_signature, hold, latency"}),
-                );
-            }
-        };
-        self.inject(method.as_deref(), fault);
-        json_reply(200, &json!({"injected": format!("{fault:?}")}))
-    }
-
-    /// Sends due notifications.
-    fn deliver_due(&self) {
-        let now = self.now();
-        let due: Vec<(usize, String, Vec<u8>)> = {
-            let mut state = self.state();
-            state
-                .deliveries
-                .iter_mut()
-                .enumerate()
-                .filter(|(_, d)| !d.in_flight && d.next_at.is_some_and(|at| at <= now))
-                .map(|(i, d)| {
-                    d.in_flight = true;
-                    (i, d.notify_url.clone(), notifier::form_body(&d.params))
-                })
-                .collect()
-        };
-        for (index, url, body) in due {
-            let sandbox = self.clone();
-            tokio::spawn(async move {
-                let request = HttpRequest {
-                    method: HttpMethod::Post,
-                    url,
-                    headers: vec![("content-type".into(), "application/x-www-form-urlencoded; charset=utf-8".into())],
-                    body,
-                    max_body_bytes: None,
-                };
-                let (acknowledged, outcome) = match sandbox.inner.http.send(request).await {
-                    Ok(r) => {
-                        let text = String::from_utf8_lossy(&r.body).trim().to_string();
-                        (
-                            (200..300).contains(&r.status) && text == "success",
-                            format!("HTTP {}: {}", r.status, text.chars().take(64).collect::<String>()),
-                        )
-                    }
-                    Err(e) => (false, e.to_string()),
-                };
-                let at = sandbox.now();
-                if let Some(d) = sandbox.state().deliveries.get_mut(index) {
-                    d.record(at, acknowledged, outcome);
-                }
-            });
-        }
-    }
 }
 
 /// Time-driven work: timeouts, confirming buyers, notification deliveries.
@@ -775,10 +594,6 @@ fn split_url(url: &str) -> (String, String) {
     }
 }
 
-fn form_value(body: &[u8], key: &str) -> Option<String> {
-    form_urlencoded::parse(body).find(|(k, _)| k == key).map(|(_, v)| v.into_owned())
-}
-
 /// A v2 gateway answer, in the request's charset, saying so in its `Content-Type` as Alipay does (the
 /// Java SDK decodes the body by it).
 fn answer_reply(body: Vec<u8>, charset: alipay_core::Charset) -> Reply {
@@ -788,14 +603,6 @@ fn answer_reply(body: Vec<u8>, charset: alipay_core::Charset) -> Reply {
 
 fn text_reply(status: u16, body: Vec<u8>) -> Reply {
     Reply::Http(HttpResponse { status, headers: vec![("content-type".into(), "text/html;charset=utf-8".into())], body })
-}
-
-fn json_reply(status: u16, value: &Value) -> Reply {
-    Reply::Http(HttpResponse {
-        status,
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: serde_json::to_vec(value).unwrap_or_default(),
-    })
 }
 
 #[cfg(test)]

@@ -9,7 +9,8 @@ use axum::http::{Method, Request, Response, StatusCode, header};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::sandbox::{Reply, Sandbox, SandboxError};
+use crate::error::SandboxError;
+use crate::sandbox::{Reply, Sandbox};
 
 /// A running HTTP server. Dropping it (or [`SandboxServer::shutdown`]) stops it.
 #[derive(Debug)]

@@ -5,6 +5,7 @@ mod bills;
 mod cert_downloads;
 mod cert_setup;
 mod cert_trust;
+mod conformance;
 mod faults;
 mod gateway;
 mod gateway_v3;
