@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use alipay_core::fields::from_fields;
 use alipay_core::notify::{ExpectedOrder, NotifyRule};
 use alipay_core::primitives::NotifyInput;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
 
 use crate::errors::{order_mismatch, to_py};
-use crate::values::{invalid, money, text, text_pairs};
+use crate::values::{fields_to_json, invalid, text_pairs};
 
 /// The core's `NotifyInput` from what a web framework hands over: `bytes`/`bytearray` (the raw
 /// body), or any mapping of `str` to `str` (a `dict`, Flask's `request.form`). Anything else is
@@ -69,26 +70,12 @@ impl VerifiedNotification {
         self.inner.params().clone()
     }
 
-    /// Checks a trade notification against your own order, as Alipay requires before acting on it:
-    /// `app_id`, `out_trade_no` and `total_amount` (and `seller_id` when given) must be the order's.
+    /// Checks a trade notification against your own order (an `ExpectedOrder`: `app_id`,
+    /// `out_trade_no`, `total_amount`, optionally `seller_id`), as Alipay requires before acting on it.
     /// Raises `OrderMismatch` naming the first field that differs, `DecodeError` for a notification
-    /// that is not a trade notification.
-    #[pyo3(signature = (app_id, out_trade_no, total_amount, seller_id = None))]
-    fn check(
-        &self,
-        app_id: &Bound<'_, PyAny>,
-        out_trade_no: &Bound<'_, PyAny>,
-        total_amount: &Bound<'_, PyAny>,
-        seller_id: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<()> {
-        let mut order = ExpectedOrder::new(
-            text(app_id, "app_id")?,
-            text(out_trade_no, "out_trade_no")?,
-            money(total_amount, "total_amount")?,
-        );
-        if let Some(seller) = seller_id.filter(|s| !s.is_none()) {
-            order = order.with_seller_id(text(seller, "seller_id")?);
-        }
+    /// that is not a trade notification, `InvalidInput` for an order that is not one.
+    fn check(&self, order: &Bound<'_, PyDict>) -> PyResult<()> {
+        let order: ExpectedOrder = from_fields(fields_to_json(order)?).map_err(|e| to_py(e.into()))?;
         self.inner.trade().map_err(to_py)?.check(&order).map_err(|m| order_mismatch(&m))
     }
 

@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use alipay_core::Money;
 use alipay_core::error::InvalidInput;
 use alipay_core::fields::MAX_DEPTH;
 use pyo3::IntoPyObjectExt;
@@ -194,16 +193,6 @@ fn decimal_text(value: &Bound<'_, PyAny>, path: &str) -> PyResult<String> {
     }
     let py = value.py();
     py.import("builtins")?.getattr("format")?.call1((value, "f"))?.extract()
-}
-
-/// An amount you send: `Decimal`, `int` (whole yuan) or `str`, as the core's `Money`.
-pub(crate) fn money(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Money> {
-    let text = match to_json(value, field)? {
-        Value::String(s) => s,
-        Value::Number(n) => n.to_string(),
-        _ => return Err(invalid(field, "is not an amount (use Decimal, int or str)")),
-    };
-    text.parse::<Money>().map_err(|e| errors::to_py(InvalidInput::new(field, e.reason).into()))
 }
 
 /// A setting's value (a policy's counts and seconds): a `float` or `Decimal` as a JSON number, since

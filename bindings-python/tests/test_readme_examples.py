@@ -69,7 +69,7 @@ def test_the_notification_endpoint_verifies_checks_the_order_dedupes_and_answers
         return example["alipay_notify"]()
 
     no, form = paid_notification("7")
-    orders[no] = alipay_core.ExpectedOrder(app_id, no, Decimal("7.00"))
+    orders[no] = alipay_core.ExpectedOrder(app_id=app_id, out_trade_no=no, total_amount=Decimal("7.00"))
     assert deliver(form) == "success"
     assert deliver(form) == "success", "a redelivery is acknowledged"
     assert paid == [(no, Decimal("7.00"))], "and handled once"
@@ -77,9 +77,9 @@ def test_the_notification_endpoint_verifies_checks_the_order_dedupes_and_answers
 
     # Genuine notifications that are not about the order on record: each is refused and nothing is paid.
     cheaper, cheaper_form = paid_notification("8")
-    orders[cheaper] = alipay_core.ExpectedOrder(app_id, cheaper, "8.01")
+    orders[cheaper] = alipay_core.ExpectedOrder(app_id=app_id, out_trade_no=cheaper, total_amount="8.01")
     other_app, other_app_form = paid_notification("9")
-    orders[other_app] = alipay_core.ExpectedOrder("2021000000000001", other_app, 9)
+    orders[other_app] = alipay_core.ExpectedOrder(app_id="2021000000000001", out_trade_no=other_app, total_amount=9)
     _, unknown_form = paid_notification("10")
     for refused in (cheaper_form, other_app_form, unknown_form):
         assert deliver(refused) == ("failure", 400)

@@ -11,7 +11,9 @@
 //!   inputs, policies, client settings and per-call options. A field with a default may be left out.
 //!
 //! The requests document also lists every typed call (`x-alipay-calls`: name, method, kind, request
-//! and answer models; see [`crate::client::TYPED_CALLS`]), from which bindings generate their methods.
+//! and answer models; see [`crate::client::TYPED_CALLS`]) and every workflow entry point
+//! (`x-alipay-workflows`, [`crate::workflow::WORKFLOW_CALLS`]), from which bindings generate their
+//! methods.
 //!
 //! In both, money is a decimal written as text (`"format": "decimal"`), never a number; an open enum
 //! is its known values or any other text; and an object that keeps unknown fields says so with
@@ -33,7 +35,7 @@ use crate::bill::{
 };
 use crate::client::ClientSettings;
 use crate::error::ErrorInfo;
-use crate::notify::{DepositBackNotification, TradeNotification};
+use crate::notify::{DepositBackNotification, ExpectedOrder, TradeNotification};
 use crate::trade::{
     TradeAppPayRequest, TradeCancelRequest, TradeCancelResponse, TradeCloseRequest, TradeCloseResponse,
     TradeCreateRequest, TradeCreateResponse, TradeFastpayRefundQueryRequest, TradeFastpayRefundQueryResponse,
@@ -96,6 +98,7 @@ pub fn requests() -> Value {
         root::<RefundPolicy>(&mut generator),
         root::<ClientSettings>(&mut generator),
         root::<CallOptions>(&mut generator),
+        root::<ExpectedOrder>(&mut generator),
     ];
     let mut doc = document(
         "alipay-core requests",
@@ -104,6 +107,7 @@ pub fn requests() -> Value {
         generator,
     );
     doc["x-alipay-calls"] = serde_json::to_value(crate::client::TYPED_CALLS).unwrap_or_default();
+    doc["x-alipay-workflows"] = serde_json::to_value(crate::workflow::WORKFLOW_CALLS).unwrap_or_default();
     doc
 }
 

@@ -19,7 +19,8 @@ export type AlipayCoreRequests =
   | PollPolicy
   | RefundPolicy
   | ClientSettings
-  | CallOptions;
+  | CallOptions
+  | ExpectedOrder;
 /**
  * Which bill.
  */
@@ -698,4 +699,26 @@ export interface CallOptions {
    * Where the buyer's browser returns after page/wap pay (`return_url`).
    */
   return_url?: string | null;
+}
+/**
+ * The merchant's own record of an order, to check a notification against. Bindings take it as an
+ * object with these fields.
+ */
+export interface ExpectedOrder {
+  /**
+   * Your app id.
+   */
+  app_id: string;
+  /**
+   * Your order number.
+   */
+  out_trade_no: string;
+  /**
+   * Your seller (merchant) user id, checked when given.
+   */
+  seller_id?: string | null;
+  /**
+   * The amount you charged.
+   */
+  total_amount: string;
 }

@@ -1,6 +1,8 @@
 """Replaces each reference to a model that Python shows as its own class with a `customTypePath`.
 
-Usage: python-types.py SCHEMA MAPPING OUT (MAPPING: {model name: Python class path}).
+Usage: python-types.py SCHEMA MAPPING OUT (MAPPING: {model name: Python class path}). In a document of
+what the core takes (the requests), an amount is also `MoneyLike` (a `Decimal`, `int` or `str`), as
+every call accepts it.
 """
 
 import json
@@ -13,11 +15,15 @@ def main(schema_path: str, mapping_path: str, out_path: str) -> None:
     with open(mapping_path, encoding="utf-8") as f:
         mapping = {k: v for k, v in json.load(f).items() if not k.startswith("//")}
 
+    takes_input = schema.get("title", "").endswith("requests")
+
     def walk(node: object) -> object:
         if isinstance(node, dict):
             name = str(node.get("$ref", "")).rpartition("/")[2]
             if name in mapping:
                 return {"customTypePath": mapping[name]}
+            if takes_input and node.get("format") == "decimal":
+                return {"customTypePath": "alipay_core._model.MoneyLike", "description": node.get("description", "")}
             return {k: walk(v) for k, v in node.items()}
         if isinstance(node, list):
             return [walk(v) for v in node]

@@ -130,10 +130,8 @@ class VerifiedNotification:
     @property
     def fields(self) -> dict[str, str]:
         """The fields the signature covers, and ``sign``/``sign_type``."""
-    def check(
-        self, app_id: str, out_trade_no: str, total_amount: Union[Decimal, int, str], seller_id: Optional[str] = None
-    ) -> None:
-        """Raises ``OrderMismatch`` unless this trade notification is for that order."""
+    def check(self, order: Mapping[str, Any]) -> None:
+        """Raises ``OrderMismatch`` unless this trade notification is for ``order`` (an ``ExpectedOrder``)."""
 
 _Source = Union[str, bytes, os.PathLike[str]]
 _Notification = Union[bytes, bytearray, Mapping[str, str]]

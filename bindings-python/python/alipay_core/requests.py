@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal, TypeAlias
 
+from alipay_core._model import MoneyLike
 from typing_extensions import NotRequired, TypedDict
 
 BillType: TypeAlias = Literal['trade', 'signcustomer']
@@ -139,6 +139,30 @@ class ClientSettings(TypedDict, closed=True):
     """
 
 
+class ExpectedOrder(TypedDict, closed=True):
+    """
+    The merchant's own record of an order, to check a notification against. Bindings take it as an
+    object with these fields.
+    """
+
+    app_id: str
+    """
+    Your app id.
+    """
+    out_trade_no: str
+    """
+    Your order number.
+    """
+    seller_id: NotRequired[str | None]
+    """
+    Your seller (merchant) user id, checked when given.
+    """
+    total_amount: MoneyLike
+    """
+    The amount you charged.
+    """
+
+
 class GoodsDetail(TypedDict):
     """
     One item of an order (`goods_detail`).
@@ -164,7 +188,7 @@ class GoodsDetail(TypedDict):
     """
     The goods name.
     """
-    price: Decimal
+    price: MoneyLike
     """
     Unit price.
     """
@@ -269,7 +293,7 @@ class TradeAppPayRequest(TypedDict):
     """
     Relative timeout (`1m`–`15d`).
     """
-    total_amount: Decimal
+    total_amount: MoneyLike
     """
     The amount.
     """
@@ -367,7 +391,7 @@ class TradeCreateRequest(TypedDict):
     """
     Relative timeout.
     """
-    total_amount: Decimal
+    total_amount: MoneyLike
     """
     The amount.
     """
@@ -445,7 +469,7 @@ class TradePagePayRequest(TypedDict):
     """
     Relative timeout (`1m`–`15d`).
     """
-    total_amount: Decimal
+    total_amount: MoneyLike
     """
     The amount.
     """
@@ -512,7 +536,7 @@ class TradePayRequest(TypedDict):
     """
     Relative timeout (`1m`–`15d`, e.g. `2m`).
     """
-    total_amount: Decimal
+    total_amount: MoneyLike
     """
     The amount to charge.
     """
@@ -571,7 +595,7 @@ class TradePrecreateRequest(TypedDict):
     """
     Relative timeout of the trade (e.g. `90m`).
     """
-    total_amount: Decimal
+    total_amount: MoneyLike
     """
     The amount.
     """
@@ -617,7 +641,7 @@ class TradeRefundRequest(TypedDict):
     """
     Extra data to ask for, e.g. `refund_detail_item_list`, `deposit_back_info`.
     """
-    refund_amount: Decimal
+    refund_amount: MoneyLike
     """
     The amount of this refund.
     """
@@ -680,7 +704,7 @@ class TradeWapPayRequest(TypedDict):
     """
     Relative timeout (`1m`–`15d`).
     """
-    total_amount: Decimal
+    total_amount: MoneyLike
     """
     The amount.
     """
@@ -706,7 +730,7 @@ class BillDownloadUrlQueryRequest(TypedDict):
     """
 
 
-AlipayCoreRequests: TypeAlias = TradePayRequest | TradePrecreateRequest | TradeCreateRequest | TradeQueryRequest | TradeRefundRequest | TradeFastpayRefundQueryRequest | TradeCancelRequest | TradeCloseRequest | BillDownloadUrlQueryRequest | TradePagePayRequest | TradeWapPayRequest | TradeAppPayRequest | PollPolicy | RefundPolicy | ClientSettings | CallOptions
+AlipayCoreRequests: TypeAlias = TradePayRequest | TradePrecreateRequest | TradeCreateRequest | TradeQueryRequest | TradeRefundRequest | TradeFastpayRefundQueryRequest | TradeCancelRequest | TradeCloseRequest | BillDownloadUrlQueryRequest | TradePagePayRequest | TradeWapPayRequest | TradeAppPayRequest | PollPolicy | RefundPolicy | ClientSettings | CallOptions | ExpectedOrder
 """
 What alipay-core takes: typed requests, page/wap/app pay inputs, policies, client settings and call options.
 """

@@ -19,9 +19,10 @@ import dataclasses
 import os
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
-from ._native import AlipayError, NativePaymentHandle, NativeWorkflows, VerifiedNotification
-from ._model import MoneyLike, call_fields as _fields
+from ._calls import AsyncWorkflowCalls, WorkflowCalls
+from ._native import AlipayError, NativeWorkflows, VerifiedNotification
 from .client import AsyncClient, Client, Notification
+from .handles import AsyncPaymentHandle, PaymentHandle
 from .models import PaymentOutcome, Recovered, RefundOutcome, WorkflowEvent
 from .requests import PollPolicy, RefundPolicy
 from .notifications import OrderLookup, _check
@@ -67,18 +68,6 @@ def _recovered(items: List[Dict[str, Any]]) -> List[Recovered]:
     return [Recovered._from(item) for item in items]
 
 
-def _pay_fields(out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, rest: Dict[str, Any]) -> Dict[str, Any]:
-    named = {"out_trade_no": out_trade_no, "total_amount": total_amount, "subject": subject, "auth_code": auth_code}
-    return _fields(named, rest)
-
-
-def _refund_fields(
-    refund_amount: MoneyLike, out_request_no: str, out_trade_no: Optional[str], trade_no: Optional[str], rest: Dict[str, Any]
-) -> Dict[str, Any]:
-    named = {"refund_amount": refund_amount, "out_request_no": out_request_no, "out_trade_no": out_trade_no, "trade_no": trade_no}
-    return _fields(named, rest)
-
-
 class _WorkflowsBase:
     _native: NativeWorkflows
 
@@ -105,79 +94,22 @@ class _WorkflowsBase:
         )
 
 
-class PaymentHandle:
-    """A payment workflow running in the background: its QR code, its cancel button, its outcome."""
+class Workflows(_WorkflowsBase, WorkflowCalls):
+    """The blocking workflows (the GIL is released while they wait). ``pay_and_wait``, ``start_pay``,
+    ``precreate_and_wait`` and ``refund_until_known`` take their request's fields (generated from the
+    core's workflow table, :mod:`alipay_core._calls`)."""
 
-    def __init__(self, native: NativePaymentHandle) -> None:
-        self._native = native
+    def _pay_and_wait(self, values: Dict[str, Any]) -> PaymentOutcome:
+        return self._start_pay(values).outcome()
 
-    @property
-    def out_trade_no(self) -> str:
-        """Your order number."""
-        return self._native.out_trade_no
+    def _start_pay(self, values: Dict[str, Any]) -> PaymentHandle:
+        return PaymentHandle(self._native.start_pay(values))
 
-    @property
-    def qr_code(self) -> Optional[str]:
-        """The QR code to show (QR payments); ``None`` if the precreate failed — see the outcome."""
-        return self._native.qr_code
+    def _precreate_and_wait(self, values: Dict[str, Any]) -> PaymentHandle:
+        return PaymentHandle(self._native.precreate(values))
 
-    def cancel(self) -> None:
-        """Stop waiting for the buyer and cancel the trade now (safe from any thread). The outcome
-        still tells the truth: a buyer who paid meanwhile is reported paid, or refunded by the cancel."""
-        self._native.cancel()
-
-    def detach(self) -> None:
-        """Let the workflow finish alone; its outcome goes to the journal and ``on_event``."""
-        self._native.detach()
-
-    def outcome(self) -> PaymentOutcome:
-        """Waits for the end (once)."""
-        return PaymentOutcome._from(self._native.wait())
-
-
-class AsyncPaymentHandle(PaymentHandle):
-    """:class:`PaymentHandle` for asyncio. Cancelling the task awaiting :meth:`outcome` cancels the
-    trade (the workflow's cancel path), and the truth still reaches the journal and ``on_event``."""
-
-    async def outcome(self) -> PaymentOutcome:  # type: ignore[override]
-        """Waits for the end (once)."""
-        return PaymentOutcome._from(await self._native.wait_async())
-
-
-class Workflows(_WorkflowsBase):
-    """The blocking workflows (the GIL is released while they wait)."""
-
-    def pay_and_wait(
-        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, **fields: Any
-    ) -> PaymentOutcome:
-        """Barcode pay to the truth: charges the payment code, polls while the buyer confirms, and
-        cancels the trade if they never do. Hand over the goods only if ``outcome.is_paid``."""
-        return self.start_pay(out_trade_no=out_trade_no, total_amount=total_amount, subject=subject, auth_code=auth_code, **fields).outcome()
-
-    def start_pay(
-        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, **fields: Any
-    ) -> PaymentHandle:
-        """As :meth:`pay_and_wait`, returning the handle (cancel button) once the intent is journaled."""
-        return PaymentHandle(self._native.start_pay(_pay_fields(out_trade_no, total_amount, subject, auth_code, fields)))
-
-    def precreate_and_wait(self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, **fields: Any) -> PaymentHandle:
-        """QR pay: returns the handle once ``qr_code`` is known; the workflow then waits for the buyer
-        in the background and cancels the trade if they never pay."""
-        named = {"out_trade_no": out_trade_no, "total_amount": total_amount, "subject": subject}
-        return PaymentHandle(self._native.precreate(_fields(named, fields)))
-
-    def refund_until_known(
-        self,
-        *,
-        refund_amount: MoneyLike,
-        out_request_no: str = "",
-        out_trade_no: Optional[str] = None,
-        trade_no: Optional[str] = None,
-        **fields: Any,
-    ) -> RefundOutcome:
-        """Refunds, retrying under the same ``out_request_no`` (a fresh one when empty) and confirming
-        with refund queries, so the money moves at most once. Calling again resumes safely."""
-        return RefundOutcome._from(self._native.refund_until_known(_refund_fields(refund_amount, out_request_no, out_trade_no, trade_no, fields)))
+    def _refund_until_known(self, values: Dict[str, Any]) -> RefundOutcome:
+        return RefundOutcome._from(self._native.refund_until_known(values))
 
     def recover(self, app_auth_tokens: Sequence[str] = ()) -> List[Recovered]:
         """Finishes every workflow a crash left unfinished in the journal. An ISV passes the merchants'
@@ -195,43 +127,22 @@ class Workflows(_WorkflowsBase):
         self._native.mark_notification_handled(notification._native_verified())
 
 
-class AsyncWorkflows(_WorkflowsBase):
+class AsyncWorkflows(_WorkflowsBase, AsyncWorkflowCalls):
     """The asyncio workflows. Cancelling a task in :meth:`pay_and_wait` takes the workflow's cancel
     path; cancelling :meth:`refund_until_known` stops only the wait (the refund runs on to a known end)."""
 
-    async def pay_and_wait(
-        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, **fields: Any
-    ) -> PaymentOutcome:
-        """As :meth:`Workflows.pay_and_wait`."""
-        handle = await self.start_pay(out_trade_no=out_trade_no, total_amount=total_amount, subject=subject, auth_code=auth_code, **fields)
+    async def _pay_and_wait(self, values: Dict[str, Any]) -> PaymentOutcome:
+        handle = await self._start_pay(values)
         return await handle.outcome()
 
-    async def start_pay(
-        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, auth_code: str, **fields: Any
-    ) -> AsyncPaymentHandle:
-        """As :meth:`Workflows.start_pay`."""
-        native = await self._native.start_pay_async(_pay_fields(out_trade_no, total_amount, subject, auth_code, fields))
-        return AsyncPaymentHandle(native)
+    async def _start_pay(self, values: Dict[str, Any]) -> AsyncPaymentHandle:
+        return AsyncPaymentHandle(await self._native.start_pay_async(values))
 
-    async def precreate_and_wait(
-        self, *, out_trade_no: str, total_amount: MoneyLike, subject: str, **fields: Any
-    ) -> AsyncPaymentHandle:
-        """As :meth:`Workflows.precreate_and_wait`."""
-        named = {"out_trade_no": out_trade_no, "total_amount": total_amount, "subject": subject}
-        return AsyncPaymentHandle(await self._native.precreate_async(_fields(named, fields)))
+    async def _precreate_and_wait(self, values: Dict[str, Any]) -> AsyncPaymentHandle:
+        return AsyncPaymentHandle(await self._native.precreate_async(values))
 
-    async def refund_until_known(
-        self,
-        *,
-        refund_amount: MoneyLike,
-        out_request_no: str = "",
-        out_trade_no: Optional[str] = None,
-        trade_no: Optional[str] = None,
-        **fields: Any,
-    ) -> RefundOutcome:
-        """As :meth:`Workflows.refund_until_known`."""
-        fields = _refund_fields(refund_amount, out_request_no, out_trade_no, trade_no, fields)
-        return RefundOutcome._from(await self._native.refund_until_known_async(fields))
+    async def _refund_until_known(self, values: Dict[str, Any]) -> RefundOutcome:
+        return RefundOutcome._from(await self._native.refund_until_known_async(values))
 
     async def recover(self, app_auth_tokens: Sequence[str] = ()) -> List[Recovered]:
         """As :meth:`Workflows.recover` (it blocks a worker thread, not the event loop)."""

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Deserializer};
 
-use super::{Client, Gateway, Protocol};
+use super::{Client, ClientBuilder, Gateway, Protocol};
 use crate::charset::Charset;
 use crate::crypto::SignType;
 use crate::error::{ConfigError, Error};
@@ -150,6 +150,15 @@ impl ClientSettings {
     /// file that cannot be read, an incomplete certificate mode, a malformed key, gateway, protocol,
     /// sign type or charset, a timeout of 0.
     pub fn build(&self) -> Result<Client, Error> {
+        self.builder()?.build()
+    }
+
+    /// A [`ClientBuilder`] with these settings applied (keys and certificates read and checked), to
+    /// add what settings cannot hold (a transport of your own, a clock) before `build()`.
+    ///
+    /// # Errors
+    /// As [`ClientSettings::build`], for everything but the final checks of `build()`.
+    pub fn builder(&self) -> Result<ClientBuilder, Error> {
         let gateway: Gateway = self.gateway.as_deref().map_or(Ok(Gateway::Production), str::parse)?;
         let protocol: Protocol = self.protocol.as_deref().map_or(Ok(Protocol::default()), str::parse)?;
         let sign_type: SignType = self.sign_type.as_deref().map_or(Ok(SignType::default()), str::parse)?;
@@ -208,7 +217,7 @@ impl ClientSettings {
         if let Some(agent) = &self.user_agent {
             builder = builder.user_agent(agent.clone());
         }
-        builder.build()
+        Ok(builder)
     }
 }
 

@@ -175,8 +175,11 @@ impl TradeNotification {
     }
 }
 
-/// The merchant's own record of an order, to check a notification against.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The merchant's own record of an order, to check a notification against. Bindings take it as an
+/// object with these fields.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ExpectedOrder {
     /// Your app id.
     pub app_id: String,
@@ -185,6 +188,7 @@ pub struct ExpectedOrder {
     /// The amount you charged.
     pub total_amount: Money,
     /// Your seller (merchant) user id, checked when given.
+    #[serde(default)]
     pub seller_id: Option<String>,
 }
 

@@ -39,6 +39,7 @@
 //! [`crate::clock::Clock`] (so a simulated clock makes 5-second polls instant in tests) and never
 //! blocks a thread.
 
+mod calls;
 mod event;
 mod expiry;
 mod handle;
@@ -54,6 +55,7 @@ mod run;
 mod shape;
 mod workflows;
 
+pub use calls::{WORKFLOW_CALLS, WorkflowCall};
 pub use event::{EventCallback, EventKind, Outcome, WorkflowEvent};
 pub use expiry::SETTLE_MARGIN;
 pub use handle::{Canceller, PaymentHandle};

@@ -136,13 +136,14 @@ fn a_secret_pasted_into_the_wrong_setting_is_never_echoed() {
 mod settings {
     //! `ClientSettings`: the one reader of client settings every binding and the CLI share.
 
+    use std::sync::Arc;
     use std::time::Duration;
 
     use alipay_core::client::ClientSettings;
     use alipay_core::error::{ConfigError, Error};
     use serde_json::json;
 
-    use crate::support::{fixture, repo_root};
+    use crate::support::{NoNetwork, fixture, repo_root};
 
     fn settings(value: serde_json::Value) -> ClientSettings {
         serde_json::from_value(value).expect("settings deserialize")
@@ -180,7 +181,8 @@ mod settings {
             "gateway": "http://127.0.0.1:9/gateway.do",
             "timeout": 2.5,
         });
-        let (a, b) = (settings(inline).build().expect("inline"), settings(files).build().expect("files"));
+        let build = |s: ClientSettings| s.builder().expect("settings").transport(Arc::new(NoNetwork)).build();
+        let (a, b) = (build(settings(inline)).expect("inline"), build(settings(files)).expect("files"));
         assert_eq!(a.config().app_id, b.config().app_id);
         assert!(a.config().alipay_public_key.same_key_as(&b.config().alipay_public_key));
     }
