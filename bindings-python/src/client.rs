@@ -4,10 +4,11 @@
 
 use alipay_core::client::{ClientSettings, PageFormat};
 use alipay_core::error::InvalidInput;
+use alipay_core::fields::from_fields;
 use alipay_core::{CallOptions, Client, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::asyncio::awaitable;
 use crate::errors::to_py;
@@ -15,7 +16,7 @@ use crate::key_source::KeySource;
 use crate::notification::{VerifiedNotification, notify_input, notify_params, notify_rule};
 use crate::primitives::ResponseNode;
 use crate::runtime::block_on;
-use crate::values::{fields_to_json, json_to_py, optional_text, text, text_pairs};
+use crate::values::{fields_to_json, json_to_py, optional_text, setting, text, text_pairs};
 
 /// The native client; use `alipay_core.Client` or `alipay_core.AsyncClient`.
 #[pyclass(module = "alipay_core._native", frozen)]
@@ -25,55 +26,26 @@ pub(crate) struct NativeClient {
 
 #[pymethods]
 impl NativeClient {
+    /// A client from its settings (the core's `ClientSettings`, as a dict): a key or certificate may
+    /// be text, UTF-8 `bytes`, or an `os.PathLike` (read as the setting's `_file`).
     #[new]
-    #[pyo3(signature = (
-        app_id, app_private_key, alipay_public_key = None, *, gateway = None, protocol = None,
-        sign_type = None, charset = None,
-        app_cert = None, alipay_cert = None, alipay_root_cert = None, encrypt_key = None,
-        encrypt_by_default = false, connect_timeout = None, timeout = None, proxy = None, user_agent = None,
-    ))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        app_id: &Bound<'_, PyAny>,
-        app_private_key: KeySource,
-        alipay_public_key: Option<KeySource>,
-        gateway: Option<&Bound<'_, PyAny>>,
-        protocol: Option<&Bound<'_, PyAny>>,
-        sign_type: Option<&Bound<'_, PyAny>>,
-        charset: Option<&Bound<'_, PyAny>>,
-        app_cert: Option<KeySource>,
-        alipay_cert: Option<KeySource>,
-        alipay_root_cert: Option<KeySource>,
-        encrypt_key: Option<&Bound<'_, PyAny>>,
-        encrypt_by_default: bool,
-        connect_timeout: Option<&Bound<'_, PyAny>>,
-        timeout: Option<&Bound<'_, PyAny>>,
-        proxy: Option<&Bound<'_, PyAny>>,
-        user_agent: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let seconds = |value: Option<&Bound<'_, PyAny>>, field: &str| {
-            value.filter(|v| !v.is_none()).map(|v| crate::values::seconds(v, field)).transpose()
-        };
-        let mut s = ClientSettings::default();
-        s.app_id = text(app_id, "app_id")?;
-        (s.app_private_key, s.app_private_key_file) = app_private_key.split("app_private_key")?;
-        (s.alipay_public_key, s.alipay_public_key_file) =
-            KeySource::split_optional(alipay_public_key, "alipay_public_key")?;
-        (s.app_cert, s.app_cert_file) = KeySource::split_optional(app_cert, "app_cert")?;
-        (s.alipay_cert, s.alipay_cert_file) = KeySource::split_optional(alipay_cert, "alipay_cert")?;
-        (s.alipay_root_cert, s.alipay_root_cert_file) =
-            KeySource::split_optional(alipay_root_cert, "alipay_root_cert")?;
-        s.gateway = optional_text(gateway, "gateway")?;
-        s.protocol = optional_text(protocol, "protocol")?;
-        s.sign_type = optional_text(sign_type, "sign_type")?;
-        s.charset = optional_text(charset, "charset")?;
-        s.encrypt_key = optional_text(encrypt_key, "encrypt_key")?;
-        s.encrypt_by_default = encrypt_by_default;
-        s.connect_timeout = seconds(connect_timeout, "connect_timeout")?;
-        s.timeout = seconds(timeout, "timeout")?;
-        s.proxy = optional_text(proxy, "proxy")?;
-        s.user_agent = optional_text(user_agent, "user_agent")?;
-        Ok(Self { client: s.build().map_err(to_py)? })
+    fn new(settings: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let mut fields = Map::new();
+        for (name, value) in settings.iter() {
+            let name = text(&name, "settings")?;
+            let key = ClientSettings::KEYS.contains(&name.as_str());
+            match key.then(|| KeySource::extract(&value, &name)).transpose()? {
+                Some((text, file)) => {
+                    fields.insert(name.clone(), text.map_or(Value::Null, Value::String));
+                    fields.insert(format!("{name}_file"), file.map_or(Value::Null, Value::String));
+                }
+                None => {
+                    fields.insert(name.clone(), setting(&value, &name)?);
+                }
+            }
+        }
+        let settings: ClientSettings = from_fields(Value::Object(fields)).map_err(|e| to_py(e.into()))?;
+        Ok(Self { client: settings.build().map_err(to_py)? })
     }
 
     /// The app id.

@@ -1,41 +1,33 @@
 //! A key or certificate as Python hands it over, split into the core's `ClientSettings` pair: inline
 //! text (a `str`, or `bytes` of UTF-8 text) or a file (`os.PathLike`).
 
-use std::path::PathBuf;
-
-use alipay_core::error::ConfigError;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
-use crate::errors::to_py;
+use crate::values::invalid;
 
 /// `str`, `bytes` or `os.PathLike`.
-#[derive(FromPyObject)]
-pub(crate) enum KeySource {
-    /// The text itself (PEM or bare base64).
-    Text(String),
-    /// The file's content.
-    Bytes(Vec<u8>),
-    /// A file to read (`pathlib.Path`, or any `os.PathLike`).
-    Path(PathBuf),
-}
+pub(crate) struct KeySource;
 
 impl KeySource {
-    /// `(inline text, file)`, as the setting `name` takes them.
-    pub(crate) fn split(self, name: &'static str) -> PyResult<(Option<String>, Option<PathBuf>)> {
-        match self {
-            KeySource::Text(text) => Ok((Some(text), None)),
-            KeySource::Bytes(bytes) => String::from_utf8(bytes).map(|t| (Some(t), None)).map_err(|_| {
-                to_py(ConfigError::Invalid { name, reason: "the bytes are not UTF-8 text".into() }.into())
-            }),
-            KeySource::Path(path) => Ok((None, Some(path))),
+    /// `(inline text, file path)` for the key setting `name`; `None` gives neither.
+    pub(crate) fn extract(value: &Bound<'_, PyAny>, name: &str) -> PyResult<(Option<String>, Option<String>)> {
+        if value.is_none() {
+            return Ok((None, None));
         }
-    }
-
-    /// As [`KeySource::split`], for a setting that may be absent.
-    pub(crate) fn split_optional(
-        source: Option<KeySource>,
-        name: &'static str,
-    ) -> PyResult<(Option<String>, Option<PathBuf>)> {
-        source.map_or(Ok((None, None)), |s| s.split(name))
+        if value.is_instance_of::<PyString>() {
+            return Ok((Some(crate::values::text(value, name)?), None));
+        }
+        if let Ok(bytes) = value.cast::<PyBytes>() {
+            let text =
+                std::str::from_utf8(bytes.as_bytes()).map_err(|_| invalid(name, "is bytes that are not UTF-8 text"))?;
+            return Ok((Some(text.to_string()), None));
+        }
+        let os = value.py().import("os")?;
+        if value.is_instance(&os.getattr("PathLike")?)? {
+            let path = os.call_method1("fspath", (value,))?;
+            return Ok((None, Some(crate::values::text(&path, name)?)));
+        }
+        Err(invalid(name, "is neither text (str or UTF-8 bytes) nor a path (os.PathLike)"))
     }
 }

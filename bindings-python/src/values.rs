@@ -205,21 +205,6 @@ pub(crate) fn setting(value: &Bound<'_, PyAny>, path: &str) -> PyResult<Value> {
     to_json(value, path)
 }
 
-/// A number of seconds (`int`, `float` or `Decimal`), at least zero.
-pub(crate) fn seconds(value: &Bound<'_, PyAny>, field: &str) -> PyResult<std::time::Duration> {
-    let numeric = (value.is_instance_of::<PyInt>() && !value.is_instance_of::<PyBool>())
-        || value.is_instance_of::<PyFloat>()
-        || value.is_instance(decimal_type(value.py())?)?;
-    if !numeric {
-        return Err(invalid(field, &format!("is a {}, not a number of seconds", type_name(value))));
-    }
-    value
-        .extract::<f64>()
-        .ok()
-        .and_then(|s| std::time::Duration::try_from_secs_f64(s).ok())
-        .ok_or_else(|| invalid(field, "is not a number of seconds from 0 up (it is negative, too large or NaN)"))
-}
-
 /// A verified answer's JSON text as Python: objects as `dict`, arrays as `list`, non-integer numbers
 /// as `Decimal` with their exact text (`100.10` stays `100.10`: the text is read again with
 /// `json.loads(…, parse_float=Decimal)`, never through a float). Fields the core added to `parsed`

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Dict
 
-from ._model import MoneyLike, call_fields
+from ._model import KeySource, MoneyLike, call_fields
 from .handles import AsyncPaymentHandle, PaymentHandle
 from .models import {models}
 
@@ -47,6 +47,8 @@ def python_type(prop: dict, defs: dict) -> str:
         return "str"
     if kind == "integer":
         return "int"
+    if kind == "number":
+        return "float"
     if kind == "boolean":
         return "bool"
     if kind == "array":
@@ -137,6 +139,33 @@ def workflow_method(call: dict, defs: dict, asynchronous: bool) -> str:
     )
 
 
+def settings_init(defs: dict) -> str:
+    """`__init__` from the core's ClientSettings: its leading settings positional, the rest keyword-only;
+    a key or certificate (a setting with a `_file` twin) is one `KeySource` argument (text, bytes or a
+    path); `_connect(settings)` makes the native client."""
+    settings = defs["ClientSettings"]
+    props = settings["properties"]
+    leading = settings.get("x-alipay-leading", [])
+    required = set(settings.get("required", []))
+    twins = {name for name in props if f"{name}_file" in props}
+
+    def param(name: str) -> str:
+        annotation = "KeySource" if name in twins else python_type(props[name], defs)
+        return f"{name}: {annotation}" if name in required else f"{name}: {annotation} | None = None"
+
+    rest = sorted(n for n in props if n not in leading and not (n.endswith("_file") and n[: -len("_file")] in twins))
+    args = ["self", *map(param, leading), "*", *map(param, rest)]
+    named = ", ".join(f'"{n}": {n}' for n in [*leading, *rest])
+    doc = "\n        ".join(textwrap.wrap(settings.get("description", "").split("\n\n")[0].replace("\n", " "), 100))
+    return (
+        '\n\nclass ClientSettingsInit:\n    """A client made from the core\'s ClientSettings."""\n\n    _native: Any\n\n'
+        f"    def __init__(\n        {(',' + chr(10) + '        ').join(args)},\n    ) -> None:\n"
+        f'        """{doc}"""\n'
+        f"        self._native = self._connect(call_fields({{{named}}}, {{}}))\n\n"
+        "    def _connect(self, settings: Dict[str, Any]) -> Any:\n        raise NotImplementedError\n"
+    )
+
+
 def main(schema_path: str, out_path: str) -> None:
     with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
@@ -158,6 +187,7 @@ def main(schema_path: str, out_path: str) -> None:
     ):
         parts.append(f'\n\nclass {name}:\n    """{doc}"""\n\n    _native: Any\n\n')
         parts.append("\n".join(method(c, defs, asynchronous) for c in sent))
+    parts.append(settings_init(defs))
     for name, asynchronous, doc in (
         ("WorkflowCalls", False, "The blocking workflow entry points (the GIL is released while each waits)."),
         ("AsyncWorkflowCalls", True, "The asyncio workflow entry points."),

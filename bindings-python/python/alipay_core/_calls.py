@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, Dict
 
-from ._model import MoneyLike, call_fields
+from ._model import KeySource, MoneyLike, call_fields
 from .handles import AsyncPaymentHandle, PaymentHandle
 from .models import Bill, BillDownloadUrlQueryResponse, PaymentOutcome, RefundOutcome, TradeCancelResponse, TradeCloseResponse, TradeCreateResponse, TradeFastpayRefundQueryResponse, TradePayResponse, TradePrecreateResponse, TradeQueryResponse, TradeRefundResponse
 
@@ -422,6 +422,41 @@ class AsyncCalls:
         dd`) or month's (`yyyy-MM`) bill. Today's bill does not exist yet."""
         values = call_fields({"bill_date": bill_date, "bill_type": bill_type, "smid": smid}, fields)
         return Bill._from(await self._native.download_bill_async(values))
+
+
+class ClientSettingsInit:
+    """A client made from the core's ClientSettings."""
+
+    _native: Any
+
+    def __init__(
+        self,
+        app_id: str,
+        app_private_key: KeySource | None = None,
+        alipay_public_key: KeySource | None = None,
+        *,
+        alipay_cert: KeySource | None = None,
+        alipay_root_cert: KeySource | None = None,
+        app_cert: KeySource | None = None,
+        charset: str | None = None,
+        connect_timeout: float | None = None,
+        encrypt_by_default: bool | None = None,
+        encrypt_key: str | None = None,
+        gateway: str | None = None,
+        protocol: str | None = None,
+        proxy: str | None = None,
+        sign_type: str | None = None,
+        timeout: float | None = None,
+        user_agent: str | None = None,
+    ) -> None:
+        """A client's settings, as JSON (a profile file), a binding's keyword arguments or environment
+        variables give them. Each key and certificate is given either inline (`app_private_key`: the PEM or
+        bare base64 text) or as a file (`app_private_key_file`). Certificate mode replaces
+        `alipay_public_key` with all three of `app_cert`, `alipay_cert` and `alipay_root_cert`."""
+        self._native = self._connect(call_fields({"app_id": app_id, "app_private_key": app_private_key, "alipay_public_key": alipay_public_key, "alipay_cert": alipay_cert, "alipay_root_cert": alipay_root_cert, "app_cert": app_cert, "charset": charset, "connect_timeout": connect_timeout, "encrypt_by_default": encrypt_by_default, "encrypt_key": encrypt_key, "gateway": gateway, "protocol": protocol, "proxy": proxy, "sign_type": sign_type, "timeout": timeout, "user_agent": user_agent}, {}))
+
+    def _connect(self, settings: Dict[str, Any]) -> Any:
+        raise NotImplementedError
 
 
 class WorkflowCalls:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import os
 import types
 import typing
 from decimal import Decimal
@@ -27,6 +28,9 @@ Converter = Callable[[Any], Any]
 
 MoneyLike = Union[Decimal, int, str]
 """An amount in yuan: ``Decimal("88.88")``, ``88`` or ``"88.88"`` — never a float."""
+
+KeySource = Union[str, bytes, "os.PathLike[str]"]
+"""A key or certificate: its text (``str``), a file's content (``bytes``) or a file (``pathlib.Path``)."""
 
 
 def call_fields(named: Mapping[str, Any], rest: Mapping[str, Any]) -> Dict[str, Any]:

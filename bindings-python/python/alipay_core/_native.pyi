@@ -133,33 +133,14 @@ class VerifiedNotification:
     def check(self, order: Mapping[str, Any]) -> None:
         """Raises ``OrderMismatch`` unless this trade notification is for ``order`` (an ``ExpectedOrder``)."""
 
-_Source = Union[str, bytes, os.PathLike[str]]
 _Notification = Union[bytes, bytearray, Mapping[str, str]]
 
 @final
 class NativeClient:
     """The native client behind ``Client`` and ``AsyncClient``: fields in, fields out."""
 
-    def __new__(
-        cls,
-        app_id: str,
-        app_private_key: _Source,
-        alipay_public_key: Optional[_Source] = None,
-        *,
-        gateway: Optional[str] = None,
-        protocol: Optional[str] = None,
-        sign_type: Optional[str] = None,
-        charset: Optional[str] = None,
-        app_cert: Optional[_Source] = None,
-        alipay_cert: Optional[_Source] = None,
-        alipay_root_cert: Optional[_Source] = None,
-        encrypt_key: Optional[str] = None,
-        encrypt_by_default: bool = False,
-        connect_timeout: Optional[float] = None,
-        timeout: Optional[float] = None,
-        proxy: Optional[str] = None,
-        user_agent: Optional[str] = None,
-    ) -> NativeClient: ...
+    def __new__(cls, settings: Mapping[str, Any]) -> NativeClient:
+        """From the core's ClientSettings as a dict (keys as text, bytes or os.PathLike)."""
     @property
     def app_id(self) -> str: ...
     @property

@@ -15,69 +15,27 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, Mapping, Optional, Union
 
-from ._calls import AsyncCalls, Calls, SignedCalls
-from ._model import MoneyLike
+from ._calls import AsyncCalls, Calls, ClientSettingsInit, SignedCalls
+from ._model import KeySource, MoneyLike
 from ._native import NativeClient, ResponseNode
 from .notifications import OrderLookup, _check
-
-KeySource = Union[str, bytes, "os.PathLike[str]"]
-"""A key or certificate: its text (``str``), a file's content (``bytes``) or a file (``pathlib.Path``)."""
 
 Notification = Union[bytes, Mapping[str, str]]
 """A notification: the raw form body (``bytes``) or the form a web framework decoded (a mapping)."""
 
 
-class _ClientBase(SignedCalls):
+class _ClientBase(ClientSettingsInit, SignedCalls):
     """What both clients share: configuration, per-call options and the calls that send nothing."""
 
     _native: NativeClient
 
-    def __init__(
-        self,
-        app_id: str,
-        app_private_key: KeySource,
-        alipay_public_key: Optional[KeySource] = None,
-        *,
-        gateway: str = "production",
-        protocol: str = "v2",
-        sign_type: str = "RSA2",
-        charset: str = "utf-8",
-        app_cert: Optional[KeySource] = None,
-        alipay_cert: Optional[KeySource] = None,
-        alipay_root_cert: Optional[KeySource] = None,
-        encrypt_key: Optional[str] = None,
-        encrypt_by_default: bool = False,
-        connect_timeout: Optional[float] = None,
-        timeout: Optional[float] = None,
-        proxy: Optional[str] = None,
-        user_agent: Optional[str] = None,
-    ) -> None:
-        """A client for ``app_id``.
-
-        Keys and certificates are text (PEM or bare base64, PKCS#1 or PKCS#8), ``bytes`` or a path.
-        ``gateway`` is ``"production"``, ``"sandbox"`` or a URL; ``protocol`` ``"v2"`` (``gateway.do``)
-        or ``"v3"``. Certificate mode takes all three of ``app_cert``, ``alipay_cert`` and
-        ``alipay_root_cert`` instead of ``alipay_public_key``. ``encrypt_key`` is the AES key (base64);
-        timeouts are in seconds. A bad key or setting raises :class:`~alipay_core.ConfigError` here.
-        """
-        self._native = NativeClient(
-            app_id,
-            app_private_key,
-            alipay_public_key,
-            gateway=gateway,
-            protocol=protocol,
-            sign_type=sign_type,
-            charset=charset,
-            app_cert=app_cert,
-            alipay_cert=alipay_cert,
-            alipay_root_cert=alipay_root_cert,
-            encrypt_key=encrypt_key,
-            encrypt_by_default=encrypt_by_default,
-            connect_timeout=connect_timeout,
-            timeout=timeout,
-            proxy=proxy,
-            user_agent=user_agent,
-        )
+    def _connect(self, settings: Dict[str, Any]) -> NativeClient:
+        """The native client. Keys and certificates are text (PEM or bare base64, PKCS#1 or PKCS#8),
+        ``bytes`` or a path; ``gateway`` is ``"production"``, ``"sandbox"`` or a URL; ``protocol`` ``"v2"``
+        or ``"v3"``; certificate mode takes all three of ``app_cert``, ``alipay_cert`` and
+        ``alipay_root_cert`` instead of ``alipay_public_key``; ``encrypt_key`` is the AES key (base64);
+        timeouts are in seconds. A bad key or setting raises :class:`~alipay_core.ConfigError`."""
+        return NativeClient(settings)
 
     @classmethod
     def _wrapping(cls, native: NativeClient) -> Any:

@@ -34,6 +34,7 @@ use crate::error::{ConfigError, Error};
 /// `Debug` never shows a key's text or the AES key: only whether each was given.
 #[derive(Clone, Default, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(extend("x-alipay-leading" = ["app_id", "app_private_key", "alipay_public_key"])))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ClientSettings {
@@ -127,6 +128,12 @@ const FROM_ENV: &[&str] = &[
 ];
 
 impl ClientSettings {
+    /// The keys and certificates: each given inline (`app_private_key`) or as a file
+    /// (`app_private_key_file`). A binding that takes "text, bytes or a path" for one maps a path to
+    /// the `_file` setting.
+    pub const KEYS: &'static [&'static str] =
+        &["app_private_key", "alipay_public_key", "app_cert", "alipay_cert", "alipay_root_cert"];
+
     /// Settings from the environment: each text setting from `ALIPAY_<NAME>` (`ALIPAY_APP_ID`,
     /// `ALIPAY_APP_PRIVATE_KEY_FILE`, `ALIPAY_GATEWAY`, …). Timeouts and `encrypt_by_default` are not
     /// read from it.
@@ -288,6 +295,14 @@ fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_setting_has_a_file_twin() {
+        for name in ClientSettings::KEYS {
+            let both = serde_json::json!({ "app_id": "x", *name: "v", format!("{name}_file"): "f" });
+            assert!(serde_json::from_value::<ClientSettings>(both).is_ok(), "{name}");
+        }
+    }
 
     #[test]
     fn from_env_names_only_fields_the_settings_have() {
