@@ -12,9 +12,9 @@
 //! └── JournalError
 //! ```
 
-use alipay_core::Error;
 use alipay_core::error::{ErrorInfo, ErrorType, InvalidInput as CoreInvalidInput};
 use alipay_core::notify::OrderMismatch as CoreOrderMismatch;
+use alipay_core::{Error, ErrorKind};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -98,18 +98,16 @@ pub(crate) fn order_mismatch(m: &CoreOrderMismatch) -> PyErr {
 }
 
 /// The error for a blocking call made on one of the runtime's own threads (from an `on_event`
-/// callback): tokio cannot wait there, and waiting would stall the workflows the call needs. A plain
-/// `AlipayError` of kind `config` — the program is arranged wrongly, and retrying cannot help.
+/// callback): tokio cannot wait there, and waiting would stall the workflows the call needs. A
+/// `ConfigError` (kind `config`): the program is arranged wrongly, and retrying cannot help.
 pub(crate) fn blocking_on_runtime_thread() -> PyErr {
-    Python::attach(|py| {
-        let err = AlipayError::new_err(
-            "a blocking alipay_core call was made on a thread of alipay_core's own runtime (on_event \
-             callbacks run there), where it cannot wait: use the async API (AsyncClient, AsyncWorkflows), \
-             or hand the work to another thread (a queue.Queue, a concurrent.futures executor)",
-        );
-        let _ = err.value(py).setattr("kind", "config");
-        err
-    })
+    let mut info = ErrorInfo::from(&Error::Internal(String::new()));
+    (info.kind, info.error_type) = (ErrorKind::Config, ErrorType::Config);
+    info.message = "a blocking alipay_core call was made on a thread of alipay_core's own runtime (on_event \
+                    callbacks run there), where it cannot wait: use the async API (AsyncClient, AsyncWorkflows), \
+                    or hand the work to another thread (a queue.Queue, a concurrent.futures executor)"
+        .into();
+    from_info(&info)
 }
 
 fn set_fields(py: Python<'_>, err: &PyErr, info: &ErrorInfo) -> PyResult<()> {

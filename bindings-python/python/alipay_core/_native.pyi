@@ -32,34 +32,45 @@ __all__ = [
 
 __version__: str
 
-_ErrorKindName = Literal[
-    "config",
-    "invalid_input",
-    "signature",
-    "rejected",
-    "outcome_unknown",
-    "not_sent",
-    "decode",
-    "journal",
-    "internal",
-]
-
 class AlipayError(Exception):
     """Every error alipay_core raises. ``kind`` says what to do next; ``outcome_unknown`` whether
     Alipay may have applied the request anyway (query first). The attributes are the core's error
     record (``alipay_core.models.ErrorInfo``): those the error has not are ``None``."""
 
-    kind: _ErrorKindName
-    error_type: str
+    # <generated: ErrorInfo>
+    code: Optional[str]
+    """Gateway error: the gateway code, e.g. `40004`."""
+    error_type: Literal["config", "invalid_input", "signature", "gateway", "transport", "decode", "journal", "internal"]
+    """Which error it is."""
+    field: Optional[str]
+    """Invalid input: the offending field."""
+    http_status: Optional[int]
+    """Gateway error, v3: the HTTP status."""
+    kind: Literal["config", "invalid_input", "signature", "rejected", "outcome_unknown", "not_sent", "decode", "journal", "internal"]
+    """What the caller should do."""
+    links: list[dict[str, str]]
+    """Gateway error, v3: where Alipay documents the problem."""
+    method: Optional[str]
+    """Gateway error: the API method called."""
+    msg: Optional[str]
+    """Gateway error: the gateway message."""
     outcome_unknown: bool
+    """`true` when Alipay may have applied the request although the call failed: query before acting."""
+    sub_code: Optional[str]
+    """Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`."""
+    sub_msg: Optional[str]
+    """Gateway error: the human-readable business reason."""
+    verified: Optional[bool]
+    """Gateway error: `false` when the answer carried no signature (a hint, never proof)."""
+    verified_node: Optional[str]
+    """Decode error: the verified node that could not be decoded, as its raw JSON text."""
+    # </generated>
 
 class ConfigError(AlipayError):
     """The configuration or a key is wrong: retrying cannot help."""
 
 class InvalidInput(AlipayError):
     """An argument can never be sent; ``field`` names it."""
-
-    field: str
 
 class OrderMismatch(InvalidInput):
     """A verified notification does not match your order: do not act on it. ``field`` is the first
@@ -74,24 +85,11 @@ class SignatureError(AlipayError):
 class GatewayError(AlipayError):
     """Alipay answered with an error code (v2 ``code``/``sub_code``; v3 HTTP status and ``code``)."""
 
-    method: str
-    code: str
-    msg: str
-    sub_code: Optional[str]
-    sub_msg: Optional[str]
-    verified: bool
-    http_status: Optional[int]
-    links: list[dict[str, str]]
-
 class TransportError(AlipayError):
     """The HTTP exchange failed. ``outcome_unknown``: Alipay may have acted anyway, so query first."""
 
-    outcome_unknown: bool
-
 class DecodeError(AlipayError):
     """A verified answer, notification or bill could not be decoded (``verified_node`` keeps the text)."""
-
-    verified_node: Optional[str]
 
 class JournalError(AlipayError):
     """The workflow journal could not be read or written."""

@@ -7,7 +7,7 @@ sent twice; a refund's ``out_request_no`` is reused only to retry that same refu
 Progress events go to ``on_event`` — called on a worker thread of the Rust runtime (from asyncio,
 hand them to the loop with ``loop.call_soon_threadsafe``). An exception it raises is reported as
 unraisable and never disturbs the workflow. The callback must not make blocking ``alipay_core``
-calls: the runtime cannot wait on its own thread, so they raise :class:`~alipay_core.AlipayError`
+calls: the runtime cannot wait on its own thread, so they raise :class:`~alipay_core.ConfigError`
 (kind ``config``); hand such work to another thread. Once the interpreter exits, no more events
 are delivered.
 """
