@@ -3,11 +3,11 @@ SHELL := /bin/bash
 NODE_SDK_DIR ?= $(CURDIR)/target/node-sdk
 PY_VENV ?= $(CURDIR)/target/py-venv
 
-.PHONY: test lint audit fmt generate check-generated node-sdk test-rust test-pure test-python java-sdk bench
+.PHONY: test lint audit fmt generate check-generated node-sdk test-rust test-pure test-python test-node java-sdk bench
 
 ## Every test: formatting, lints, both crypto backends, parity with the official Node SDK, the
 ## Python binding installed from source into a virtualenv, and the official Java SDK against the sandbox.
-test: lint audit check-generated node-sdk test-rust test-pure test-python java-sdk
+test: lint audit check-generated node-sdk test-rust test-pure test-python test-node java-sdk
 
 lint:
 	cargo fmt --all -- --check
@@ -17,10 +17,10 @@ lint:
 ## (RUSTSEC-2023-0071; it is only behind the `legacy-rsa` and `rust-crypto` features). `cargo audit`
 ## checks every locked dependency when it and its advisory database are installed (README: Supply chain).
 audit:
-	@for crate in alipay-core alipay-core-python; do \
+	@for crate in alipay-core alipay-core-python alipay-core-node; do \
 	  if cargo tree -q -p $$crate -e normal --prefix none | grep -q '^rsa '; then \
 	    echo "the rsa crate is in the default build of $$crate" >&2; exit 1; fi; done
-	@echo "default builds of alipay-core and alipay-core-python: no rsa crate"
+	@echo "default builds of alipay-core and its Python and Node bindings: no rsa crate"
 	@if cargo audit --version >/dev/null 2>&1 && [ -d "$${CARGO_HOME:-$$HOME/.cargo}/advisory-db" ]; then \
 	  cargo audit --no-fetch --deny warnings; \
 	else echo "cargo audit skipped: cargo-audit or its advisory database is not installed (README: Supply chain)"; fi
@@ -58,6 +58,13 @@ test-python:
 	cd bindings-python && ALIPAY_BIN="$(CURDIR)/target/debug/alipay" "$(PY_VENV)/bin/python" -m pytest -q tests
 	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy.stubtest alipay_core._native
 	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy -p alipay_core
+
+## `npm install ./bindings-node` as a user would (napi-rs builds the addon from source, in release, in the
+## same target folder as the Python binding), then its `node --test` suite against `alipay sandbox`.
+test-node:
+	cargo build -q -p alipay-cli
+	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
+	cd bindings-node && ALIPAY_BIN="$(CURDIR)/target/debug/alipay" node --test tests/
 
 ## The official Java SDK (Maven Central) drives `alipay sandbox` and checks its answers and notifications
 ## with its own code: GBK as Java writes it, Java's blank rule, rsaCheckV1 in the trade's charset.
