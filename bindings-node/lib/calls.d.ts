@@ -47,3 +47,6 @@ export declare class Calls {
    */
   dataDataserviceBillDownloadurlQuery(request: BillDownloadUrlQueryRequest): Promise<BillDownloadUrlQueryResponse>;
 }
+
+/** The settings that are keys or certificates (text, or a Buffer of UTF-8 text; `<name>_file` for a path). */
+export type KeySetting = "alipay_cert" | "alipay_public_key" | "alipay_root_cert" | "app_cert" | "app_private_key";

@@ -66,7 +66,41 @@ async function mapped(call) {
   }
 }
 
+/** An InvalidInput of the core's shape, for `field`. */
+function invalidInput(field, reason) {
+  const error = new InvalidInput(`invalid input: \`${field}\` ${reason}`);
+  Object.assign(error, { kind: 'invalid_input', errorType: 'invalid_input', outcomeUnknown: false, field });
+  return error;
+}
+
+/**
+ * `request`, once no amount in it (at `paths`: `total_amount`, `goods_detail[].price`) is a JS number:
+ * money is a decimal string ("88.88"), because a number cannot hold 0.10 exactly.
+ */
+function refuseNumberAmounts(request, paths) {
+  const check = (value, path, field) => {
+    const [head, ...rest] = path.split('[].');
+    if (value === null || typeof value !== 'object') {
+      return;
+    }
+    if (rest.length === 0) {
+      if (typeof value[head] === 'number' || typeof value[head] === 'bigint') {
+        throw invalidInput(field + head, 'is a number; pass the amount as a decimal string ("88.88")');
+      }
+      return;
+    }
+    const items = value[head];
+    if (Array.isArray(items)) {
+      items.forEach((item, i) => check(item, rest.join('[].'), `${field}${head}[${i}].`));
+    }
+  };
+  for (const path of paths) {
+    check(request, path, '');
+  }
+  return request;
+}
+
 module.exports = {
   AlipayError, ConfigError, InvalidInput, SignatureError, GatewayError, TransportError, DecodeError,
-  JournalError, fromNative, mapped,
+  JournalError, fromNative, mapped, refuseNumberAmounts,
 };

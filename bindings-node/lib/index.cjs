@@ -5,7 +5,7 @@
 // a decimal string ("88.88").
 
 const { NativeClient } = require('../native.cjs');
-const { Calls } = require('./calls.cjs');
+const { Calls, KEY_SETTINGS } = require('./calls.cjs');
 const errors = require('./errors.cjs');
 
 /** A client for one app, made from the core's ClientSettings (`app_id`, `app_private_key`, …). */
@@ -13,11 +13,33 @@ class AlipayClient extends Calls {
   constructor(settings) {
     super();
     try {
-      this._native = new NativeClient(settings);
+      this._native = new NativeClient(withKeyText(settings));
     } catch (error) {
       throw errors.fromNative(error);
     }
   }
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `settings` with each key or certificate given as a Buffer read as its UTF-8 text. */
+function withKeyText(settings) {
+  if (settings === null || typeof settings !== 'object') {
+    return settings;
+  }
+  const out = { ...settings };
+  for (const name of KEY_SETTINGS) {
+    if (out[name] instanceof Uint8Array) {
+      try {
+        out[name] = utf8.decode(out[name]);
+      } catch {
+        throw Object.assign(new errors.ConfigError(`invalid setting \`${name}\`: the Buffer is not UTF-8 text`), {
+          kind: 'config', errorType: 'config', outcomeUnknown: false, field: null,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 module.exports = {

@@ -1,14 +1,18 @@
 // alipay-core for Node. The models are generated from the core's own types (lib/models/), the calls from
 // its call table (lib/calls.d.ts).
-import type { Calls } from './calls';
+import type { Calls, KeySetting } from './calls';
 import type { ClientSettings } from './models/requests';
 
 export type * from './models/answers';
 export type * from './models/requests';
 
+/** The core's ClientSettings, with each key or certificate as text or a Buffer of its text. */
+export type AlipayClientSettings = Omit<ClientSettings, KeySetting> &
+  Partial<Record<KeySetting, string | Uint8Array | null>>;
+
 /** A client for one app, made from the core's ClientSettings. A bad key or setting throws ConfigError. */
 export declare class AlipayClient extends Calls {
-  constructor(settings: ClientSettings);
+  constructor(settings: AlipayClientSettings);
 }
 
 /** Every error alipay-core throws; its fields are the core's error record, in camelCase. */

@@ -63,3 +63,30 @@ test('require() loads the same package as import', () => {
   assert.equal(typeof cjs.AlipayClient, 'function');
   assert.equal(cjs.GatewayError, GatewayError);
 });
+
+test('an amount given as a JS number is refused, naming the field, before anything is sent', async () => {
+  const pay = { out_trade_no: order('NUM'), total_amount: 88, subject: 's', auth_code: sandbox.buyers.pays_at_once };
+  await assert.rejects(client.tradePay(pay), (error) => error instanceof InvalidInput && error.field === 'total_amount');
+  const goods = [{ goods_id: 'g', goods_name: 'n', quantity: 1, price: 0.1 }];
+  await assert.rejects(
+    client.tradePrecreate({ out_trade_no: order('NUM'), total_amount: '0.10', subject: 's', goods_detail: goods }),
+    (error) => error instanceof InvalidInput && error.field === 'goods_detail[0].price',
+  );
+  const unsent = await client.tradeQuery({ out_trade_no: pay.out_trade_no }).catch((e) => e);
+  assert.equal(unsent.subCode, 'ACQ.TRADE_NOT_EXIST');
+});
+
+test('keys may be Buffers of their text', async () => {
+  const fromBuffers = new AlipayClient({
+    app_id: sandbox.app_id,
+    app_private_key: Buffer.from(sandbox.app_private_key),
+    alipay_public_key: Buffer.from(sandbox.alipay_public_key),
+    gateway: sandbox.gateway,
+  });
+  const no = order('BUF');
+  assert.equal((await fromBuffers.tradePay({ out_trade_no: no, total_amount: '1.00', subject: 's', auth_code: sandbox.buyers.pays_at_once })).code, '10000');
+  assert.throws(
+    () => new AlipayClient({ app_id: sandbox.app_id, app_private_key: Buffer.from([0xff, 0xfe]) }),
+    (error) => error instanceof ConfigError && error.message.includes('app_private_key'),
+  );
+});

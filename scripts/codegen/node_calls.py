@@ -25,22 +25,46 @@ def doc(call: dict, defs: dict, indent: str) -> str:
     return f"{indent}/**\n" + "".join(f"{indent} * {line}\n" for line in lines) + f"{indent} */\n"
 
 
+def amount_paths(schema: dict, defs: dict, prefix: str = "", seen: tuple = ()) -> list:
+    """Where a model holds amounts: `total_amount`, `goods_detail[].price`, … (a JS number there is
+    refused: money is a decimal string)."""
+    out = []
+    for name, prop in schema.get("properties", {}).items():
+        path = f"{prefix}{name}"
+        target = prop
+        if "$ref" in prop:
+            target = defs[prop["$ref"].rpartition("/")[2]]
+        if target.get("format") == "decimal":
+            out.append(path)
+        items = target.get("items", {})
+        ref = items.get("$ref", "").rpartition("/")[2]
+        if ref and ref not in seen:
+            out += amount_paths(defs[ref], defs, f"{path}[].", seen + (ref,))
+    return out
+
+
 def main(schema_path: str, out_dir: str) -> None:
     with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
     defs = schema["$defs"]
     calls = [c for c in schema["x-alipay-calls"] if c["kind"] == "call"]
 
-    js = [f"'use strict';\n// {HEADER}\n\nconst {{ mapped }} = require('./errors.cjs');\n\n"]
+    js = [f"'use strict';\n// {HEADER}\n\nconst {{ mapped, refuseNumberAmounts }} = require('./errors.cjs');\n\n"]
     js.append("/** The typed calls of AlipayClient, one per call of the core's call table. */\nclass Calls {\n")
     for call in calls:
         js.append(doc(call, defs, "  "))
+        amounts = json.dumps(amount_paths(defs[call["request"]], defs))
         js.append(
             f"  {camel(call['name'])}(request) {{\n"
-            f"    return mapped(() => this._native.call('{call['method']}', request));\n  }}\n\n"
+            f"    return mapped(async () => this._native.call('{call['method']}', refuseNumberAmounts(request, {amounts})));\n  }}\n\n"
         )
     js[-1] = js[-1].rstrip("\n") + "\n"
-    js.append("}\n\nmodule.exports = { Calls };\n")
+    props = defs["ClientSettings"]["properties"]
+    keys = json.dumps(sorted(name for name in props if f"{name}_file" in props))
+    js.append(
+        "}\n\n/** The settings that are keys or certificates (text, or a Buffer of UTF-8 text; `<name>_file` for a path). */\n"
+        f"const KEY_SETTINGS = {keys};\n\nmodule.exports = {{ Calls, KEY_SETTINGS }};\n"
+    )
 
     requests = sorted({c["request"] for c in calls})
     answers = sorted({c["response"] for c in calls})
@@ -51,7 +75,10 @@ def main(schema_path: str, out_dir: str) -> None:
     for call in calls:
         ts.append(doc(call, defs, "  "))
         ts.append(f"  {camel(call['name'])}(request: {call['request']}): Promise<{call['response']}>;\n")
-    ts.append("}\n")
+    ts.append("}\n\n")
+    key_union = " | ".join(json.dumps(k) for k in sorted(name for name in props if f"{name}_file" in props))
+    ts.append("/** The settings that are keys or certificates (text, or a Buffer of UTF-8 text; `<name>_file` for a path). */\n")
+    ts.append(f"export type KeySetting = {key_union};\n")
 
     with open(f"{out_dir}/calls.cjs", "w", encoding="utf-8") as f:
         f.write("".join(js))
