@@ -4,7 +4,8 @@
 // it answers, before a Promise resolves. Data objects keep Alipay's own snake_case field names; money is
 // a decimal string ("88.88").
 
-const { NativeClient } = require('../native.cjs');
+const native = require('../native.cjs');
+const { NativeClient } = native;
 const { Calls, KEY_SETTINGS } = require('./calls.cjs');
 const errors = require('./errors.cjs');
 
@@ -42,8 +43,26 @@ function withKeyText(settings) {
   return out;
 }
 
+/** `fn` with its error rethrown as an AlipayError. */
+const mappedSync = (fn) => (...args) => {
+  try {
+    return fn(...args);
+  } catch (error) {
+    throw errors.fromNative(error);
+  }
+};
+
+/** A raw notification body as bytes: a Buffer as it is, a string as its UTF-8 bytes. */
+const body = (notification) => (typeof notification === 'string' ? Buffer.from(notification, 'utf8') : notification);
+
 module.exports = {
   AlipayClient,
+  buildSignContent: mappedSync(native.buildSignContent),
+  signParams: mappedSync(native.signParams),
+  verifyResponse: mappedSync((raw, ...rest) => native.verifyResponse(body(raw), ...rest)),
+  verifyNotify: mappedSync((notification, ...rest) => native.verifyNotify(body(notification), ...rest)),
+  certSn: mappedSync(native.certSn),
+  rootCertSn: mappedSync(native.rootCertSn),
   AlipayError: errors.AlipayError,
   ConfigError: errors.ConfigError,
   InvalidInput: errors.InvalidInput,

@@ -15,6 +15,33 @@ export declare class AlipayClient extends Calls {
   constructor(settings: AlipayClientSettings);
 }
 
+/** A verified answer node: `raw` is the JSON text exactly as signed; `signed` is `false` only for an
+ * error node Alipay sent unsigned. */
+export interface ResponseNode {
+  method: string;
+  node_name: string;
+  raw: string;
+  signed: boolean;
+  alipay_cert_sn: string | null;
+  code: string;
+  msg: string;
+  sub_code: string | null;
+  sub_msg: string | null;
+}
+
+/** The exact text a request signature covers: the non-blank parameters, sorted, as `k=v&…`. */
+export declare function buildSignContent(params: Record<string, string>): string;
+/** Signs `params`; the base64 `sign`. `signType` `RSA2` (default) or `RSA`, `charset` `utf-8` (default) or `GBK`. */
+export declare function signParams(params: Record<string, string>, privateKey: string, signType?: string, charset?: string): string;
+/** Verifies a raw gateway answer to `method`; its node. Throws SignatureError for one that must not be believed. */
+export declare function verifyResponse(rawBody: Uint8Array | string, method: string, alipayPublicKey: string, signType?: string, charset?: string): ResponseNode;
+/** Verifies a notification (the raw body, or the decoded form) under `rule` `v1` (default) or `v2`; the fields its signature covers. */
+export declare function verifyNotify(notification: Uint8Array | string | Record<string, string>, alipayPublicKey: string, rule?: 'v1' | 'v2', signType?: string): Record<string, string>;
+/** The SN of a certificate (`app_cert_sn`, or the Alipay certificate's). */
+export declare function certSn(pem: string): string;
+/** `alipay_root_cert_sn` of Alipay's root certificate file. */
+export declare function rootCertSn(pem: string): string;
+
 /** Every error alipay-core throws; its fields are the core's error record, in camelCase. */
 export declare class AlipayError extends Error {
   /** What to do: `config`, `invalid_input`, `signature`, `rejected`, `outcome_unknown`, `not_sent`, … */

@@ -2,7 +2,7 @@
 import cjs from './index.cjs';
 
 export const {
-  AlipayClient, AlipayError, ConfigError, InvalidInput, SignatureError, GatewayError, TransportError,
+  AlipayClient, buildSignContent, signParams, verifyResponse, verifyNotify, certSn, rootCertSn, AlipayError, ConfigError, InvalidInput, SignatureError, GatewayError, TransportError,
   DecodeError, JournalError,
 } = cjs;
 export default cjs;

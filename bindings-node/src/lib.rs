@@ -40,3 +40,105 @@ impl NativeClient {
         self.client.call_fields(&method, fields).await.map_err(|e| to_js(&e))
     }
 }
+
+/// A verified answer node (`verifyResponse`): `raw` is the JSON text exactly as signed; `signed` is
+/// `false` only for an error node Alipay sent unsigned.
+#[napi(object)]
+pub struct ResponseNode {
+    /// The method the answer is for.
+    pub method: String,
+    /// The node's name (`alipay_trade_query_response`).
+    #[napi(js_name = "node_name")]
+    pub node_name: String,
+    /// The node's text, as signed.
+    pub raw: String,
+    /// Whether the answer carried a signature.
+    pub signed: bool,
+    /// Certificate mode: the SN of the certificate that signed it.
+    #[napi(js_name = "alipay_cert_sn")]
+    pub alipay_cert_sn: Option<String>,
+    /// The gateway code.
+    pub code: String,
+    /// The gateway message.
+    pub msg: String,
+    /// The business reason.
+    #[napi(js_name = "sub_code")]
+    pub sub_code: Option<String>,
+    /// The human-readable business reason.
+    #[napi(js_name = "sub_msg")]
+    pub sub_msg: Option<String>,
+}
+
+/// The exact text a request signature covers: the non-blank parameters, sorted, as `k=v&…`.
+#[napi]
+pub fn build_sign_content(params: std::collections::BTreeMap<String, String>) -> String {
+    alipay_core::primitives::build_sign_content(&params)
+}
+
+/// Signs `params` and returns the base64 `sign` (`sign_type` `RSA2` or `RSA`, `charset` `utf-8` or `GBK`).
+#[napi]
+pub fn sign_params(
+    params: std::collections::BTreeMap<String, String>,
+    private_key: String,
+    sign_type: Option<String>,
+    charset: Option<String>,
+) -> napi::Result<String> {
+    let (sign_type, charset) = (sign_type.unwrap_or_else(|| "RSA2".into()), charset.unwrap_or_else(|| "utf-8".into()));
+    alipay_core::primitives::sign_params(&params, &private_key, &sign_type, &charset).map_err(|e| to_js(&e))
+}
+
+/// Verifies a raw gateway answer to `method` and returns its node.
+#[napi]
+pub fn verify_response(
+    raw_body: napi::bindgen_prelude::Buffer,
+    method: String,
+    alipay_public_key: String,
+    sign_type: Option<String>,
+    charset: Option<String>,
+) -> napi::Result<ResponseNode> {
+    let (sign_type, charset) = (sign_type.unwrap_or_else(|| "RSA2".into()), charset.unwrap_or_else(|| "utf-8".into()));
+    let n = alipay_core::primitives::verify_response(&raw_body, &method, &alipay_public_key, &sign_type, &charset)
+        .map_err(|e| to_js(&e))?;
+    Ok(ResponseNode {
+        code: n.code().to_string(),
+        msg: n.msg().to_string(),
+        sub_code: n.sub_code().map(str::to_string),
+        sub_msg: n.sub_msg().map(str::to_string),
+        method: n.method,
+        node_name: n.node_name,
+        raw: n.raw,
+        signed: n.signed,
+        alipay_cert_sn: n.alipay_cert_sn,
+    })
+}
+
+/// Verifies a notification (the raw body as a Buffer, or the decoded form as an object) under `rule`
+/// `v1` or `v2` with `sign_type` (never the notification's own); the fields its signature covers.
+#[napi]
+pub fn verify_notify(
+    notification: napi::Either<napi::bindgen_prelude::Buffer, std::collections::BTreeMap<String, String>>,
+    alipay_public_key: String,
+    rule: Option<String>,
+    sign_type: Option<String>,
+) -> napi::Result<std::collections::BTreeMap<String, String>> {
+    use alipay_core::primitives::{NotifyInput, verify_notify};
+    let rule: alipay_core::notify::NotifyRule =
+        rule.as_deref().unwrap_or("v1").parse().map_err(|e: alipay_core::error::InvalidInput| to_js(&e.into()))?;
+    let input = match &notification {
+        napi::Either::A(body) => NotifyInput::RawBody(body.as_ref().into()),
+        napi::Either::B(form) => NotifyInput::Params(form.clone()),
+    };
+    verify_notify(input, &alipay_public_key, rule, sign_type.as_deref().unwrap_or("RSA2")).map_err(|e| to_js(&e))
+}
+
+/// The SN of a certificate (`app_cert_sn`, or the Alipay certificate's).
+#[napi]
+pub fn cert_sn(pem: String) -> napi::Result<String> {
+    alipay_core::cert::cert_sn(&pem).map_err(|e| to_js(&e.into()))
+}
+
+/// `alipay_root_cert_sn` of Alipay's root certificate file.
+#[napi]
+pub fn root_cert_sn(pem: String) -> napi::Result<String> {
+    alipay_core::cert::root_cert_sn(&pem).map_err(|e| to_js(&e.into()))
+}
