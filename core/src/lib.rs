@@ -25,6 +25,7 @@ mod random;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;
+mod seconds;
 pub mod sign;
 pub mod trade;
 pub mod transport;

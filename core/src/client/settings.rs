@@ -6,7 +6,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use super::{Client, ClientBuilder, Gateway, Protocol};
 use crate::charset::Charset;
@@ -89,11 +89,11 @@ pub struct ClientSettings {
     #[serde(default)]
     pub charset: Option<String>,
     /// How long connecting may take, in seconds (more than 0).
-    #[serde(default, deserialize_with = "seconds")]
+    #[serde(default, deserialize_with = "crate::seconds::optional::deserialize")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub connect_timeout: Option<Duration>,
     /// How long a whole request may take, in seconds (more than 0).
-    #[serde(default, deserialize_with = "seconds")]
+    #[serde(default, deserialize_with = "crate::seconds::optional::deserialize")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub timeout: Option<Duration>,
     /// An HTTP(S) proxy URL for every request.
@@ -280,16 +280,6 @@ fn positive(name: &'static str, wait: Duration) -> Result<Duration, Error> {
         return Err(ConfigError::Invalid { name, reason: "a timeout must be more than 0 seconds".into() }.into());
     }
     Ok(wait)
-}
-
-/// A number of seconds, from 0 up (fractions allowed).
-fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-    match Option::<f64>::deserialize(d)? {
-        None => Ok(None),
-        Some(secs) => Duration::try_from_secs_f64(secs)
-            .map(Some)
-            .map_err(|_| serde::de::Error::custom(format!("{secs} is not a number of seconds from 0 up"))),
-    }
 }
 
 #[cfg(test)]

@@ -21,26 +21,26 @@ use crate::error::InvalidInput;
 #[non_exhaustive]
 pub struct PollPolicy {
     /// The wait before each query (official: 5 s).
-    #[serde(with = "seconds")]
+    #[serde(with = "crate::seconds")]
     #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub query_interval: Duration,
     /// How many queries before the buyer is given up on and the trade cancelled (official: 5).
     pub max_queries: u32,
     /// An overall limit from the start of the workflow: once the next query would come after it, the
     /// trade is cancelled at once. `None`: only `max_queries` limits the wait.
-    #[serde(with = "optional_seconds")]
+    #[serde(with = "crate::seconds::optional")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
     pub deadline: Option<Duration>,
     /// How many times a cancel is sent before its outcome counts as unknown (official: 3; at least 1).
     pub cancel_attempts: u32,
     /// The wait between cancel attempts (official: 2 s).
-    #[serde(with = "seconds")]
+    #[serde(with = "crate::seconds")]
     #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub cancel_interval: Duration,
     /// The trade's own expiry, sent as `time_expire` when the request has neither `time_expire` nor
     /// `timeout_express` (barcode: 2 minutes, as the official demo; QR: 5 minutes). A trade nobody has
     /// seen is settled "not created" only after it (see [`super::SETTLE_MARGIN`]), so keep it short.
-    #[serde(with = "seconds")]
+    #[serde(with = "crate::seconds")]
     #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub trade_expiry: Duration,
 }
@@ -132,7 +132,7 @@ pub struct RefundPolicy {
     /// How many refund queries may be spent confirming.
     pub confirm_queries: u32,
     /// The wait before a retry or a confirming query.
-    #[serde(with = "seconds")]
+    #[serde(with = "crate::seconds")]
     #[cfg_attr(feature = "schema", schemars(with = "f64"))]
     pub interval: Duration,
 }
@@ -183,44 +183,4 @@ fn overlay<P: Serialize + DeserializeOwned>(base: P, overrides: &Value) -> Resul
         let field = if field == "." { "policy".to_string() } else { field };
         InvalidInput::new(field, e.into_inner().to_string())
     })
-}
-
-/// A duration as a number of seconds (fractions allowed; negative, NaN and infinite refused).
-mod seconds {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(d.as_secs_f64())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        let secs = f64::deserialize(d)?;
-        Duration::try_from_secs_f64(secs)
-            .map_err(|_| serde::de::Error::custom(format!("{secs} is not a number of seconds from 0 up")))
-    }
-}
-
-/// An optional duration as a number of seconds, or `null`.
-mod optional_seconds {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
-        match d {
-            Some(d) => super::seconds::serialize(d, s),
-            None => s.serialize_none(),
-        }
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-        match Option::<f64>::deserialize(d)? {
-            None => Ok(None),
-            Some(secs) => Duration::try_from_secs_f64(secs)
-                .map(Some)
-                .map_err(|_| serde::de::Error::custom(format!("{secs} is not a number of seconds from 0 up"))),
-        }
-    }
 }
