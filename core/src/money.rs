@@ -266,43 +266,35 @@ mod schema {
 
     use super::{Amount, Money};
 
-    impl JsonSchema for Money {
-        fn inline_schema() -> bool {
-            true
-        }
+    /// A decimal written as text, inlined wherever it is used.
+    macro_rules! decimal_text {
+        ($t:ty, $pattern:literal, $description:literal) => {
+            impl JsonSchema for $t {
+                fn inline_schema() -> bool {
+                    true
+                }
 
-        fn schema_name() -> Cow<'static, str> {
-            "Money".into()
-        }
+                fn schema_name() -> Cow<'static, str> {
+                    stringify!($t).into()
+                }
 
-        fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            json_schema!({
-                "type": "string",
-                "format": "decimal",
-                "pattern": "^[0-9]+(\\.[0-9]+)?$",
-                "description": "An amount to pay or refund: yuan with at most two decimals, 0.01 to 100000000.00.",
-            })
-        }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    json_schema!({"type": "string", "format": "decimal", "pattern": $pattern, "description": $description})
+                }
+            }
+        };
     }
 
-    impl JsonSchema for Amount {
-        fn inline_schema() -> bool {
-            true
-        }
-
-        fn schema_name() -> Cow<'static, str> {
-            "Amount".into()
-        }
-
-        fn json_schema(_: &mut SchemaGenerator) -> Schema {
-            json_schema!({
-                "type": "string",
-                "format": "decimal",
-                "pattern": "^-?[0-9]+\\.[0-9]{2}$",
-                "description": "An amount Alipay reports: yuan with two decimals, possibly zero or negative.",
-            })
-        }
-    }
+    decimal_text!(
+        Money,
+        "^[0-9]+(\\.[0-9]+)?$",
+        "An amount to pay or refund: yuan with at most two decimals, 0.01 to 100000000.00."
+    );
+    decimal_text!(
+        Amount,
+        "^-?[0-9]+\\.[0-9]{2}$",
+        "An amount Alipay reports: yuan with two decimals, possibly zero or negative."
+    );
 }
 
 #[cfg(test)]

@@ -78,15 +78,8 @@ def docstring(call: dict, request: dict) -> str:
 
 def method(call: dict, defs: dict, asynchronous: bool) -> str:
     request = defs[call["request"]]
-    params = parameters(request, defs)
-    signature = ["self", "*"]
-    for name, annotation, required in params:
-        signature.append(f"{name}: {annotation}" if required else f"{name}: {annotation} | None = None")
     kind = call["kind"]
-    if kind == "page":
-        signature.append('format: str = "form"')
-    signature.append("**fields: Any")
-    named = ", ".join(f'"{n}": {n}' for n, _, _ in params)
+    args, named = signature(request, defs, ('format: str = "form"',) if kind == "page" else ())
     response = "str" if call["response"] == "String" else call["response"]
     prefix, wait, suffix = ("async ", "await ", "_async") if asynchronous else ("", "", "")
     if kind == "call":
@@ -101,7 +94,6 @@ def method(call: dict, defs: dict, asynchronous: bool) -> str:
         prefix = wait = ""
     else:
         raise SystemExit(f"unknown call kind {kind!r} for {call['name']}")
-    args = ",\n        ".join(signature)
     return (
         f"    {prefix}def {call['name']}(\n        {args},\n    ) -> {response}:\n"
         f"        {docstring(call, request)}\n"
@@ -110,13 +102,14 @@ def method(call: dict, defs: dict, asynchronous: bool) -> str:
     )
 
 
-def signature(request: dict, defs: dict) -> tuple[str, str]:
-    """The keyword parameters of a request model, and the dict of the named ones."""
+def signature(request: dict, defs: dict, extra: tuple = ()) -> tuple[str, str]:
+    """The keyword parameters of a request model (then `extra`, then `**fields`), and the dict of the
+    named ones."""
     params = parameters(request, defs)
     parts = ["self", "*"]
     for name, annotation, required in params:
         parts.append(f"{name}: {annotation}" if required else f"{name}: {annotation} | None = None")
-    parts.append("**fields: Any")
+    parts += [*extra, "**fields: Any"]
     return ",\n        ".join(parts), ", ".join(f'"{n}": {n}' for n, _, _ in params)
 
 
