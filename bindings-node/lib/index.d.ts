@@ -1,6 +1,7 @@
 // alipay-core for Node. The models are generated from the core's own types (lib/models/), the calls from
 // its call table (lib/calls.d.ts).
 import type { Calls, KeySetting } from './calls';
+import type { ResponseNode } from './models/answers';
 import type { ClientSettings } from './models/requests';
 
 export type * from './models/answers';
@@ -13,20 +14,6 @@ export type AlipayClientSettings = Omit<ClientSettings, KeySetting> &
 /** A client for one app, made from the core's ClientSettings. A bad key or setting throws ConfigError. */
 export declare class AlipayClient extends Calls {
   constructor(settings: AlipayClientSettings);
-}
-
-/** A verified answer node: `raw` is the JSON text exactly as signed; `signed` is `false` only for an
- * error node Alipay sent unsigned. */
-export interface ResponseNode {
-  method: string;
-  node_name: string;
-  raw: string;
-  signed: boolean;
-  alipay_cert_sn: string | null;
-  code: string;
-  msg: string;
-  sub_code: string | null;
-  sub_msg: string | null;
 }
 
 /** The exact text a request signature covers: the non-blank parameters, sorted, as `k=v&…`. */

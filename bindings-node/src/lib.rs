@@ -41,34 +41,6 @@ impl NativeClient {
     }
 }
 
-/// A verified answer node (`verifyResponse`): `raw` is the JSON text exactly as signed; `signed` is
-/// `false` only for an error node Alipay sent unsigned.
-#[napi(object)]
-pub struct ResponseNode {
-    /// The method the answer is for.
-    pub method: String,
-    /// The node's name (`alipay_trade_query_response`).
-    #[napi(js_name = "node_name")]
-    pub node_name: String,
-    /// The node's text, as signed.
-    pub raw: String,
-    /// Whether the answer carried a signature.
-    pub signed: bool,
-    /// Certificate mode: the SN of the certificate that signed it.
-    #[napi(js_name = "alipay_cert_sn")]
-    pub alipay_cert_sn: Option<String>,
-    /// The gateway code.
-    pub code: String,
-    /// The gateway message.
-    pub msg: String,
-    /// The business reason.
-    #[napi(js_name = "sub_code")]
-    pub sub_code: Option<String>,
-    /// The human-readable business reason.
-    #[napi(js_name = "sub_msg")]
-    pub sub_msg: Option<String>,
-}
-
 /// The exact text a request signature covers: the non-blank parameters, sorted, as `k=v&…`.
 #[napi]
 pub fn build_sign_content(params: std::collections::BTreeMap<String, String>) -> String {
@@ -87,7 +59,7 @@ pub fn sign_params(
     alipay_core::primitives::sign_params(&params, &private_key, &sign_type, &charset).map_err(|e| to_js(&e))
 }
 
-/// Verifies a raw gateway answer to `method` and returns its node.
+/// Verifies a raw gateway answer to `method` and returns its node (the core's `ResponseNode` shape).
 #[napi]
 pub fn verify_response(
     raw_body: napi::bindgen_prelude::Buffer,
@@ -95,21 +67,11 @@ pub fn verify_response(
     alipay_public_key: String,
     sign_type: Option<String>,
     charset: Option<String>,
-) -> napi::Result<ResponseNode> {
+) -> napi::Result<Value> {
     let (sign_type, charset) = (sign_type.unwrap_or_else(|| "RSA2".into()), charset.unwrap_or_else(|| "utf-8".into()));
-    let n = alipay_core::primitives::verify_response(&raw_body, &method, &alipay_public_key, &sign_type, &charset)
+    let node = alipay_core::primitives::verify_response(&raw_body, &method, &alipay_public_key, &sign_type, &charset)
         .map_err(|e| to_js(&e))?;
-    Ok(ResponseNode {
-        code: n.code().to_string(),
-        msg: n.msg().to_string(),
-        sub_code: n.sub_code().map(str::to_string),
-        sub_msg: n.sub_msg().map(str::to_string),
-        method: n.method,
-        node_name: n.node_name,
-        raw: n.raw,
-        signed: n.signed,
-        alipay_cert_sn: n.alipay_cert_sn,
-    })
+    serde_json::to_value(&node).map_err(|e| to_js(&Error::Internal(e.to_string())))
 }
 
 /// Verifies a notification (the raw body as a Buffer, or the decoded form as an object) under `rule`

@@ -36,6 +36,7 @@ use crate::bill::{
 use crate::client::ClientSettings;
 use crate::error::ErrorInfo;
 use crate::notify::{DepositBackNotification, ExpectedOrder, TradeNotification};
+use crate::response::ResponseNode;
 use crate::trade::{
     TradeAppPayRequest, TradeCancelRequest, TradeCancelResponse, TradeCloseRequest, TradeCloseResponse,
     TradeCreateRequest, TradeCreateResponse, TradeFastpayRefundQueryRequest, TradeFastpayRefundQueryResponse,
@@ -69,6 +70,7 @@ pub fn answers() -> Value {
         root::<WorkflowEvent>(&mut generator),
         root::<Recovered>(&mut generator),
         root::<ErrorInfo>(&mut generator),
+        root::<ResponseNode>(&mut generator),
     ];
     document(
         "alipay-core answers",

@@ -24,7 +24,8 @@ export type AlipayCoreAnswers =
   | RefundOutcome
   | WorkflowEvent
   | Recovered
-  | ErrorInfo;
+  | ErrorInfo
+  | ResponseNode;
 /**
  * The state of a trade (`trade_status`).
  */
@@ -1235,5 +1236,48 @@ export interface Recovered {
    * Its outcome now, when it could be established.
    */
   outcome: Outcome | null;
+  [k: string]: unknown;
+}
+/**
+ * A verified node as every binding shows it: the node's text as signed (`raw`), whether it was
+ * signed, and its gateway `code`/`msg`/`sub_code`/`sub_msg`; the parsed node is `raw` read again.
+ */
+export interface ResponseNode {
+  /**
+   * `alipay_cert_sn` in certificate mode.
+   */
+  alipay_cert_sn: string | null;
+  /**
+   * The gateway `code` (`10000` on success).
+   */
+  code: string;
+  /**
+   * The API method, e.g. `alipay.trade.query`.
+   */
+  method: string;
+  /**
+   * The gateway `msg`.
+   */
+  msg: string;
+  /**
+   * The node name found, e.g. `alipay_trade_query_response` or `error_response`.
+   */
+  node_name: string;
+  /**
+   * The node's JSON text that verified.
+   */
+  raw: string;
+  /**
+   * `true` when the signature verified; `false` only for an error node that came without `sign`.
+   */
+  signed: boolean;
+  /**
+   * The business reason of a failure, e.g. `ACQ.TRADE_NOT_EXIST`.
+   */
+  sub_code: string | null;
+  /**
+   * The human-readable reason of a failure.
+   */
+  sub_msg: string | null;
   [k: string]: unknown;
 }

@@ -483,6 +483,51 @@ class RefundStatus(str, Enum):
 
 
 @dataclass(frozen=True)
+class ResponseNode(Model):
+    """
+    A verified node as every binding shows it: the node's text as signed (`raw`), whether it was
+    signed, and its gateway `code`/`msg`/`sub_code`/`sub_msg`; the parsed node is `raw` read again.
+    """
+
+    alipay_cert_sn: str | None
+    """
+    `alipay_cert_sn` in certificate mode.
+    """
+    code: str
+    """
+    The gateway `code` (`10000` on success).
+    """
+    method: str
+    """
+    The API method, e.g. `alipay.trade.query`.
+    """
+    msg: str
+    """
+    The gateway `msg`.
+    """
+    node_name: str
+    """
+    The node name found, e.g. `alipay_trade_query_response` or `error_response`.
+    """
+    raw: str
+    """
+    The node's JSON text that verified.
+    """
+    signed: bool
+    """
+    `true` when the signature verified; `false` only for an error node that came without `sign`.
+    """
+    sub_code: str | None
+    """
+    The business reason of a failure, e.g. `ACQ.TRADE_NOT_EXIST`.
+    """
+    sub_msg: str | None
+    """
+    The human-readable reason of a failure.
+    """
+
+
+@dataclass(frozen=True)
 class TradeBillRow(Model):
     """
     One payment or refund in the trade bill (`业务明细`).
@@ -1583,7 +1628,7 @@ class WorkflowEvent(Model):
     """
 
 
-AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | AlipayError
+AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | AlipayError | ResponseNode
 """
 What alipay-core hands out: answers, bills, notifications, outcomes, events.
 """

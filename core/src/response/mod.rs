@@ -42,6 +42,60 @@ pub struct ResponseNode {
     pub alipay_cert_sn: Option<String>,
 }
 
+/// A verified node as every binding shows it: the node's text as signed (`raw`), whether it was
+/// signed, and its gateway `code`/`msg`/`sub_code`/`sub_msg`; the parsed node is `raw` read again.
+#[derive(serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "ResponseNode"))]
+struct NodeShape<'a> {
+    /// The API method, e.g. `alipay.trade.query`.
+    method: &'a str,
+    /// The node name found, e.g. `alipay_trade_query_response` or `error_response`.
+    node_name: &'a str,
+    /// The node's JSON text that verified.
+    raw: &'a str,
+    /// `true` when the signature verified; `false` only for an error node that came without `sign`.
+    signed: bool,
+    /// `alipay_cert_sn` in certificate mode.
+    alipay_cert_sn: Option<&'a str>,
+    /// The gateway `code` (`10000` on success).
+    code: &'a str,
+    /// The gateway `msg`.
+    msg: &'a str,
+    /// The business reason of a failure, e.g. `ACQ.TRADE_NOT_EXIST`.
+    sub_code: Option<&'a str>,
+    /// The human-readable reason of a failure.
+    sub_msg: Option<&'a str>,
+}
+
+impl serde::Serialize for ResponseNode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        NodeShape {
+            method: &self.method,
+            node_name: &self.node_name,
+            raw: &self.raw,
+            signed: self.signed,
+            alipay_cert_sn: self.alipay_cert_sn.as_deref(),
+            code: self.code(),
+            msg: self.msg(),
+            sub_code: self.sub_code(),
+            sub_msg: self.sub_msg(),
+        }
+        .serialize(serializer)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ResponseNode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        NodeShape::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        NodeShape::json_schema(generator)
+    }
+}
+
 impl ResponseNode {
     fn field(&self, name: &str) -> Option<&str> {
         self.value.get(name).and_then(Value::as_str)
