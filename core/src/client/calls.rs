@@ -1,8 +1,16 @@
-//! The table of typed calls every binding offers: one row per Alipay method, naming its request and
-//! answer models. Bindings generate their methods from it (through the requests schema's
-//! `x-alipay-calls`), so a call added here appears in every language after `make generate`.
+//! The table of typed calls every binding offers, and their dispatch by method name: one row per
+//! Alipay method, naming its request and answer models. [`Client::call_fields`] and
+//! [`Client::page_fields`] take a call's fields as JSON (see [`crate::fields`]), the one entry point
+//! the language bindings share; the bindings generate their methods from the table (through the
+//! requests schema's `x-alipay-calls`), so a call added here appears in every language after
+//! `make generate`.
 
+use serde_json::Value;
+
+use super::{Client, PageFormat};
 use crate::bill::BillDownloadUrlQueryRequest;
+use crate::error::{Error, InvalidInput};
+use crate::fields::{from_fields, to_fields};
 use crate::trade::{
     ApiRequest, PagePayApi, TradeAppPayRequest, TradeCancelRequest, TradeCloseRequest, TradeCreateRequest,
     TradeFastpayRefundQueryRequest, TradePagePayRequest, TradePayRequest, TradePrecreateRequest, TradeQueryRequest,
@@ -41,35 +49,113 @@ pub struct TypedCall {
     pub response: &'static str,
 }
 
+/// The one list of typed calls: it makes [`TYPED_CALLS`], [`TYPED_METHODS`], [`PAGE_METHODS`] and the
+/// dispatch by method name of [`Client::call_fields`] and [`Client::page_fields`].
 macro_rules! calls {
-    ($($name:literal: $kind:ident $request:ident => $response:ident,)+) => {
+    (
+        call { $($call:literal: $call_request:ident => $call_response:ident,)+ }
+        bill_download { $($bill:literal: $bill_request:ident => $bill_response:ident,)+ }
+        page { $($page:literal: $page_request:ident,)+ }
+        app_pay { $($app:literal: $app_request:ident,)+ }
+    ) => {
         /// Every typed call, in the order bindings list them.
-        pub const TYPED_CALLS: &[TypedCall] = &[$(
-            TypedCall {
-                name: $name,
-                method: $request::METHOD,
-                kind: CallKind::$kind,
-                request: stringify!($request),
-                response: stringify!($response),
-            },
-        )+];
+        pub const TYPED_CALLS: &[TypedCall] = &[
+            $(TypedCall::new($call, $call_request::METHOD, CallKind::Call, stringify!($call_request), stringify!($call_response)),)+
+            $(TypedCall::new($bill, $bill_request::METHOD, CallKind::BillDownload, stringify!($bill_request), stringify!($bill_response)),)+
+            $(TypedCall::new($page, $page_request::METHOD, CallKind::Page, stringify!($page_request), "String"),)+
+            $(TypedCall::new($app, $app_request::METHOD, CallKind::AppPay, stringify!($app_request), "String"),)+
+        ];
+
+        /// The methods [`Client::call_fields`] knows; any other goes through [`Client::execute`].
+        pub const TYPED_METHODS: &[&str] = &[$($call_request::METHOD,)+];
+
+        /// The methods [`Client::page_fields`] renders.
+        pub const PAGE_METHODS: &[&str] = &[$($page_request::METHOD,)+ $($app_request::METHOD,)+];
+
+        impl Client {
+            /// The typed call `method` (one of [`TYPED_METHODS`]) with its request built from `fields`;
+            /// the verified, typed answer comes back as fields.
+            ///
+            /// # Errors
+            /// [`Error::InvalidInput`] for an unknown method or fields the request type refuses
+            /// (nothing is sent); otherwise as [`Client::call`].
+            pub async fn call_fields(&self, method: &str, fields: Value) -> Result<Value, Error> {
+                match method {
+                    $($call_request::METHOD => self.call_with::<$call_request>(fields).await,)+
+                    other => Err(InvalidInput::new(
+                        "method",
+                        format!("`{other}` has no typed call; send it with execute (typed: {})", TYPED_METHODS.join(", ")),
+                    )
+                    .into()),
+                }
+            }
+
+            /// Page, wap or app pay (one of [`PAGE_METHODS`]) from `fields`: the form or URL to hand to
+            /// the browser (`format` is ignored for app pay, which is always the order string).
+            ///
+            /// # Errors
+            /// [`Error::InvalidInput`] for an unknown method or fields the request type refuses.
+            pub fn page_fields(&self, method: &str, fields: Value, format: PageFormat) -> Result<String, Error> {
+                match method {
+                    $($page_request::METHOD => self.render_page(&from_fields::<$page_request>(fields)?, format),)+
+                    $($app_request::METHOD => self.trade_app_pay(&from_fields(fields)?),)+
+                    other => Err(InvalidInput::new(
+                        "method",
+                        format!("`{other}` is not a page payment (page payments: {})", PAGE_METHODS.join(", ")),
+                    )
+                    .into()),
+                }
+            }
+        }
     };
 }
 
+impl Client {
+    /// One typed call from fields, for [`Client::call_fields`].
+    async fn call_with<R>(&self, fields: Value) -> Result<Value, Error>
+    where
+        R: ApiRequest + serde::de::DeserializeOwned,
+        R::Response: serde::Serialize,
+    {
+        let request: R = from_fields(fields)?;
+        to_fields(&self.call(&request).await?)
+    }
+}
+
+impl TypedCall {
+    const fn new(
+        name: &'static str,
+        method: &'static str,
+        kind: CallKind,
+        request: &'static str,
+        response: &'static str,
+    ) -> Self {
+        Self { name, method, kind, request, response }
+    }
+}
+
 calls! {
-    "trade_pay": Call TradePayRequest => TradePayResponse,
-    "trade_precreate": Call TradePrecreateRequest => TradePrecreateResponse,
-    "trade_create": Call TradeCreateRequest => TradeCreateResponse,
-    "trade_query": Call TradeQueryRequest => TradeQueryResponse,
-    "trade_refund": Call TradeRefundRequest => TradeRefundResponse,
-    "trade_fastpay_refund_query": Call TradeFastpayRefundQueryRequest => TradeFastpayRefundQueryResponse,
-    "trade_cancel": Call TradeCancelRequest => TradeCancelResponse,
-    "trade_close": Call TradeCloseRequest => TradeCloseResponse,
-    "data_dataservice_bill_downloadurl_query": Call BillDownloadUrlQueryRequest => BillDownloadUrlQueryResponse,
-    "download_bill": BillDownload BillDownloadUrlQueryRequest => Bill,
-    "trade_page_pay": Page TradePagePayRequest => String,
-    "trade_wap_pay": Page TradeWapPayRequest => String,
-    "trade_app_pay": AppPay TradeAppPayRequest => String,
+    call {
+        "trade_pay": TradePayRequest => TradePayResponse,
+        "trade_precreate": TradePrecreateRequest => TradePrecreateResponse,
+        "trade_create": TradeCreateRequest => TradeCreateResponse,
+        "trade_query": TradeQueryRequest => TradeQueryResponse,
+        "trade_refund": TradeRefundRequest => TradeRefundResponse,
+        "trade_fastpay_refund_query": TradeFastpayRefundQueryRequest => TradeFastpayRefundQueryResponse,
+        "trade_cancel": TradeCancelRequest => TradeCancelResponse,
+        "trade_close": TradeCloseRequest => TradeCloseResponse,
+        "data_dataservice_bill_downloadurl_query": BillDownloadUrlQueryRequest => BillDownloadUrlQueryResponse,
+    }
+    bill_download {
+        "download_bill": BillDownloadUrlQueryRequest => Bill,
+    }
+    page {
+        "trade_page_pay": TradePagePayRequest,
+        "trade_wap_pay": TradeWapPayRequest,
+    }
+    app_pay {
+        "trade_app_pay": TradeAppPayRequest,
+    }
 }
 
 #[cfg(test)]
@@ -77,17 +163,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_call_is_named_after_its_method_and_dispatched_by_the_core() {
-        for call in TYPED_CALLS {
-            if call.kind != CallKind::BillDownload {
-                let expected = call.method.strip_prefix("alipay.").unwrap_or(call.method).replace('.', "_");
-                assert_eq!(call.name, expected);
-            }
-            let dispatched = match call.kind {
-                CallKind::Call | CallKind::BillDownload => super::super::TYPED_METHODS.contains(&call.method),
-                CallKind::Page | CallKind::AppPay => super::super::PAGE_METHODS.contains(&call.method),
-            };
-            assert!(dispatched, "{} is not dispatched", call.method);
+    fn every_call_is_named_after_its_method() {
+        for call in TYPED_CALLS.iter().filter(|c| c.kind != CallKind::BillDownload) {
+            let expected = call.method.strip_prefix("alipay.").unwrap_or(call.method).replace('.', "_");
+            assert_eq!(call.name, expected);
         }
     }
 }

@@ -7,7 +7,6 @@
 mod calls;
 mod cert_fetch;
 mod config;
-mod dispatch;
 mod options;
 mod pages;
 pub(crate) mod params;
@@ -15,10 +14,9 @@ mod settings;
 mod v3;
 mod verify;
 
-pub use calls::{CallKind, TYPED_CALLS, TypedCall};
+pub use calls::{CallKind, PAGE_METHODS, TYPED_CALLS, TYPED_METHODS, TypedCall};
 pub use cert_fetch::CERT_DOWNLOAD_METHOD;
 pub use config::{ClientBuilder, ClientConfig, Gateway, Protocol};
-pub use dispatch::{PAGE_METHODS, TYPED_METHODS};
 pub use options::CallOptions;
 pub use pages::PageFormat;
 pub use settings::ClientSettings;

@@ -73,7 +73,7 @@ impl Client {
         params::signed_params(self.config(), R::METHOD, Some(&biz), self.options(), &self.timestamp())
     }
 
-    fn render_page<R: PagePayApi>(&self, request: &R, format: PageFormat) -> Result<String, Error> {
+    pub(super) fn render_page<R: PagePayApi>(&self, request: &R, format: PageFormat) -> Result<String, Error> {
         let signed = self.sign_page_request(request)?;
         let config = self.config();
         let gateway = config.gateway.url();
