@@ -33,7 +33,7 @@ use crate::bill::{
     AccountBillRow, Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryResponse, BillFile, TradeBillRow,
     TradeBillSummaryRow,
 };
-use crate::client::ClientSettings;
+use crate::client::{ClientSettings, V3Response};
 use crate::error::ErrorInfo;
 use crate::notify::{DepositBackNotification, ExpectedOrder, TradeNotification};
 use crate::response::ResponseNode;
@@ -71,6 +71,7 @@ pub fn answers() -> Value {
         root::<Recovered>(&mut generator),
         root::<ErrorInfo>(&mut generator),
         root::<ResponseNode>(&mut generator),
+        root::<V3Response>(&mut generator),
     ];
     document(
         "alipay-core answers",

@@ -25,7 +25,8 @@ export type AlipayCoreAnswers =
   | WorkflowEvent
   | Recovered
   | ErrorInfo
-  | ResponseNode;
+  | ResponseNode
+  | V3Response;
 /**
  * The state of a trade (`trade_status`).
  */
@@ -1094,6 +1095,10 @@ export interface ErrorInfo {
    */
   sub_msg: string | null;
   /**
+   * Gateway error, v3: Alipay's trace id of the answer, for a support request.
+   */
+  trace_id: string | null;
+  /**
    * Gateway error: `false` when the answer carried no signature (a hint, never proof).
    */
   verified: boolean | null;
@@ -1279,5 +1284,29 @@ export interface ResponseNode {
    * The human-readable reason of a failure.
    */
   sub_msg: string | null;
+  [k: string]: unknown;
+}
+/**
+ * A verified v3 answer (HTTP 2xx) from `execute_v3`.
+ */
+export interface V3Response {
+  /**
+   * The body parsed (`null` when empty).
+   */
+  body: {
+    [k: string]: unknown;
+  };
+  /**
+   * The body as text — the decrypted text when the call was encrypted. Empty when Alipay sent none.
+   */
+  raw: string;
+  /**
+   * The HTTP status.
+   */
+  status: number;
+  /**
+   * Alipay's `alipay-trace-id`, for support requests.
+   */
+  trace_id: string | null;
   [k: string]: unknown;
 }

@@ -60,6 +60,8 @@ class AlipayError(Exception):
     """Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`."""
     sub_msg: Optional[str]
     """Gateway error: the human-readable business reason."""
+    trace_id: Optional[str]
+    """Gateway error, v3: Alipay's trace id of the answer, for a support request."""
     verified: Optional[bool]
     """Gateway error: `false` when the answer carried no signature (a hint, never proof)."""
     verified_node: Optional[str]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from alipay_core._model import Model
 from alipay_core._native import AlipayError
@@ -964,6 +964,30 @@ class TradeStatus(str, Enum):
 
 
 @dataclass(frozen=True)
+class V3Response(Model):
+    """
+    A verified v3 answer (HTTP 2xx) from `execute_v3`.
+    """
+
+    body: Any
+    """
+    The body parsed (`null` when empty).
+    """
+    raw: str
+    """
+    The body as text — the decrypted text when the call was encrypted. Empty when Alipay sent none.
+    """
+    status: int
+    """
+    The HTTP status.
+    """
+    trace_id: str | None
+    """
+    Alipay's `alipay-trace-id`, for support requests.
+    """
+
+
+@dataclass(frozen=True)
 class BillFile(Model):
     """
     One file of the archive, decoded to text (nothing is dropped, even when it is not typed).
@@ -1115,6 +1139,10 @@ class ErrorInfo(Model):
     sub_msg: str | None
     """
     Gateway error: the human-readable business reason.
+    """
+    trace_id: str | None
+    """
+    Gateway error, v3: Alipay's trace id of the answer, for a support request.
     """
     verified: bool | None
     """
@@ -1628,7 +1656,7 @@ class WorkflowEvent(Model):
     """
 
 
-AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | AlipayError | ResponseNode
+AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | AlipayError | ResponseNode | V3Response
 """
 What alipay-core hands out: answers, bills, notifications, outcomes, events.
 """

@@ -12,14 +12,15 @@ use crate::transport::{HttpMethod, HttpRequest, HttpResponse};
 use crate::v3;
 
 /// A verified v3 answer (HTTP 2xx) from [`Client::execute_v3`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct V3Response {
     /// The HTTP status.
     pub status: u16,
     /// The body as text — the decrypted text when the call was encrypted. Empty when Alipay sent none.
     pub raw: String,
-    /// The body parsed (`Value::Null` when empty).
+    /// The body parsed (`null` when empty).
     pub body: Value,
     /// Alipay's `alipay-trace-id`, for support requests.
     pub trace_id: Option<String>,
@@ -39,7 +40,7 @@ impl Client {
     ///
     /// # Errors
     /// * [`Error::Gateway`] for an HTTP 4xx/5xx v3 error answer (`sub_code` holds the v3 `code`,
-    ///   `http_status` and `links` are set; check `verified`).
+    ///   `http_status`, `links` and `trace_id` are set; check `verified`).
     /// * [`Error::Signature`] when the answer does not verify, or a success is unsigned.
     /// * [`Error::Transport`] when no answer came, or a non-2xx one that is not a v3 error.
     /// * [`Error::Decode`] when a verified answer cannot be decrypted or is not JSON.
@@ -194,7 +195,10 @@ impl Client {
         let status = response.status;
         if !(200..300).contains(&status) {
             return Err(match v3::gateway_error(what, status, &response.body, signed) {
-                Some(refusal) => refusal.into(),
+                Some(mut refusal) => {
+                    refusal.trace_id = response.header(v3::HEADER_TRACE_ID).map(str::to_string);
+                    refusal.into()
+                }
                 None => TransportError::outcome_unknown(
                     TransportErrorKind::Status(status),
                     format!("{what}: HTTP {status} without a v3 error body"),

@@ -72,6 +72,8 @@ pub struct ErrorInfo {
     pub http_status: Option<u16>,
     /// Gateway error, v3: where Alipay documents the problem.
     pub links: Vec<ErrorLink>,
+    /// Gateway error, v3: Alipay's trace id of the answer, for a support request.
+    pub trace_id: Option<String>,
     /// Decode error: the verified node that could not be decoded, as its raw JSON text.
     pub verified_node: Option<String>,
 }
@@ -92,6 +94,7 @@ impl From<&Error> for ErrorInfo {
             verified: None,
             http_status: None,
             links: Vec::new(),
+            trace_id: None,
             verified_node: None,
         };
         info.error_type = match e {
@@ -110,6 +113,7 @@ impl From<&Error> for ErrorInfo {
                 info.verified = Some(g.verified);
                 info.http_status = g.http_status;
                 info.links = g.links.clone();
+                info.trace_id = g.trace_id.clone();
                 ErrorType::Gateway
             }
             Error::Transport(_) => ErrorType::Transport,

@@ -294,6 +294,8 @@ pub struct GatewayError {
     pub http_status: Option<u16>,
     /// v3 only: the `links` of the error answer — where Alipay documents the problem.
     pub links: Vec<ErrorLink>,
+    /// v3 only: Alipay's `alipay-trace-id` of the error answer; quote it in a support request.
+    pub trace_id: Option<String>,
 }
 
 /// One of the `links` a v3 error answer points to.
@@ -326,6 +328,7 @@ impl GatewayError {
             verified,
             http_status: None,
             links: Vec::new(),
+            trace_id: None,
         }
     }
 

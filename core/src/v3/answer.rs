@@ -37,6 +37,7 @@ pub fn gateway_error(method: &str, status: u16, body: &[u8], verified: bool) -> 
         verified,
         http_status: Some(status),
         links: parsed.links,
+        trace_id: None,
     })
 }
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use alipay_core::error::SignatureError;
+use alipay_core::error::{ErrorInfo, SignatureError};
 use alipay_core::journal::MemoryJournal;
 use alipay_core::notify::NotifyRule;
 use alipay_core::trade::*;
@@ -218,6 +218,8 @@ async fn v3_errors_read_into_the_v2_structure() {
     assert_eq!((gateway.code.as_str(), gateway.http_status), ("400", Some(400)));
     assert_eq!(gateway.sub_code.as_deref(), Some("ACQ.TRADE_NOT_EXIST"));
     assert!(gateway.verified && !gateway.is_outcome_unknown());
+    let trace_id = gateway.trace_id.as_deref().expect("the answer's alipay-trace-id, kept for support");
+    assert_eq!(ErrorInfo::from(&err).trace_id.as_deref(), Some(trace_id));
     let refused = client
         .trade_pay(&TradePayRequest::new(order("V3E"), money("1.00"), "Tea", buyer::INSUFFICIENT_BALANCE))
         .await
