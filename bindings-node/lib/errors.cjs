@@ -1,9 +1,14 @@
 'use strict';
 // The one place the core's errors become JavaScript errors. The addon throws an Error whose message is
 // "alipay-core:" and the core's error record (ErrorInfo) as JSON; every field of the record becomes a
-// property (camelCase: subCode, outcomeUnknown, …), and `errorType` picks the class.
+// property (camelCase: subCode, outcomeUnknown, traceId, …), and `errorType` picks the class. Any other
+// error from the addon is napi's: an argument of the wrong JS type (InvalidInput), or a Rust panic napi
+// contained (AlipayError, errorType `internal`). Nothing from the addon reaches the caller unmapped.
 
 const PREFIX = 'alipay-core:';
+
+/** The addon (loaded once, by index.cjs, before any error can arise). */
+const native = () => require('../native.cjs');
 
 /** Every error alipay-core throws. `kind` says what to do next. */
 class AlipayError extends Error {}
@@ -11,6 +16,8 @@ class AlipayError extends Error {}
 class ConfigError extends AlipayError {}
 /** An argument can never be sent; `field` names it. */
 class InvalidInput extends AlipayError {}
+/** A verified notification is not for the merchant's order: `field` differs, `expected` vs `actual`. */
+class OrderMismatch extends InvalidInput {}
 /** A signature did not verify: never believe the answer. */
 class SignatureError extends AlipayError {}
 /** Alipay answered with an error code (`code`, `subCode`, `subMsg`). */
@@ -34,19 +41,42 @@ const CLASSES = {
 
 const camel = (name) => name.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
 
-/** The AlipayError an error from the addon describes; any other error as it is. */
+/** napi's statuses for a JS argument of the wrong type. */
+const WRONG_TYPE = new Set([
+  'InvalidArg', 'ObjectExpected', 'StringExpected', 'NumberExpected', 'BooleanExpected', 'ArrayExpected',
+  'FunctionExpected', 'BigintExpected', 'ArrayBufferExpected',
+]);
+
+/** A record-less error of the addon as the core's record: a wrong argument type, or a contained panic. */
+function napiRecord(error) {
+  const message = error && typeof error.message === 'string' ? error.message : String(error);
+  if (error && WRONG_TYPE.has(error.code)) {
+    return native().errorRecord('invalid_input', 'argument', message);
+  }
+  return native().errorRecord('internal', '', `alipay-core panicked (a bug; please report it): ${message}`);
+}
+
+/** The AlipayError an error from the addon describes. */
 function fromNative(error) {
-  const message = error && typeof error.message === 'string' ? error.message : '';
-  if (!message.startsWith(PREFIX)) {
+  if (error instanceof AlipayError) {
     return error;
   }
+  const message = error && typeof error.message === 'string' ? error.message : '';
   let info;
   try {
-    info = JSON.parse(message.slice(PREFIX.length));
+    info = message.startsWith(PREFIX) ? JSON.parse(message.slice(PREFIX.length)) : napiRecord(error);
   } catch {
-    return new AlipayError(message);
+    info = napiRecord(error);
   }
-  const Class = CLASSES[info.error_type] || AlipayError;
+  return fromRecord(info);
+}
+
+/** The error class of an error record (the core's ErrorInfo, snake_case as serialized). */
+function fromRecord(info) {
+  let Class = CLASSES[info.error_type] || AlipayError;
+  if (Class === InvalidInput && 'expected' in info) {
+    Class = OrderMismatch;
+  }
   const out = new Class(info.message);
   out.name = Class.name;
   for (const [key, value] of Object.entries(info)) {
@@ -66,11 +96,24 @@ async function mapped(call) {
   }
 }
 
+/** Runs `call`, a synchronous call into the addon, and rethrows its error as an AlipayError. */
+function mappedSync(call) {
+  try {
+    return call();
+  } catch (error) {
+    throw fromNative(error);
+  }
+}
+
+/** The error for a problem found before anything reaches the core, as the core words it: `errorType`
+ * `invalid_input` (`name` the field) or `config` (`name` the setting). */
+function record(errorType, name, reason) {
+  return fromRecord(native().errorRecord(errorType, name, reason));
+}
+
 /** An InvalidInput of the core's shape, for `field`. */
 function invalidInput(field, reason) {
-  const error = new InvalidInput(`invalid input: \`${field}\` ${reason}`);
-  Object.assign(error, { kind: 'invalid_input', errorType: 'invalid_input', outcomeUnknown: false, field });
-  return error;
+  return record('invalid_input', field, reason);
 }
 
 /**
@@ -101,6 +144,6 @@ function refuseNumberAmounts(request, paths) {
 }
 
 module.exports = {
-  AlipayError, ConfigError, InvalidInput, SignatureError, GatewayError, TransportError, DecodeError,
-  JournalError, fromNative, mapped, refuseNumberAmounts,
+  AlipayError, ConfigError, InvalidInput, OrderMismatch, SignatureError, GatewayError, TransportError, DecodeError,
+  JournalError, fromNative, mapped, mappedSync, record, invalidInput, refuseNumberAmounts,
 };

@@ -5,19 +5,64 @@
 // a decimal string ("88.88").
 
 const native = require('../native.cjs');
-const { NativeClient } = native;
 const { Calls, KEY_SETTINGS } = require('./calls.cjs');
 const errors = require('./errors.cjs');
+const { Notification, ReceivedNotification, notificationInput } = require('./notifications.cjs');
+const { PaymentHandle } = require('./handles.cjs');
+const { Workflows } = require('./workflows.cjs');
+
+const { mapped, mappedSync } = errors;
 
 /** A client for one app, made from the core's ClientSettings (`app_id`, `app_private_key`, …). */
 class AlipayClient extends Calls {
   constructor(settings) {
     super();
-    try {
-      this._native = new NativeClient(withKeyText(settings));
-    } catch (error) {
-      throw errors.fromNative(error);
-    }
+    this._native = mappedSync(() => new native.NativeClient(withKeyText(settings)));
+  }
+
+  /** The app id. */
+  get appId() {
+    return this._native.appId;
+  }
+
+  /** The gateway URL. */
+  get gateway() {
+    return this._native.gateway;
+  }
+
+  /**
+   * The same client with `options` (the core's CallOptions: `app_auth_token`, `notify_url`,
+   * `return_url`, `encrypt`, `params`) laid over its own.
+   */
+  withOptions(options) {
+    const client = Object.create(AlipayClient.prototype);
+    client._native = mappedSync(() => this._native.withOptions(options));
+    return client;
+  }
+
+  /** Any method, `bizContent` an object (or omitted); the verified answer node. */
+  execute(method, bizContent = null) {
+    return mapped(() => this._native.execute(method, bizContent));
+  }
+
+  /**
+   * Any v3 API: `httpMethod` `GET` or `POST`, `path` like `/v3/alipay/trade/query`, `options.query`
+   * pairs (an object or `[name, value]` entries) appended to it, `options.body` the JSON body; the
+   * verified V3Response.
+   */
+  executeV3(httpMethod, path, options = {}) {
+    const { query, body } = options ?? {};
+    const pairs = query == null ? null : Array.isArray(query) ? query : Object.entries(query);
+    return mapped(() => this._native.executeV3(httpMethod, path, pairs, body ?? null));
+  }
+
+  /**
+   * Verifies a notification: the raw body (a Buffer, as `express.raw` gives it, or a string) or the
+   * decoded form (an object, as `express.urlencoded` gives it), under `rule` `v1` (trade
+   * notifications, the default) or `v2`. Throws SignatureError for one that must not be believed.
+   */
+  async verifyNotification(notification, rule = 'v1') {
+    return new Notification(await mapped(() => this._native.verifyNotification(notificationInput(notification), rule)));
   }
 }
 
@@ -34,38 +79,29 @@ function withKeyText(settings) {
       try {
         out[name] = utf8.decode(out[name]);
       } catch {
-        throw Object.assign(new errors.ConfigError(`invalid setting \`${name}\`: the Buffer is not UTF-8 text`), {
-          kind: 'config', errorType: 'config', outcomeUnknown: false, field: null,
-        });
+        throw errors.record('config', name, 'the Buffer is not UTF-8 text');
       }
     }
   }
   return out;
 }
 
-/** `fn` with its error rethrown as an AlipayError. */
-const mappedSync = (fn) => (...args) => {
-  try {
-    return fn(...args);
-  } catch (error) {
-    throw errors.fromNative(error);
-  }
-};
-
-/** A raw notification body as bytes: a Buffer as it is, a string as its UTF-8 bytes. */
-const body = (notification) => (typeof notification === 'string' ? Buffer.from(notification, 'utf8') : notification);
-
 module.exports = {
   AlipayClient,
-  buildSignContent: mappedSync(native.buildSignContent),
-  signParams: mappedSync(native.signParams),
-  verifyResponse: mappedSync((raw, ...rest) => native.verifyResponse(body(raw), ...rest)),
-  verifyNotify: mappedSync((notification, ...rest) => native.verifyNotify(body(notification), ...rest)),
-  certSn: mappedSync(native.certSn),
-  rootCertSn: mappedSync(native.rootCertSn),
+  Workflows,
+  PaymentHandle,
+  Notification,
+  ReceivedNotification,
+  buildSignContent: (params) => mappedSync(() => native.buildSignContent(params)),
+  signParams: (...args) => mappedSync(() => native.signParams(...args)),
+  verifyResponse: (raw, ...rest) => mappedSync(() => native.verifyResponse(notificationInput(raw), ...rest)),
+  verifyNotify: (notification, ...rest) => mappedSync(() => native.verifyNotify(notificationInput(notification), ...rest)),
+  certSn: (pem) => mappedSync(() => native.certSn(pem)),
+  rootCertSn: (pem) => mappedSync(() => native.rootCertSn(pem)),
   AlipayError: errors.AlipayError,
   ConfigError: errors.ConfigError,
   InvalidInput: errors.InvalidInput,
+  OrderMismatch: errors.OrderMismatch,
   SignatureError: errors.SignatureError,
   GatewayError: errors.GatewayError,
   TransportError: errors.TransportError,

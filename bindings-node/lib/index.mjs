@@ -1,8 +1,10 @@
-// The ES module face of alipay-core: the same objects as the CommonJS one (lib/index.cjs).
+// The ES module face of alipay-core: the same objects as the CommonJS one (lib/index.cjs), so that
+// `instanceof` holds across both.
 import cjs from './index.cjs';
 
 export const {
-  AlipayClient, buildSignContent, signParams, verifyResponse, verifyNotify, certSn, rootCertSn, AlipayError, ConfigError, InvalidInput, SignatureError, GatewayError, TransportError,
-  DecodeError, JournalError,
+  AlipayClient, Workflows, PaymentHandle, Notification, ReceivedNotification, buildSignContent, signParams,
+  verifyResponse, verifyNotify, certSn, rootCertSn, AlipayError, ConfigError, InvalidInput, OrderMismatch,
+  SignatureError, GatewayError, TransportError, DecodeError, JournalError,
 } = cjs;
 export default cjs;

@@ -2,9 +2,11 @@
 
 Usage: node_calls.py REQUESTS_SCHEMA OUT_DIR   (writes calls.cjs and calls.d.ts)
 
-Each row of `x-alipay-calls` of kind `call` becomes one camelCase method taking the request model (an
-object with Alipay's own snake_case field names) and resolving to the answer model; their types come
-from the generated `models/*.d.ts`. Nothing here names a call or a field.
+Each row of `x-alipay-calls` becomes one camelCase method of `Calls` taking the request model (an object
+with Alipay's own snake_case field names): a Promise of the answer model for calls and bills, the signed
+string for page and app pay. Each row of `x-alipay-workflows` becomes one method of `WorkflowCalls`,
+which hands the checked request to the `Workflows` method `_<name>`. Their types come from the
+generated `models/*.d.ts`. Nothing here names a call or a field.
 """
 
 import json
@@ -43,38 +45,90 @@ def amount_paths(schema: dict, defs: dict, prefix: str = "", seen: tuple = ()) -
     return out
 
 
+def js_method(call: dict, defs: dict) -> str:
+    """One method of `Calls`: a Promise for calls and bills, a string for page and app pay."""
+    amounts = json.dumps(amount_paths(defs[call["request"]], defs))
+    request = f"refuseNumberAmounts(request, {amounts})"
+    name, method, kind = camel(call["name"]), call["method"], call["kind"]
+    if kind == "call":
+        return f"  {name}(request) {{\n    return mapped(async () => this._native.call('{method}', {request}));\n  }}\n\n"
+    if kind == "bill_download":
+        return f"  {name}(request) {{\n    return mapped(async () => this._native.downloadBill({request}));\n  }}\n\n"
+    if kind == "page":
+        return (
+            f"  {name}(request, format = 'form') {{\n"
+            f"    return mappedSync(() => this._native.page('{method}', {request}, format));\n  }}\n\n"
+        )
+    if kind == "app_pay":
+        return f"  {name}(request) {{\n    return mappedSync(() => this._native.page('{method}', {request}, 'form'));\n  }}\n\n"
+    raise SystemExit(f"unknown call kind {kind!r} for {call['name']}")
+
+
+def ts_method(call: dict) -> str:
+    name, request, response, kind = camel(call["name"]), call["request"], call["response"], call["kind"]
+    if kind in ("call", "bill_download"):
+        return f"  {name}(request: {request}): Promise<{response}>;\n"
+    if kind == "page":
+        return f"  {name}(request: {request}, format?: 'form' | 'url'): string;\n"
+    return f"  {name}(request: {request}): string;\n"
+
+
+def workflow_doc(call: dict, indent: str) -> str:
+    lines = textwrap.wrap(call["summary"], 96)
+    return f"{indent}/**\n" + "".join(f"{indent} * {line}\n" for line in lines) + f"{indent} */\n"
+
+
+def workflow_returns(call: dict) -> str:
+    return f"Promise<{call['returns']}>"
+
+
 def main(schema_path: str, out_dir: str) -> None:
     with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
     defs = schema["$defs"]
-    calls = [c for c in schema["x-alipay-calls"] if c["kind"] == "call"]
+    calls = schema["x-alipay-calls"]
+    workflows = schema["x-alipay-workflows"]
 
-    js = [f"'use strict';\n// {HEADER}\n\nconst {{ mapped, refuseNumberAmounts }} = require('./errors.cjs');\n\n"]
+    js = [f"'use strict';\n// {HEADER}\n\nconst {{ mapped, mappedSync, refuseNumberAmounts }} = require('./errors.cjs');\n\n"]
     js.append("/** The typed calls of AlipayClient, one per call of the core's call table. */\nclass Calls {\n")
     for call in calls:
         js.append(doc(call, defs, "  "))
+        js.append(js_method(call, defs))
+    js[-1] = js[-1].rstrip("\n") + "\n"
+    js.append("}\n\n/** The workflow entry points of Workflows, one per row of the core's workflow table. */\nclass WorkflowCalls {\n")
+    for call in workflows:
         amounts = json.dumps(amount_paths(defs[call["request"]], defs))
+        options = ", options" if call["returns"] != "RefundOutcome" else ""
+        js.append(workflow_doc(call, "  "))
         js.append(
-            f"  {camel(call['name'])}(request) {{\n"
-            f"    return mapped(async () => this._native.call('{call['method']}', refuseNumberAmounts(request, {amounts})));\n  }}\n\n"
+            f"  {camel(call['name'])}(request{options}) {{\n"
+            f"    return this._{camel(call['name'])}(refuseNumberAmounts(request, {amounts}){options});\n  }}\n\n"
         )
     js[-1] = js[-1].rstrip("\n") + "\n"
     props = defs["ClientSettings"]["properties"]
     keys = json.dumps(sorted(name for name in props if f"{name}_file" in props))
     js.append(
         "}\n\n/** The settings that are keys or certificates (text, or a Buffer of UTF-8 text; `<name>_file` for a path). */\n"
-        f"const KEY_SETTINGS = {keys};\n\nmodule.exports = {{ Calls, KEY_SETTINGS }};\n"
+        f"const KEY_SETTINGS = {keys};\n\nmodule.exports = {{ Calls, WorkflowCalls, KEY_SETTINGS }};\n"
     )
 
-    requests = sorted({c["request"] for c in calls})
-    answers = sorted({c["response"] for c in calls})
+    requests = sorted({c["request"] for c in calls} | {c["request"] for c in workflows})
+    answers = sorted({c["response"] for c in calls if c["response"] != "String"}
+                     | {c["returns"] for c in workflows if c["returns"] != "PaymentHandle"})
     ts = [f"// {HEADER}\n\n"]
     ts.append(f"import type {{ {', '.join(requests)} }} from './models/requests';\n")
-    ts.append(f"import type {{ {', '.join(answers)} }} from './models/answers';\n\n")
+    ts.append(f"import type {{ {', '.join(answers)} }} from './models/answers';\n")
+    ts.append("import type { PaymentHandle, WaitOptions } from './handles';\n\n")
     ts.append("/** The typed calls of AlipayClient, one per call of the core's call table. */\nexport declare class Calls {\n")
     for call in calls:
         ts.append(doc(call, defs, "  "))
-        ts.append(f"  {camel(call['name'])}(request: {call['request']}): Promise<{call['response']}>;\n")
+        ts.append(ts_method(call))
+    ts.append("}\n\n/** The workflow entry points of Workflows, one per row of the core's workflow table. */\n")
+    ts.append("export declare class WorkflowCalls {\n")
+    for call in workflows:
+        ts.append(workflow_doc(call, "  "))
+        options = ", options?: WaitOptions" if call["returns"] != "RefundOutcome" else ""
+        ts.append(f"  {camel(call['name'])}(request: {call['request']}{options}): {workflow_returns(call)};\n")
     ts.append("}\n\n")
     key_union = " | ".join(json.dumps(k) for k in sorted(name for name in props if f"{name}_file" in props))
     ts.append("/** The settings that are keys or certificates (text, or a Buffer of UTF-8 text; `<name>_file` for a path). */\n")

@@ -33,6 +33,19 @@ impl HttpMethod {
     }
 }
 
+impl std::str::FromStr for HttpMethod {
+    type Err = crate::error::InvalidInput;
+
+    /// `GET` or `POST` (either case).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_uppercase().as_str() {
+            "GET" => Ok(HttpMethod::Get),
+            "POST" => Ok(HttpMethod::Post),
+            _ => Err(crate::error::InvalidInput::new("http_method", format!("{s:?} is not GET or POST"))),
+        }
+    }
+}
+
 /// A request, fully built: the transport sends it as-is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {

@@ -1,0 +1,47 @@
+'use strict';
+// Verified notifications: what `AlipayClient.verifyNotification` and `Workflows.receiveNotification`
+// resolve to. Only a notification whose signature verified is ever wrapped here.
+
+const { mappedSync } = require('./errors.cjs');
+
+/**
+ * A raw notification body as the addon takes it: a Buffer (`express.raw`, Fastify) as it is, a string
+ * as its UTF-8 bytes, a decoded form (`express.urlencoded`) as an object of strings.
+ */
+function notificationInput(notification) {
+  return typeof notification === 'string' ? Buffer.from(notification, 'utf8') : notification;
+}
+
+/** A notification whose signature verified. Act on it only after `check(order)` passes. */
+class Notification {
+  constructor(native) {
+    this._native = native;
+    /** The fields the signature covers, and `sign`/`sign_type`: Alipay's own snake_case names. */
+    this.fields = native.fields;
+  }
+
+  /** Alipay's id of this notification, the same on every redelivery. */
+  get notifyId() {
+    return this.fields.notify_id ?? null;
+  }
+
+  /**
+   * Checks a trade notification against your own order (`app_id`, `out_trade_no`, `total_amount` as a
+   * decimal string, and `seller_id` when given). Throws OrderMismatch naming the first field that
+   * differs, DecodeError for a notification that is not a trade notification.
+   */
+  check(order) {
+    mappedSync(() => this._native.check(order));
+  }
+}
+
+/** A notification the workflows verified and looked up in the journal by its `notify_id`. */
+class ReceivedNotification extends Notification {
+  constructor(native) {
+    super(native);
+    /** `false` when it was handled before: answer `success` and do nothing else. */
+    this.firstDelivery = native.firstDelivery;
+  }
+}
+
+module.exports = { Notification, ReceivedNotification, notificationInput };
