@@ -1,19 +1,99 @@
-// alipay-core for Node. The models are generated from the core's own types (lib/models/), the calls from
-// its call table (lib/calls.d.ts).
-import type { Calls, KeySetting } from './calls';
-import type { ResponseNode } from './models/answers';
-import type { ClientSettings } from './models/requests';
+// alipay-core for Node. The models are generated from the core's own types (lib/models/), the calls,
+// the workflow entry points and the error fields from its tables (lib/calls.d.ts).
+import type { Calls, ErrorFields, KeySetting, WorkflowCalls } from './calls';
+import type { PaymentHandle } from './handles';
+import type { Recovered, ResponseNode, V3Response, WorkflowEvent } from './models/answers';
+import type { CallOptions, ClientSettings, ExpectedOrder, PollPolicy, RefundPolicy } from './models/requests';
 
 export type * from './models/answers';
 export type * from './models/requests';
+export type { ErrorFields, KeySetting } from './calls';
+export { PaymentHandle } from './handles';
+export type { WaitOptions } from './handles';
 
 /** The core's ClientSettings, with each key or certificate as text or a Buffer of its text. */
 export type AlipayClientSettings = Omit<ClientSettings, KeySetting> &
   Partial<Record<KeySetting, string | Uint8Array | null>>;
 
-/** A client for one app, made from the core's ClientSettings. A bad key or setting throws ConfigError. */
+/** A notification as a web framework hands it over: the raw body (Buffer or string), or the decoded form. */
+export type NotificationInput = Uint8Array | string | Record<string, string>;
+
+/**
+ * A client for one app, made from the core's ClientSettings. A bad key or setting throws ConfigError
+ * naming it. Every answer is verified, and believed only for the request it answers.
+ */
 export declare class AlipayClient extends Calls {
   constructor(settings: AlipayClientSettings);
+  /** The app id. */
+  readonly appId: string;
+  /** The gateway URL. */
+  readonly gateway: string;
+  /** The same client with `options` laid over its own (an ISV's `app_auth_token`, `notify_url`, …). */
+  withOptions(options: CallOptions): AlipayClient;
+  /** Any method, `bizContent` an object (or omitted); the verified answer node. */
+  execute(method: string, bizContent?: Record<string, unknown> | null): Promise<ResponseNode>;
+  /**
+   * Any v3 API: `httpMethod` `GET` or `POST`, `path` like `/v3/alipay/trade/query`, `options.query`
+   * appended to it, `options.body` the JSON body; the verified answer.
+   */
+  executeV3(
+    httpMethod: 'GET' | 'POST',
+    path: string,
+    options?: { query?: Record<string, string> | [string, string][]; body?: unknown },
+  ): Promise<V3Response>;
+  /**
+   * Verifies a notification under `rule` `v1` (trade notifications, the default) or `v2`. Throws
+   * SignatureError for one that must not be believed.
+   */
+  verifyNotification(notification: NotificationInput, rule?: 'v1' | 'v2'): Promise<Notification>;
+}
+
+/** A notification whose signature verified. Act on it only after `check(order)` passes. */
+export declare class Notification {
+  protected constructor();
+  /** The fields the signature covers, and `sign`/`sign_type`: Alipay's own snake_case names. */
+  readonly fields: Record<string, string>;
+  /** Alipay's id of this notification, the same on every redelivery. */
+  readonly notifyId: string | null;
+  /** Checks a trade notification against your order; throws OrderMismatch naming the first field that differs. */
+  check(order: ExpectedOrder): void;
+}
+
+/** A notification the workflows verified and looked up in the journal by its `notify_id`. */
+export declare class ReceivedNotification extends Notification {
+  /** `false` when it was handled before: answer `success` and do nothing else. */
+  readonly firstDelivery: boolean;
+}
+
+/** What `new Workflows` takes besides the client and the journal. */
+export interface WorkflowsOptions {
+  /**
+   * Called with each progress event, on the JS thread. An exception it throws becomes a process
+   * warning (`AlipayOnEventWarning`) and never disturbs the workflow.
+   */
+  onEvent?: (event: WorkflowEvent) => void;
+  /** Laid over the barcode default (as the official SDK: 5 queries 5 s apart, then cancel). */
+  barcodePolicy?: Partial<PollPolicy>;
+  /** Laid over the QR default. */
+  qrPolicy?: Partial<PollPolicy>;
+  /** Laid over the refund default. */
+  refundPolicy?: Partial<RefundPolicy>;
+}
+
+/**
+ * The face-to-face workflows, journaled before anything is sent: barcode pay polled to the truth and
+ * cancelled if the buyer never confirms, QR pay, refunds until known. A crash loses nothing:
+ * `recover()` finishes what was left.
+ */
+export declare class Workflows extends WorkflowCalls {
+  /** Workflows over `client`, journaled in the SQLite file `journal` (created if new; ':memory:' for tests). */
+  constructor(client: AlipayClient, journal: string, options?: WorkflowsOptions);
+  /** Finishes every workflow a crash left unfinished; an ISV passes the merchants' current tokens. */
+  recover(appAuthTokens?: string[]): Promise<Recovered[]>;
+  /** Verifies a notification and says whether it is new (by `notify_id`, in the journal). */
+  receiveNotification(notification: NotificationInput, rule?: 'v1' | 'v2'): Promise<ReceivedNotification>;
+  /** Records the notification as handled, so redeliveries are recognised. */
+  markNotificationHandled(notification: Notification): Promise<void>;
 }
 
 /** The exact text a request signature covers: the non-blank parameters, sorted, as `k=v&…`. */
@@ -23,35 +103,33 @@ export declare function signParams(params: Record<string, string>, privateKey: s
 /** Verifies a raw gateway answer to `method`; its node. Throws SignatureError for one that must not be believed. */
 export declare function verifyResponse(rawBody: Uint8Array | string, method: string, alipayPublicKey: string, signType?: string, charset?: string): ResponseNode;
 /** Verifies a notification (the raw body, or the decoded form) under `rule` `v1` (default) or `v2`; the fields its signature covers. */
-export declare function verifyNotify(notification: Uint8Array | string | Record<string, string>, alipayPublicKey: string, rule?: 'v1' | 'v2', signType?: string): Record<string, string>;
+export declare function verifyNotify(notification: NotificationInput, alipayPublicKey: string, rule?: 'v1' | 'v2', signType?: string): Record<string, string>;
 /** The SN of a certificate (`app_cert_sn`, or the Alipay certificate's). */
 export declare function certSn(pem: string): string;
 /** `alipay_root_cert_sn` of Alipay's root certificate file. */
 export declare function rootCertSn(pem: string): string;
 
-/** Every error alipay-core throws; its fields are the core's error record, in camelCase. */
-export declare class AlipayError extends Error {
-  /** What to do: `config`, `invalid_input`, `signature`, `rejected`, `outcome_unknown`, `not_sent`, … */
-  kind: string;
-  /** Which error it is: `config`, `invalid_input`, `signature`, `gateway`, `transport`, … */
-  errorType: string;
-  /** `true` when Alipay may have applied the request although the call failed: query first. */
-  outcomeUnknown: boolean;
-  field: string | null;
-  method: string | null;
-  code: string | null;
-  msg: string | null;
-  subCode: string | null;
-  subMsg: string | null;
-  verified: boolean | null;
-  httpStatus: number | null;
-  links: { desc: string; url: string }[];
-  verifiedNode: string | null;
-}
+/** Every error alipay-core throws; `kind` says what to do next. Its fields are the core's error record. */
+export declare class AlipayError extends Error {}
+export interface AlipayError extends ErrorFields {}
+/** The configuration or a key is wrong: retrying cannot help. */
 export declare class ConfigError extends AlipayError {}
+/** An argument can never be sent; `field` names it. */
 export declare class InvalidInput extends AlipayError {}
+/** A verified notification is not for your order: `field` differs, `expected` vs `actual`. */
+export declare class OrderMismatch extends InvalidInput {
+  /** Your order's value. */
+  expected: string;
+  /** The notification's value (`null` when it has none). */
+  actual: string | null;
+}
+/** A signature did not verify: never believe the answer. */
 export declare class SignatureError extends AlipayError {}
+/** Alipay answered with an error code (`code`, `subCode`, `subMsg`; `traceId` in v3). */
 export declare class GatewayError extends AlipayError {}
+/** The HTTP exchange failed; `outcomeUnknown` says whether Alipay may have acted anyway. */
 export declare class TransportError extends AlipayError {}
+/** A verified answer, notification or bill could not be decoded. */
 export declare class DecodeError extends AlipayError {}
+/** The workflow journal could not be read or written. */
 export declare class JournalError extends AlipayError {}

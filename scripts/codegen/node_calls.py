@@ -1,12 +1,13 @@
 """Writes the typed calls of the Node `AlipayClient` from the core's call table.
 
-Usage: node_calls.py REQUESTS_SCHEMA OUT_DIR   (writes calls.cjs and calls.d.ts)
+Usage: node_calls.py MODELS_DIR OUT_DIR   (reads requests/answers.schema.json; writes calls.cjs and calls.d.ts)
 
 Each row of `x-alipay-calls` becomes one camelCase method of `Calls` taking the request model (an object
 with Alipay's own snake_case field names): a Promise of the answer model for calls and bills, the signed
 string for page and app pay. Each row of `x-alipay-workflows` becomes one method of `WorkflowCalls`,
 which hands the checked request to the `Workflows` method `_<name>`. Their types come from the
-generated `models/*.d.ts`. Nothing here names a call or a field.
+generated `models/*.d.ts`. The fields of the core's `ErrorInfo` become `ErrorFields`, the camelCase
+properties of every `AlipayError`. Nothing here names a call or a field.
 """
 
 import json
@@ -82,9 +83,29 @@ def workflow_returns(call: dict) -> str:
     return f"Promise<{call['returns']}>"
 
 
-def main(schema_path: str, out_dir: str) -> None:
-    with open(schema_path, encoding="utf-8") as f:
+def error_fields(answers: dict) -> str:
+    """`ErrorFields`: each field of the core's `ErrorInfo` but `message`, camelCase, typed by it."""
+    info = answers["$defs"]["ErrorInfo"]
+    out = ["/** The fields of every AlipayError: the core's error record (ErrorInfo), in camelCase. */\n"]
+    out.append("export interface ErrorFields {\n")
+    for name, prop in info["properties"].items():
+        if name == "message":
+            continue
+        lines = textwrap.wrap(prop.get("description", "").replace("\n", " "), 92)
+        if len(lines) == 1 and len(lines[0]) < 90:
+            out.append(f"  /** {lines[0]} */\n")
+        elif lines:
+            out.append("  /**\n" + "".join(f"   * {line}\n" for line in lines) + "   */\n")
+        out.append(f"  {camel(name)}: ErrorInfo[{json.dumps(name)}];\n")
+    out.append("}\n\n")
+    return "".join(out)
+
+
+def main(models_dir: str, out_dir: str) -> None:
+    with open(f"{models_dir}/requests.schema.json", encoding="utf-8") as f:
         schema = json.load(f)
+    with open(f"{models_dir}/answers.schema.json", encoding="utf-8") as f:
+        answers_schema = json.load(f)
     defs = schema["$defs"]
     calls = schema["x-alipay-calls"]
     workflows = schema["x-alipay-workflows"]
@@ -114,7 +135,7 @@ def main(schema_path: str, out_dir: str) -> None:
 
     requests = sorted({c["request"] for c in calls} | {c["request"] for c in workflows})
     answers = sorted({c["response"] for c in calls if c["response"] != "String"}
-                     | {c["returns"] for c in workflows if c["returns"] != "PaymentHandle"})
+                     | {c["returns"] for c in workflows if c["returns"] != "PaymentHandle"} | {"ErrorInfo"})
     ts = [f"// {HEADER}\n\n"]
     ts.append(f"import type {{ {', '.join(requests)} }} from './models/requests';\n")
     ts.append(f"import type {{ {', '.join(answers)} }} from './models/answers';\n")
@@ -130,6 +151,7 @@ def main(schema_path: str, out_dir: str) -> None:
         options = ", options?: WaitOptions" if call["returns"] != "RefundOutcome" else ""
         ts.append(f"  {camel(call['name'])}(request: {call['request']}{options}): {workflow_returns(call)};\n")
     ts.append("}\n\n")
+    ts.append(error_fields(answers_schema))
     key_union = " | ".join(json.dumps(k) for k in sorted(name for name in props if f"{name}_file" in props))
     ts.append("/** The settings that are keys or certificates (text, or a Buffer of UTF-8 text; `<name>_file` for a path). */\n")
     ts.append(f"export type KeySetting = {key_union};\n")
