@@ -142,4 +142,7 @@ class WorkflowCalls {
 /** The settings that are keys or certificates (text, or a Buffer of UTF-8 text; `<name>_file` for a path). */
 const KEY_SETTINGS = ["alipay_cert", "alipay_public_key", "alipay_root_cert", "app_cert", "app_private_key"];
 
-module.exports = { Calls, WorkflowCalls, KEY_SETTINGS };
+/** Where an ExpectedOrder holds amounts (a JS number there is refused). */
+const EXPECTED_ORDER_AMOUNTS = ["total_amount"];
+
+module.exports = { Calls, WorkflowCalls, KEY_SETTINGS, EXPECTED_ORDER_AMOUNTS };

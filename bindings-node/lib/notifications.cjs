@@ -2,7 +2,8 @@
 // Verified notifications: what `AlipayClient.verifyNotification` and `Workflows.receiveNotification`
 // resolve to. Only a notification whose signature verified is ever wrapped here.
 
-const { mappedSync } = require('./errors.cjs');
+const { EXPECTED_ORDER_AMOUNTS } = require('./calls.cjs');
+const { mappedSync, refuseNumberAmounts } = require('./errors.cjs');
 
 /**
  * A raw notification body as the addon takes it: a Buffer (`express.raw`, Fastify) as it is, a string
@@ -31,7 +32,7 @@ class Notification {
    * differs, DecodeError for a notification that is not a trade notification.
    */
   check(order) {
-    mappedSync(() => this._native.check(order));
+    mappedSync(() => this._native.check(refuseNumberAmounts(order, EXPECTED_ORDER_AMOUNTS)));
   }
 }
 

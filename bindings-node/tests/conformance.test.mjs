@@ -1,10 +1,12 @@
 // The shared conformance cases (tests/conformance/), replayed through the Node binding: the same inputs
-// must give the same signatures, verdicts and verified text as the Rust core and the Python binding.
+// must give the same signatures, verdicts, verified text and workflow outcomes as the Rust core and the
+// Python binding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
-import { AlipayError, buildSignContent, signParams, verifyNotify, verifyResponse } from 'alipay-core';
+import { AlipayClient, AlipayError, Workflows, buildSignContent, signParams, verifyNotify, verifyResponse } from 'alipay-core';
+import { control, order, settingsOf, start } from './sandbox.mjs';
 
 const load = (name) => JSON.parse(readFileSync(new URL(`../../tests/conformance/${name}`, import.meta.url), 'utf8'));
 
@@ -47,5 +49,31 @@ for (const c of notifications.cases) {
     assert.equal(outcome, c.expect);
     if (fields) assert.deepEqual(fields, c.covered);
     if (c.form) assert.equal(verdict(() => verifyNotify(c.form, key, c.rule, 'RSA2'))[0], c.expect, 'from the decoded form');
+  });
+}
+
+// The barcode scenarios of workflows.json, each against a sandbox of its own (a fault is one-shot and
+// must reach no other scenario's calls).
+const WORKFLOWS = load('workflows.json');
+
+/** The outcome's fields the scenario names; `error_sub_code` from its error record. */
+const observed = (outcome, expect) =>
+  Object.fromEntries(Object.keys(expect).map((key) => [key, key === 'error_sub_code' ? outcome.error?.sub_code ?? null : outcome[key]]));
+
+for (const scenario of WORKFLOWS.scenarios) {
+  test(`workflow: ${scenario.name}`, async () => {
+    const sandbox = await start();
+    try {
+      const workflows = new Workflows(new AlipayClient(settingsOf(sandbox)), ':memory:', { barcodePolicy: WORKFLOWS.policy });
+      if (scenario.fault !== null) {
+        await control(sandbox, '/sandbox/faults', { fault: scenario.fault.fault, method: scenario.fault.method });
+      }
+      const outcome = await workflows.payAndWait({
+        out_trade_no: order('CF'), total_amount: WORKFLOWS.total_amount, subject: 'conformance', auth_code: sandbox.buyers[scenario.buyer],
+      });
+      assert.deepEqual(observed(outcome, scenario.expect), scenario.expect);
+    } finally {
+      sandbox.stop();
+    }
   });
 }

@@ -2,7 +2,8 @@
 // from a fixed seed, alipay-core's signParams gives the very signature the official sign() gives, and
 // that signature covers exactly alipay-core's buildSignContent. One case documents where the two
 // differ: the official SDK signs an empty value as `key=`, alipay-core leaves blank values out
-// (Alipay's documented rule), so the generated sets hold no blank values.
+// (Alipay's documented rule; blank also means whitespace-only, which the official SDK signs too), so
+// the generated sets hold no blank values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
@@ -50,7 +51,7 @@ const METHODS = [
   'alipay.trade.refund', 'alipay.trade.precreate', 'alipay.fund.trans.uni.transfer',
 ];
 
-/** Text of 1–8 fragments; never blank, so both SDKs must sign it. */
+/** Text of 1–8 fragments, possibly with spaces or newlines around it, but never blank. */
 function text(rng) {
   const parts = Array.from({ length: 1 + rng.int(8) }, () => rng.pick(FRAGMENTS));
   const value = parts.join(rng.pick(['', ' ', '']));

@@ -130,7 +130,10 @@ def main(models_dir: str, out_dir: str) -> None:
     keys = json.dumps(sorted(name for name in props if f"{name}_file" in props))
     js.append(
         "}\n\n/** The settings that are keys or certificates (text, or a Buffer of UTF-8 text; `<name>_file` for a path). */\n"
-        f"const KEY_SETTINGS = {keys};\n\nmodule.exports = {{ Calls, WorkflowCalls, KEY_SETTINGS }};\n"
+        f"const KEY_SETTINGS = {keys};\n\n"
+        "/** Where an ExpectedOrder holds amounts (a JS number there is refused). */\n"
+        f"const EXPECTED_ORDER_AMOUNTS = {json.dumps(amount_paths(defs['ExpectedOrder'], defs))};\n\n"
+        "module.exports = { Calls, WorkflowCalls, KEY_SETTINGS, EXPECTED_ORDER_AMOUNTS };\n"
     )
 
     requests = sorted({c["request"] for c in calls} | {c["request"] for c in workflows})
