@@ -72,7 +72,11 @@ java-sdk:
 	cargo build -q -p alipay-cli
 	cd tests/java-sdk && ALIPAY_BIN="$(CURDIR)/target/debug/alipay" mvn -B --no-transfer-progress test
 
-## Crypto against OpenSSL, then 10,000 concurrent pay_and_wait workflows (wall time, peak RSS, CPU).
+## Crypto against OpenSSL, 10,000 concurrent pay_and_wait workflows (wall time, peak RSS, CPU), then the Node
+## binding against the official alipay-sdk on one core (signing and verified queries per second).
 bench:
 	scripts/bench-crypto
 	cargo bench -p alipay-sandbox --bench workflows
+	cargo build --release -q -p alipay-cli
+	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
+	taskset -c 1 node bindings-node/bench/bench.mjs

@@ -7,10 +7,16 @@
 // asserted.
 //
 // Run it pinned to one core, so that client and sandbox (whose child process inherits the affinity)
-// share it:
+// share it and the ratio measures CPU per call, against the release sandbox (`make bench` does both):
 //
+//   cargo build --release -p alipay-cli
 //   taskset -c 1 node bindings-node/bench/bench.mjs
+//
+// $ALIPAY_BIN names another sandbox binary. A debug one spends more CPU per answer than either client,
+// on the same core, and so understates every ratio.
+import { existsSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 
 import { AlipaySdk } from 'alipay-sdk';
 import { AlipayClient } from 'alipay-core';
@@ -170,7 +176,18 @@ function printTable(results) {
   }
 }
 
+/** The release sandbox, unless $ALIPAY_BIN names one. */
+function useReleaseSandbox() {
+  if (process.env.ALIPAY_BIN) {
+    return;
+  }
+  const release = fileURLToPath(new URL('../../target/release/alipay', import.meta.url));
+  check(existsSync(release), `the release sandbox ${release} exists (cargo build --release -p alipay-cli)`);
+  process.env.ALIPAY_BIN = release;
+}
+
 async function main() {
+  useReleaseSandbox();
   const sandbox = await start();
   try {
     const client = new AlipayClient({
