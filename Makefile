@@ -59,10 +59,12 @@ test-python:
 	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy.stubtest alipay_core._native
 	cd bindings-python/tests && "$(PY_VENV)/bin/python" -m mypy -p alipay_core
 
-## `npm install ./bindings-node` as a user would (napi-rs builds the addon from source, in release, in the
-## same target folder as the Python binding), then its `node --test` suite against `alipay sandbox`.
+## `npm install ./bindings-node` into a fresh project, as a user would (napi-rs builds the addon from
+## source, in release, in the same target folder as the Python binding), loaded as ESM and CJS there; then
+## the package's dev dependencies and its `node --test` suite against `alipay sandbox`.
 test-node:
 	cargo build -q -p alipay-cli
+	scripts/node-consumer "$(CURDIR)/target/node-consumer"
 	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
 	cd bindings-node && ALIPAY_BIN="$(CURDIR)/target/debug/alipay" node --test tests/
 
