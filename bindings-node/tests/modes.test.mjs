@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import { AlipayClient, GatewayError, InvalidInput, SignatureError } from 'alipay-core';
+import { AlipayClient, GatewayError, InvalidInput, SignatureError, TransportError } from 'alipay-core';
 import { advance, control, order, settingsOf, start } from './sandbox.mjs';
 
 const AES_KEY = Buffer.from([...Array(16).keys()]).toString('base64');
@@ -136,6 +136,23 @@ describe('keys', () => {
       const no = order('KEY');
       assert.equal((await client.tradePay({ out_trade_no: no, total_amount: '1', subject: 's', auth_code: sandbox.buyers.pays_at_once })).code, '10000');
     }
+  });
+
+  test('certificate mode from paths; a proxy that is down sends nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'alipay-certs-'));
+    const files = {};
+    for (const [name, file] of [['app_cert', 'app.crt'], ['alipay_cert', 'alipay.crt'], ['root_cert', 'root.crt']]) {
+      writeFileSync(path.join(dir, file), sandbox.certificates[name]);
+      files[name] = path.join(dir, file);
+    }
+    const fromPaths = new AlipayClient({
+      app_id: sandbox.app_id, app_private_key: sandbox.app_private_key, gateway: sandbox.gateway,
+      app_cert_file: files.app_cert, alipay_cert_file: files.alipay_cert, alipay_root_cert_file: files.root_cert,
+    });
+    const no = order('CERTF');
+    assert.equal((await fromPaths.tradePay({ out_trade_no: no, total_amount: '1', subject: 's', auth_code: sandbox.buyers.pays_at_once })).code, '10000');
+    const proxied = new AlipayClient(settingsOf(sandbox, { proxy: 'http://127.0.0.1:9', connect_timeout: 1, timeout: 5 }));
+    await assert.rejects(proxied.tradeQuery({ out_trade_no: no }), (e) => e instanceof TransportError && e.outcomeUnknown === false);
   });
 
   test('an answer signed by another key is never believed', async () => {
