@@ -9,7 +9,7 @@
 //! error from the addon (a Rust panic napi contained) into an `AlipayError`.
 
 pub mod client;
-mod errors;
+pub mod errors;
 pub mod notification;
 pub mod primitives;
 pub mod testing;
