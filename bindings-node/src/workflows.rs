@@ -3,11 +3,10 @@
 //! (`PaymentOutcome`, `RefundOutcome`, `Recovered`, `WorkflowEvent`).
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
 
-use alipay_core::error::{Error, InvalidInput};
+use alipay_core::error::InvalidInput;
 use alipay_core::fields::from_fields;
-use alipay_core::workflow::{Canceller, PaymentHandle, PollPolicy, RefundPolicy, Workflows};
+use alipay_core::workflow::{PaymentHandle, PollPolicy, RefundPolicy, SharedPaymentHandle, Workflows};
 use napi::Either;
 use napi::bindgen_prelude::Buffer;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -124,28 +123,12 @@ impl NativeWorkflows {
 /// A running payment workflow: its QR code, its cancel button, its outcome.
 #[napi]
 pub struct NativePaymentHandle {
-    out_trade_no: String,
-    qr_code: Option<String>,
-    canceller: Canceller,
-    handle: Mutex<Option<PaymentHandle>>,
+    inner: SharedPaymentHandle,
 }
 
 impl From<PaymentHandle> for NativePaymentHandle {
     fn from(handle: PaymentHandle) -> Self {
-        Self {
-            out_trade_no: handle.out_trade_no().to_string(),
-            qr_code: handle.qr_code().map(str::to_string),
-            canceller: handle.canceller(),
-            handle: Mutex::new(Some(handle)),
-        }
-    }
-}
-
-impl NativePaymentHandle {
-    fn take(&self) -> Result<PaymentHandle, Error> {
-        self.handle.lock().unwrap_or_else(PoisonError::into_inner).take().ok_or_else(|| {
-            InvalidInput::new("handle", "the outcome was already awaited, or the handle detached").into()
-        })
+        Self { inner: handle.into() }
     }
 }
 
@@ -154,32 +137,32 @@ impl NativePaymentHandle {
     /// The merchant's order number.
     #[napi(getter)]
     pub fn out_trade_no(&self) -> String {
-        self.out_trade_no.clone()
+        self.inner.out_trade_no().to_string()
     }
 
     /// The QR code to show (QR payments); `null` otherwise, or if the precreate failed.
     #[napi(getter)]
     pub fn qr_code(&self) -> Option<String> {
-        self.qr_code.clone()
+        self.inner.qr_code().map(str::to_string)
     }
 
     /// Stop waiting for the buyer and cancel the trade now.
     #[napi]
     pub fn cancel(&self) {
-        self.canceller.cancel();
+        self.inner.cancel();
     }
 
     /// Let the workflow finish alone (it will not be cancelled).
     #[napi(catch_unwind)]
     pub fn detach(&self) -> napi::Result<()> {
-        self.take().map_err(|e| to_js(&e))?.detach();
+        self.inner.take().map_err(|e| to_js(&e))?.detach();
         Ok(())
     }
 
     /// Waits for the outcome (once); the `PaymentOutcome`.
     #[napi]
     pub async fn outcome(&self) -> napi::Result<Value> {
-        let handle = self.take().map_err(|e| to_js(&e))?;
+        let handle = self.inner.take().map_err(|e| to_js(&e))?;
         to_value(&handle.outcome().await.map_err(|e| to_js(&e))?)
     }
 }

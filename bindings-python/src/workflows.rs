@@ -3,11 +3,10 @@
 //! proves them included, causes as exception objects).
 
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
 
 use alipay_core::error::{Error, InvalidInput};
 use alipay_core::fields::from_fields;
-use alipay_core::workflow::{Canceller, PaymentHandle, PollPolicy, RefundPolicy, WorkflowEvent, Workflows};
+use alipay_core::workflow::{PaymentHandle, PollPolicy, RefundPolicy, SharedPaymentHandle, WorkflowEvent, Workflows};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde::Serialize;
@@ -172,56 +171,50 @@ impl NativeWorkflows {
 /// A running payment workflow: its QR code, its cancel button, its outcome.
 #[pyclass(module = "alipay_core._native", frozen)]
 pub(crate) struct NativePaymentHandle {
-    #[pyo3(get)]
-    out_trade_no: String,
-    #[pyo3(get)]
-    qr_code: Option<String>,
-    canceller: Canceller,
-    handle: Mutex<Option<PaymentHandle>>,
+    inner: SharedPaymentHandle,
 }
 
 impl From<PaymentHandle> for NativePaymentHandle {
     fn from(handle: PaymentHandle) -> Self {
-        Self {
-            out_trade_no: handle.out_trade_no().to_string(),
-            qr_code: handle.qr_code().map(str::to_string),
-            canceller: handle.canceller(),
-            handle: Mutex::new(Some(handle)),
-        }
-    }
-}
-
-impl NativePaymentHandle {
-    fn take(&self) -> Result<PaymentHandle, Error> {
-        self.handle.lock().unwrap_or_else(PoisonError::into_inner).take().ok_or_else(|| {
-            InvalidInput::new("handle", "the outcome was already awaited, or the handle detached").into()
-        })
+        Self { inner: handle.into() }
     }
 }
 
 #[pymethods]
 impl NativePaymentHandle {
+    /// Your order number.
+    #[getter]
+    fn out_trade_no(&self) -> &str {
+        self.inner.out_trade_no()
+    }
+
+    /// The QR code to show (QR payments).
+    #[getter]
+    fn qr_code(&self) -> Option<&str> {
+        self.inner.qr_code()
+    }
+
     /// Stop waiting for the buyer and cancel the trade now.
     fn cancel(&self) {
-        self.canceller.cancel();
+        self.inner.cancel();
     }
 
     /// Let the workflow finish alone (it will not be cancelled).
     fn detach(&self) -> PyResult<()> {
-        self.take().map_err(to_py)?.detach();
+        self.inner.take().map_err(to_py)?.detach();
         Ok(())
     }
 
     /// Waits for the outcome; its fields.
     fn wait(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let handle = self.take().map_err(to_py)?;
+        let handle = self.inner.take().map_err(to_py)?;
         let outcome = block_on(py, handle.outcome())?;
         outcome_to_py(py, &outcome)
     }
 
     /// `wait`, awaitable. Cancelling it drops the handle: the workflow takes its cancel path.
     fn wait_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let handle = self.take().map_err(to_py)?;
+        let handle = self.inner.take().map_err(to_py)?;
         awaitable(py, handle.outcome(), |py, outcome| outcome_to_py(py, &outcome))
     }
 }

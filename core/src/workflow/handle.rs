@@ -113,3 +113,53 @@ impl Drop for PaymentHandle {
         stop_if_running(&self.signal);
     }
 }
+
+/// A [`PaymentHandle`] that many owners share by reference, as a binding's handle object is shared by
+/// its language's runtime: its order number, QR code and cancel button stay readable, and its outcome
+/// (or detaching) is taken once. Dropping the last owner with the handle still inside drops it, which
+/// takes the cancel path.
+#[derive(Debug)]
+pub struct SharedPaymentHandle {
+    out_trade_no: String,
+    qr_code: Option<String>,
+    canceller: Canceller,
+    handle: std::sync::Mutex<Option<PaymentHandle>>,
+}
+
+impl From<PaymentHandle> for SharedPaymentHandle {
+    fn from(handle: PaymentHandle) -> Self {
+        Self {
+            out_trade_no: handle.out_trade_no.clone(),
+            qr_code: handle.qr_code.clone(),
+            canceller: handle.canceller(),
+            handle: std::sync::Mutex::new(Some(handle)),
+        }
+    }
+}
+
+impl SharedPaymentHandle {
+    /// Your order number.
+    pub fn out_trade_no(&self) -> &str {
+        &self.out_trade_no
+    }
+
+    /// The QR code to show (QR payments).
+    pub fn qr_code(&self) -> Option<&str> {
+        self.qr_code.as_deref()
+    }
+
+    /// As [`PaymentHandle::cancel`]; works after the handle was taken too (until the workflow ends).
+    pub fn cancel(&self) {
+        self.canceller.cancel();
+    }
+
+    /// The handle, once: to await its outcome or detach it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] (field `handle`) when it was taken before.
+    pub fn take(&self) -> Result<PaymentHandle, Error> {
+        self.handle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take().ok_or_else(|| {
+            crate::error::InvalidInput::new("handle", "the outcome was already awaited, or the handle detached").into()
+        })
+    }
+}

@@ -58,7 +58,7 @@ mod workflows;
 pub use calls::{WORKFLOW_CALLS, WorkflowCall};
 pub use event::{EventCallback, EventKind, Outcome, WorkflowEvent};
 pub use expiry::SETTLE_MARGIN;
-pub use handle::{Canceller, PaymentHandle};
+pub use handle::{Canceller, PaymentHandle, SharedPaymentHandle};
 pub use notifications::ReceivedNotification;
 pub use numbers::{derived_refund_no, unique_no};
 pub use outcome::{
