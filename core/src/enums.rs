@@ -86,6 +86,13 @@ macro_rules! open_enum {
             }
         }
 
+        // To Kotlin and Swift: its wire text (a known value or any other, kept).
+        #[cfg(feature = "uniffi")]
+        uniffi::custom_type!($name, String, {
+            lower: |value| value.as_str().to_string(),
+            try_lift: |text| Ok($name::from(text.as_str())),
+        });
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;

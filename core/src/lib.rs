@@ -14,6 +14,8 @@ pub mod crypto;
 pub mod encrypt;
 mod enums;
 pub mod error;
+#[cfg(feature = "uniffi")]
+pub mod ffi;
 pub mod fields;
 pub mod future;
 pub mod journal;
@@ -38,6 +40,9 @@ pub use crypto::{Backend, SignType};
 pub use error::{Error, ErrorKind, GatewayError, Result};
 pub use keys::{KeyError, KeyProblem, KeyRole, PrivateKey, PublicKey};
 pub use money::{Amount, Money};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("alipay_core");
 
 /// The README's examples, compiled as doc tests so they cannot rot.
 #[cfg(doctest)]

@@ -409,7 +409,7 @@ export interface TradePagePayRequest {
    */
   passback_params?: string | null;
   /**
-   * The product code: `FAST_INSTANT_TRADE_PAY`.
+   * The product code; `new` sets the method's own.
    */
   product_code?: string;
   /**
@@ -459,7 +459,7 @@ export interface TradeWapPayRequest {
    */
   passback_params?: string | null;
   /**
-   * The product code: `QUICK_WAP_WAY`.
+   * The product code; `new` sets the method's own.
    */
   product_code?: string;
   /**
@@ -505,7 +505,7 @@ export interface TradeAppPayRequest {
    */
   passback_params?: string | null;
   /**
-   * The product code: `QUICK_MSECURITY_PAY`.
+   * The product code; `new` sets the method's own.
    */
   product_code?: string;
   /**

@@ -279,7 +279,7 @@ class TradeAppPayRequest(TypedDict):
     """
     product_code: NotRequired[str]
     """
-    The product code: `QUICK_MSECURITY_PAY`.
+    The product code; `new` sets the method's own.
     """
     subject: str
     """
@@ -447,7 +447,7 @@ class TradePagePayRequest(TypedDict):
     """
     product_code: NotRequired[str]
     """
-    The product code: `FAST_INSTANT_TRADE_PAY`.
+    The product code; `new` sets the method's own.
     """
     qr_pay_mode: NotRequired[str | None]
     """
@@ -686,7 +686,7 @@ class TradeWapPayRequest(TypedDict):
     """
     product_code: NotRequired[str]
     """
-    The product code: `QUICK_WAP_WAY`.
+    The product code; `new` sets the method's own.
     """
     quit_url: NotRequired[str | None]
     """

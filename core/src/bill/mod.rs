@@ -39,6 +39,7 @@ open_enum! {
 /// not exist yet.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct BillDownloadUrlQueryRequest {
     /// Which bill.
@@ -86,6 +87,7 @@ fn is_bill_date(s: &str) -> bool {
 /// The answer: a URL valid for 30 seconds. Download it at once, from the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct BillDownloadUrlQueryResponse {
     /// `10000`.

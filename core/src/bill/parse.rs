@@ -11,6 +11,7 @@ use super::rows::{AccountBillRow, Table, TradeBillRow, TradeBillSummaryRow, acco
 /// What a file in a bill archive is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum BillFileKind {
@@ -29,6 +30,7 @@ pub enum BillFileKind {
 /// One file of the archive, decoded to text (nothing is dropped, even when it is not typed).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BillFile {
     /// The file name inside the zip (GBK names decoded).
     pub name: String,
@@ -41,6 +43,7 @@ pub struct BillFile {
 /// A parsed bill archive.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct Bill {
     /// Every file in the archive.

@@ -131,6 +131,7 @@ fn map_rows<T>(
 /// One payment or refund in the trade bill (`业务明细`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeBillRow {
     /// 支付宝交易号.
@@ -226,6 +227,7 @@ pub(crate) fn trade_rows(table: Table<'_>, budget: &mut RowBudget) -> Result<Vec
 /// One store's totals in the trade summary (`业务明细(汇总)`); the last row is the grand total.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeBillSummaryRow {
     /// 门店编号 (`合计` on the total row).
@@ -286,6 +288,7 @@ pub(crate) fn summary_rows(table: Table<'_>, budget: &mut RowBudget) -> Result<V
 /// One movement of the merchant's balance in the account bill (`账务明细`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct AccountBillRow {
     /// 账务流水号.

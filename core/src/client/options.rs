@@ -10,6 +10,7 @@ use serde::Deserialize;
 /// `extra_params`), to be laid over the current options with [`CallOptions::merged`].
 #[derive(Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct CallOptions {

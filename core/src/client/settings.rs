@@ -34,6 +34,7 @@ use crate::error::{ConfigError, Error};
 /// `Debug` never shows a key's text or the AES key: only whether each was given.
 #[derive(Clone, Default, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(feature = "schema", schemars(extend("x-alipay-leading" = ["app_id", "app_private_key", "alipay_public_key"])))]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

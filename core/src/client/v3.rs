@@ -14,6 +14,7 @@ use crate::v3;
 /// A verified v3 answer (HTTP 2xx) from [`Client::execute_v3`].
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct V3Response {
     /// The HTTP status.

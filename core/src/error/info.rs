@@ -8,6 +8,7 @@ use super::{Error, ErrorKind, ErrorLink};
 /// Which error it is: the exception class a binding raises (`ConfigError`, `GatewayError`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorType {
@@ -44,6 +45,7 @@ pub enum ErrorType {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct ErrorInfo {
     /// What the caller should do.

@@ -16,6 +16,7 @@ pub const MSG_METHOD_DEPOSIT_BACK_COMPLETED: &str = "alipay.trade.refund.deposit
 /// A verified `alipay.trade.refund.depositback.completed` message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DepositBackNotification {
     /// Message id, for de-duplication (filled from the message, not `biz_content`).

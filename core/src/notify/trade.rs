@@ -12,6 +12,7 @@ use crate::trade::TradeStatus;
 /// in `extra`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeNotification {
     /// Notification id: the same across retries of one notification. De-duplicate by it.
@@ -82,6 +83,7 @@ pub struct TradeNotification {
 /// One payment channel of a notification's `fund_bill_list` (notifications spell it `fundChannel`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct NotifyFundBill {
     /// The channel, e.g. `ALIPAYACCOUNT`, `PCREDIT`, `BANKCARD`. (Written `fundChannel` by Alipay;
@@ -179,6 +181,7 @@ impl TradeNotification {
 /// object with these fields.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct ExpectedOrder {
     /// Your app id.

@@ -12,6 +12,7 @@ use crate::error::InvalidInput;
 /// confirmed; a trade known to be paid is refunded instead.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeCancelRequest {
     /// Your order number.
@@ -59,6 +60,7 @@ open_enum! {
 /// The answer to `alipay.trade.cancel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeCancelResponse {
     /// `10000`.
@@ -89,6 +91,7 @@ pub struct TradeCancelResponse {
 /// Closes an unpaid trade so it can no longer be paid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeCloseRequest {
     /// Your order number.
@@ -130,6 +133,7 @@ impl ApiRequest for TradeCloseRequest {
 /// The answer to `alipay.trade.close`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeCloseResponse {
     /// `10000`.

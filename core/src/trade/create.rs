@@ -12,6 +12,7 @@ use crate::money::Money;
 /// A QR-code order (扫码支付). The answer's `qr_code` is valid for 2 hours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradePrecreateRequest {
     /// Your order number, unique forever.
@@ -92,6 +93,7 @@ impl ApiRequest for TradePrecreateRequest {
 /// The answer to `alipay.trade.precreate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradePrecreateResponse {
     /// `10000`.
@@ -112,6 +114,7 @@ pub struct TradePrecreateResponse {
 /// A trade for a known buyer, paid in the Alipay app (mini program, JSAPI).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeCreateRequest {
     /// Your order number, unique forever.
@@ -196,6 +199,7 @@ impl ApiRequest for TradeCreateRequest {
 /// The answer to `alipay.trade.create`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeCreateResponse {
     /// `10000`.

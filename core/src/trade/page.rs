@@ -40,6 +40,7 @@ macro_rules! page_request {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
         #[non_exhaustive]
         pub struct $name {
             /// Your order number, unique forever.
@@ -48,7 +49,7 @@ macro_rules! page_request {
             pub total_amount: Money,
             /// The order title (no `/`, `=` or `&`).
             pub subject: String,
-            #[doc = concat!("The product code: `", $product, "`.")]
+            /// The product code; `new` sets the method's own.
             #[serde(default = $default_product)]
             pub product_code: String,
             /// The order description.

@@ -12,6 +12,7 @@ use crate::response::{CODE_SUCCESS, CODE_WAIT_BUYER};
 /// A barcode payment. `out_trade_no` must be new: never reuse one, even after a failure or a cancel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradePayRequest {
     /// Your order number (≤ 64 characters), unique forever.
@@ -111,6 +112,7 @@ impl ApiRequest for TradePayRequest {
 /// The answer to `alipay.trade.pay`: code `10000` (paid) or `10003` (the buyer must confirm; poll).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradePayResponse {
     /// `10000` paid, `10003` waiting for the buyer.

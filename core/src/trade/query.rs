@@ -11,6 +11,7 @@ use crate::money::Amount;
 /// Asks for a trade's state, by `out_trade_no` or `trade_no`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeQueryRequest {
     /// Your order number.
@@ -52,6 +53,7 @@ impl ApiRequest for TradeQueryRequest {
 /// `sub_code` `ACQ.TRADE_NOT_EXIST` — for a QR code nobody scanned yet, that means "keep waiting".
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeQueryResponse {
     /// `10000`.

@@ -16,6 +16,7 @@ use crate::money::{Amount, Money};
 /// A (partial or full) refund. `out_request_no` is required here — it is what makes refunds idempotent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeRefundRequest {
     /// Your order number.
@@ -99,6 +100,7 @@ impl ApiRequest for TradeRefundRequest {
 /// The answer to `alipay.trade.refund`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeRefundResponse {
     /// `10000`.
@@ -148,6 +150,7 @@ pub struct TradeRefundResponse {
 /// Asks for the state of one refund (`out_request_no`) of a trade.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeFastpayRefundQueryRequest {
     /// Your order number.
@@ -223,6 +226,7 @@ open_enum! {
 /// Whether a refund to a bank card reached the card.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct DepositBackInfo {
     /// `"true"` when the refund goes back to a bank card.
@@ -250,6 +254,7 @@ pub struct DepositBackInfo {
 /// same `out_request_no` if it must happen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct TradeFastpayRefundQueryResponse {
     /// `10000`.

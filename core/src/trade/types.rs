@@ -35,6 +35,7 @@ impl TradeStatus {
 /// One payment channel of a trade (`fund_bill_list` item, `refund_detail_item_list` item).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct FundBill {
     /// The channel, e.g. `ALIPAYACCOUNT`, `PCREDIT`, `BANKCARD`, `POINT`, `DISCOUNT`.
@@ -58,6 +59,7 @@ pub struct FundBill {
 /// One item of an order (`goods_detail`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct GoodsDetail {
     /// Your goods id.

@@ -89,10 +89,8 @@ impl EventKind {
     }
 }
 
-/// Either workflow's outcome. Serialized as the outcome itself.
-#[derive(Debug, Clone, serde::Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(untagged)]
+/// Either workflow's outcome. Serialized as the outcome itself (its shape: [`super::OutcomeShape`]).
+#[derive(Debug, Clone)]
 pub enum Outcome {
     /// A payment's.
     Payment(PaymentOutcome),

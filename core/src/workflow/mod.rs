@@ -67,4 +67,8 @@ pub use outcome::{
 };
 pub use policy::{PollPolicy, RefundPolicy};
 pub use recover::{Recovered, RecoveryReport};
+pub use shape::{
+    EventName, Evidence, NotPaidKind, OutcomeShape, PaymentOutcomeShape, PaymentState, RecoveredShape,
+    RefundOutcomeShape, RefundState, WorkflowEventShape,
+};
 pub use workflows::Workflows;

@@ -94,6 +94,7 @@ pub enum PaymentStatus {
 /// The verified answer that proves a payment. Serialized as the answer itself.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(untagged)]
 pub enum PaidEvidence {
     /// `alipay.trade.pay` answered `10000`.
@@ -140,6 +141,7 @@ impl NotPaidReason {
 /// Why a workflow cancelled a trade.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CancelCause {
@@ -168,6 +170,7 @@ impl CancelCause {
 /// What a payment workflow did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct History {
     /// Queries sent.
@@ -246,6 +249,7 @@ pub enum RefundResult {
 /// The verified answer that proves a refund. Serialized as the answer itself.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(untagged)]
 pub enum RefundEvidence {
     /// `alipay.trade.refund` answered with `fund_change=Y`: this call moved the money.
@@ -257,6 +261,7 @@ pub enum RefundEvidence {
 /// What a refund workflow did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[non_exhaustive]
 pub struct RefundHistory {
     /// Refund requests sent (all with the same `out_request_no`).

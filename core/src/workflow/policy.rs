@@ -17,6 +17,7 @@ use crate::error::InvalidInput;
 /// [`super::Workflows::precreate_and_wait`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PollPolicy {
@@ -124,6 +125,7 @@ impl Default for PollPolicy {
 /// Retrying and confirming for [`super::Workflows::refund_until_known`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RefundPolicy {

@@ -1,5 +1,7 @@
-//! The public shape of outcomes and events: how every language binding shows them, serialized
-//! once, here. (The journal stores its own, shorter [`PaymentOutcome::summary`].)
+//! The public shape of outcomes and events: how every language binding shows them, defined once,
+//! here. Each is an owned record ([`PaymentOutcomeShape`] for [`PaymentOutcome`], …): the outcomes
+//! serialize as their shape, and the Kotlin and Swift binding hands the shape over as it is. (The
+//! journal stores its own, shorter [`PaymentOutcome::summary`].)
 //!
 //! An outcome is one flat record: `status` says what happened, `is_paid` / `is_refunded` whether to
 //! hand over the goods, `evidence` and `response` which verified answer proves it, `reason` /
@@ -20,8 +22,9 @@ use crate::trade::{CancelAction, TradeStatus};
 /// Whether the buyer paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
-enum PaymentState {
+pub enum PaymentState {
     /// Paid: hand over the goods.
     Paid,
     /// Not paid: do not hand over the goods (`reason` says why).
@@ -33,8 +36,9 @@ enum PaymentState {
 /// Which verified answer proves a payment or a refund.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
-enum Evidence {
+pub enum Evidence {
     /// The payment's own answer (`alipay.trade.pay` `10000`).
     Pay,
     /// A query (`alipay.trade.query` paid, or `alipay.trade.fastpay.refund.query` `REFUND_SUCCESS`).
@@ -46,8 +50,9 @@ enum Evidence {
 /// How a payment ended unpaid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
-enum NotPaidKind {
+pub enum NotPaidKind {
     /// Alipay refused the payment (`error` is its verified refusal).
     Failed,
     /// The request never reached Alipay.
@@ -63,8 +68,9 @@ enum NotPaidKind {
 /// Whether a refund was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
-enum RefundState {
+pub enum RefundState {
     /// Made, exactly once.
     Refunded,
     /// Refused by Alipay (`error`).
@@ -76,63 +82,72 @@ enum RefundState {
 }
 
 /// The end of a payment workflow.
-#[derive(Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "PaymentOutcome"))]
-struct PaymentShape<'a> {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "PaymentOutcome"))]
+#[non_exhaustive]
+pub struct PaymentOutcomeShape {
     /// Your order number.
-    out_trade_no: &'a str,
+    pub out_trade_no: String,
     /// Alipay's trade number, when an answer told it.
-    trade_no: Option<&'a str>,
+    pub trade_no: Option<String>,
     /// Paid, not paid, or unknown.
-    status: PaymentState,
+    pub status: PaymentState,
     /// `true` only when a verified answer said the buyer paid: hand over the goods.
-    is_paid: bool,
+    pub is_paid: bool,
     /// Paid: which answer proves it.
-    evidence: Option<Evidence>,
+    pub evidence: Option<Evidence>,
     /// Paid: the verified answer that proves it (a pay answer or a query answer, as `evidence` says).
-    response: Option<&'a PaidEvidence>,
+    pub response: Option<PaidEvidence>,
     /// Paid: the amount the answer reported.
-    total_amount: Option<Amount>,
+    pub total_amount: Option<Amount>,
     /// Not paid: why.
-    reason: Option<NotPaidKind>,
+    pub reason: Option<NotPaidKind>,
     /// Cancelled: `close` (nobody paid) or `refund` (the buyer paid; the money went back).
-    action: Option<&'a CancelAction>,
+    pub action: Option<CancelAction>,
     /// Cancelled: why the workflow cancelled.
-    cause: Option<CancelCause>,
+    pub cause: Option<CancelCause>,
     /// Unknown: the last trade state a verified query reported.
-    last_known: Option<&'a TradeStatus>,
+    pub last_known: Option<TradeStatus>,
     /// Alipay's refusal (`failed`), or the error that left the payment unsent or unknown.
-    error: Option<ErrorInfo>,
-    /// What the workflow did.
-    #[serde(flatten)]
-    history: &'a History,
+    pub error: Option<ErrorInfo>,
+    /// Queries sent.
+    pub queries: u32,
+    /// Cancels sent.
+    pub cancel_attempts: u32,
+    /// Answers that failed signature verification (never believed).
+    pub unverified_answers: u32,
 }
 
-impl Serialize for PaymentOutcome {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut shape = PaymentShape {
-            out_trade_no: &self.out_trade_no,
-            trade_no: self.trade_no.as_deref(),
+impl From<&PaymentOutcome> for PaymentOutcomeShape {
+    fn from(outcome: &PaymentOutcome) -> Self {
+        let History { queries, cancel_attempts, unverified_answers } = outcome.history;
+        let mut shape = PaymentOutcomeShape {
+            out_trade_no: outcome.out_trade_no.clone(),
+            trade_no: outcome.trade_no.clone(),
             status: PaymentState::Paid,
-            is_paid: self.is_paid(),
+            is_paid: outcome.is_paid(),
             evidence: None,
             response: None,
-            total_amount: self.total_amount(),
+            total_amount: outcome.total_amount(),
             reason: None,
             action: None,
             cause: None,
             last_known: None,
             error: None,
-            history: &self.history,
+            queries,
+            cancel_attempts,
+            unverified_answers,
         };
-        match &self.status {
+        match &outcome.status {
             PaymentStatus::Paid(evidence) => {
                 shape.evidence = Some(match evidence {
                     PaidEvidence::Pay(_) => Evidence::Pay,
                     PaidEvidence::Query(_) => Evidence::Query,
                 });
-                shape.response = Some(evidence);
+                shape.response = Some(evidence.clone());
             }
             PaymentStatus::NotPaid(reason) => {
                 shape.status = PaymentState::NotPaid;
@@ -147,7 +162,7 @@ impl Serialize for PaymentOutcome {
                     }
                     NotPaidReason::Closed => NotPaidKind::Closed,
                     NotPaidReason::Cancelled { action, cause } => {
-                        shape.action = Some(action);
+                        shape.action = Some(action.clone());
                         shape.cause = Some(*cause);
                         NotPaidKind::Cancelled
                     }
@@ -156,49 +171,61 @@ impl Serialize for PaymentOutcome {
             }
             PaymentStatus::Unknown { last_known, error } => {
                 shape.status = PaymentState::Unknown;
-                shape.last_known = last_known.as_ref();
+                shape.last_known = last_known.clone();
                 shape.error = error.as_deref().map(ErrorInfo::from);
             }
         }
-        shape.serialize(serializer)
+        shape
+    }
+}
+
+impl Serialize for PaymentOutcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        PaymentOutcomeShape::from(self).serialize(serializer)
     }
 }
 
 /// The end of a refund workflow.
-#[derive(Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "RefundOutcome"))]
-struct RefundShape<'a> {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "RefundOutcome"))]
+#[non_exhaustive]
+pub struct RefundOutcomeShape {
     /// Your order number, when the refund named the trade by it.
-    out_trade_no: Option<&'a str>,
+    pub out_trade_no: Option<String>,
     /// Alipay's trade number, when known.
-    trade_no: Option<&'a str>,
+    pub trade_no: Option<String>,
     /// The refund's number: the same on every attempt.
-    out_request_no: &'a str,
+    pub out_request_no: String,
     /// Refunded, rejected, not sent, or unknown.
-    status: RefundState,
+    pub status: RefundState,
     /// `true` when a verified answer showed the refund made.
-    is_refunded: bool,
+    pub is_refunded: bool,
     /// Refunded: which answer proves it.
-    evidence: Option<Evidence>,
+    pub evidence: Option<Evidence>,
     /// Refunded: the verified answer that proves it (a refund answer or a refund-query answer).
-    response: Option<&'a RefundEvidence>,
+    pub response: Option<RefundEvidence>,
     /// Alipay's refusal (`rejected`), or the error that left the refund unsent or unknown.
-    error: Option<ErrorInfo>,
-    /// What the workflow did.
-    #[serde(flatten)]
-    history: &'a RefundHistory,
+    pub error: Option<ErrorInfo>,
+    /// Refund requests sent (all with the same `out_request_no`).
+    pub attempts: u32,
+    /// Refund queries sent.
+    pub queries: u32,
+    /// Answers that failed signature verification (never believed).
+    pub unverified_answers: u32,
 }
 
-impl Serialize for RefundOutcome {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (status, evidence, response, error) = match &self.status {
+impl From<&RefundOutcome> for RefundOutcomeShape {
+    fn from(outcome: &RefundOutcome) -> Self {
+        let (status, evidence, response, error) = match &outcome.status {
             RefundResult::Refunded(e) => {
                 let kind = match e {
                     RefundEvidence::Refund(_) => Evidence::Refund,
                     RefundEvidence::Query(_) => Evidence::Query,
                 };
-                (RefundState::Refunded, Some(kind), Some(e), None)
+                (RefundState::Refunded, Some(kind), Some(e.clone()), None)
             }
             RefundResult::Rejected(g) => {
                 (RefundState::Rejected, None, None, Some(ErrorInfo::from(&Error::from(g.clone()))))
@@ -208,26 +235,64 @@ impl Serialize for RefundOutcome {
                 (RefundState::Unknown, None, None, error.as_deref().map(ErrorInfo::from))
             }
         };
-        RefundShape {
-            out_trade_no: self.out_trade_no.as_deref(),
-            trade_no: self.trade_no.as_deref(),
-            out_request_no: &self.out_request_no,
+        let RefundHistory { attempts, queries, unverified_answers } = outcome.history;
+        RefundOutcomeShape {
+            out_trade_no: outcome.out_trade_no.clone(),
+            trade_no: outcome.trade_no.clone(),
+            out_request_no: outcome.out_request_no.clone(),
             status,
-            is_refunded: self.is_refunded(),
+            is_refunded: outcome.is_refunded(),
             evidence,
             response,
             error,
-            history: &self.history,
+            attempts,
+            queries,
+            unverified_answers,
         }
-        .serialize(serializer)
+    }
+}
+
+impl Serialize for RefundOutcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        RefundOutcomeShape::from(self).serialize(serializer)
+    }
+}
+
+/// Either workflow's outcome. Serialized as the outcome itself.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Outcome"))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "Outcome"))]
+#[serde(untagged)]
+pub enum OutcomeShape {
+    /// A payment's.
+    Payment(PaymentOutcomeShape),
+    /// A refund's.
+    Refund(RefundOutcomeShape),
+}
+
+impl From<&Outcome> for OutcomeShape {
+    fn from(outcome: &Outcome) -> Self {
+        match outcome {
+            Outcome::Payment(p) => OutcomeShape::Payment(p.into()),
+            Outcome::Refund(r) => OutcomeShape::Refund(r.into()),
+        }
+    }
+}
+
+impl Serialize for Outcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        OutcomeShape::from(self).serialize(serializer)
     }
 }
 
 /// What happened, by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
-enum EventName {
+pub enum EventName {
     /// The intent is journaled and the first request is on its way.
     Submitted,
     /// The QR code is ready to show (`qr_code`).
@@ -253,41 +318,44 @@ enum EventName {
 }
 
 /// One step of a workflow.
-#[derive(Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "WorkflowEvent"))]
-struct EventShape<'a> {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "WorkflowEvent"))]
+#[non_exhaustive]
+pub struct WorkflowEventShape {
     /// The workflow's journal key (`trade:<out_trade_no>` or `refund:<trade>:<out_request_no>`).
-    key: &'a str,
+    pub key: String,
     /// What happened.
-    kind: EventName,
+    pub kind: EventName,
     /// `qr_code`: the QR code's content.
     #[serde(skip_serializing_if = "Option::is_none")]
-    qr_code: Option<&'a str>,
+    pub qr_code: Option<String>,
     /// `waiting_for_buyer`: which query is next, from 1.
     #[serde(skip_serializing_if = "Option::is_none")]
-    query: Option<u32>,
+    pub query: Option<u32>,
     /// `waiting_for_buyer`, `cancel_retry`: the budget.
     #[serde(skip_serializing_if = "Option::is_none")]
-    of: Option<u32>,
+    pub of: Option<u32>,
     /// `cancel_retry`, `refund_retry`: which attempt, from 2.
     #[serde(skip_serializing_if = "Option::is_none")]
-    attempt: Option<u32>,
+    pub attempt: Option<u32>,
     /// `cancelling`: why.
     #[serde(skip_serializing_if = "Option::is_none")]
-    cause: Option<CancelCause>,
+    pub cause: Option<CancelCause>,
     /// `journal_failed`, `failed`: what went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
-    message: Option<&'a str>,
+    pub message: Option<String>,
     /// `done`: the outcome (a payment's or a refund's).
     #[serde(skip_serializing_if = "Option::is_none")]
-    outcome: Option<&'a Outcome>,
+    pub outcome: Option<OutcomeShape>,
 }
 
-impl Serialize for WorkflowEvent {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut shape = EventShape {
-            key: &self.key,
+impl From<&WorkflowEvent> for WorkflowEventShape {
+    fn from(event: &WorkflowEvent) -> Self {
+        let mut shape = WorkflowEventShape {
+            key: event.key.clone(),
             kind: EventName::Submitted,
             qr_code: None,
             query: None,
@@ -297,10 +365,10 @@ impl Serialize for WorkflowEvent {
             message: None,
             outcome: None,
         };
-        shape.kind = match &self.kind {
+        shape.kind = match &event.kind {
             EventKind::Submitted => EventName::Submitted,
             EventKind::QrCode { qr_code } => {
-                shape.qr_code = Some(qr_code);
+                shape.qr_code = Some(qr_code.clone());
                 EventName::QrCode
             }
             EventKind::WaitingForBuyer { query, of } => {
@@ -322,42 +390,57 @@ impl Serialize for WorkflowEvent {
             }
             EventKind::ConfirmingRefund => EventName::ConfirmingRefund,
             EventKind::JournalFailed { message } => {
-                shape.message = Some(message);
+                shape.message = Some(message.clone());
                 EventName::JournalFailed
             }
             EventKind::Done(outcome) => {
-                shape.outcome = Some(outcome);
+                shape.outcome = Some(outcome.as_ref().into());
                 EventName::Done
             }
             EventKind::Failed { message } => {
-                shape.message = Some(message);
+                shape.message = Some(message.clone());
                 EventName::Failed
             }
         };
-        shape.serialize(serializer)
+        shape
+    }
+}
+
+impl Serialize for WorkflowEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        WorkflowEventShape::from(self).serialize(serializer)
     }
 }
 
 /// One workflow [`super::Workflows::recover`] finished (`outcome`) or could not (`error`).
-#[derive(Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "Recovered"))]
-struct RecoveredShape<'a> {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "Recovered"))]
+#[non_exhaustive]
+pub struct RecoveredShape {
     /// The workflow's journal key.
-    key: &'a str,
+    pub key: String,
     /// Its outcome now, when it could be established.
-    outcome: Option<&'a Outcome>,
+    pub outcome: Option<OutcomeShape>,
     /// Why it could not (it then stays in the journal, and a later `recover()` tries again).
-    error: Option<ErrorInfo>,
+    pub error: Option<ErrorInfo>,
+}
+
+impl From<&Recovered> for RecoveredShape {
+    fn from(recovered: &Recovered) -> Self {
+        let (outcome, error) = match &recovered.result {
+            Ok(outcome) => (Some(outcome.into()), None),
+            Err(e) => (None, Some(ErrorInfo::from(e))),
+        };
+        RecoveredShape { key: recovered.entry.key.clone(), outcome, error }
+    }
 }
 
 impl Serialize for Recovered {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let (outcome, error) = match &self.result {
-            Ok(outcome) => (Some(outcome), None),
-            Err(e) => (None, Some(ErrorInfo::from(e))),
-        };
-        RecoveredShape { key: &self.entry.key, outcome, error }.serialize(serializer)
+        RecoveredShape::from(self).serialize(serializer)
     }
 }
 
@@ -368,14 +451,18 @@ mod schema {
 
     use schemars::{JsonSchema, Schema, SchemaGenerator};
 
-    use super::{EventShape, PaymentShape, RecoveredShape, RefundShape};
-    use crate::workflow::{PaymentOutcome, Recovered, RefundOutcome, WorkflowEvent};
+    use super::{OutcomeShape, PaymentOutcomeShape, RecoveredShape, RefundOutcomeShape, WorkflowEventShape};
+    use crate::workflow::{Outcome, PaymentOutcome, Recovered, RefundOutcome, WorkflowEvent};
 
     macro_rules! shaped_as {
         ($($model:ty => $shape:ty),+ $(,)?) => {$(
             impl JsonSchema for $model {
                 fn schema_name() -> Cow<'static, str> {
                     <$shape>::schema_name()
+                }
+
+                fn schema_id() -> Cow<'static, str> {
+                    <$shape>::schema_id()
                 }
 
                 fn json_schema(generator: &mut SchemaGenerator) -> Schema {
@@ -386,9 +473,10 @@ mod schema {
     }
 
     shaped_as! {
-        PaymentOutcome => PaymentShape<'static>,
-        RefundOutcome => RefundShape<'static>,
-        WorkflowEvent => EventShape<'static>,
-        Recovered => RecoveredShape<'static>,
+        PaymentOutcome => PaymentOutcomeShape,
+        RefundOutcome => RefundOutcomeShape,
+        Outcome => OutcomeShape,
+        WorkflowEvent => WorkflowEventShape,
+        Recovered => RecoveredShape,
     }
 }
