@@ -53,17 +53,17 @@ pub struct TypedCall {
 /// dispatch by method name of [`Client::call_fields`] and [`Client::page_fields`].
 macro_rules! calls {
     (
-        call { $($call:literal: $call_request:ident => $call_response:ident,)+ }
-        bill_download { $($bill:literal: $bill_request:ident => $bill_response:ident,)+ }
-        page { $($page:literal: $page_request:ident,)+ }
-        app_pay { $($app:literal: $app_request:ident,)+ }
+        call { $($call:ident: $call_request:ident => $call_response:ident,)+ }
+        bill_download { $($bill:ident: $bill_request:ident => $bill_response:ident,)+ }
+        page { $($page:ident: $page_request:ident,)+ }
+        app_pay { $($app:ident: $app_request:ident,)+ }
     ) => {
         /// Every typed call, in the order bindings list them.
         pub const TYPED_CALLS: &[TypedCall] = &[
-            $(TypedCall::new($call, $call_request::METHOD, CallKind::Call, stringify!($call_request), stringify!($call_response)),)+
-            $(TypedCall::new($bill, $bill_request::METHOD, CallKind::BillDownload, stringify!($bill_request), stringify!($bill_response)),)+
-            $(TypedCall::new($page, $page_request::METHOD, CallKind::Page, stringify!($page_request), "String"),)+
-            $(TypedCall::new($app, $app_request::METHOD, CallKind::AppPay, stringify!($app_request), "String"),)+
+            $(TypedCall::new(stringify!($call), $call_request::METHOD, CallKind::Call, stringify!($call_request), stringify!($call_response)),)+
+            $(TypedCall::new(stringify!($bill), $bill_request::METHOD, CallKind::BillDownload, stringify!($bill_request), stringify!($bill_response)),)+
+            $(TypedCall::new(stringify!($page), $page_request::METHOD, CallKind::Page, stringify!($page_request), "String"),)+
+            $(TypedCall::new(stringify!($app), $app_request::METHOD, CallKind::AppPay, stringify!($app_request), "String"),)+
         ];
 
         /// The methods [`Client::call_fields`] knows; any other goes through [`Client::execute`].
@@ -134,29 +134,40 @@ impl TypedCall {
     }
 }
 
-calls! {
-    call {
-        "trade_pay": TradePayRequest => TradePayResponse,
-        "trade_precreate": TradePrecreateRequest => TradePrecreateResponse,
-        "trade_create": TradeCreateRequest => TradeCreateResponse,
-        "trade_query": TradeQueryRequest => TradeQueryResponse,
-        "trade_refund": TradeRefundRequest => TradeRefundResponse,
-        "trade_fastpay_refund_query": TradeFastpayRefundQueryRequest => TradeFastpayRefundQueryResponse,
-        "trade_cancel": TradeCancelRequest => TradeCancelResponse,
-        "trade_close": TradeCloseRequest => TradeCloseResponse,
-        "data_dataservice_bill_downloadurl_query": BillDownloadUrlQueryRequest => BillDownloadUrlQueryResponse,
-    }
-    bill_download {
-        "download_bill": BillDownloadUrlQueryRequest => Bill,
-    }
-    page {
-        "trade_page_pay": TradePagePayRequest,
-        "trade_wap_pay": TradeWapPayRequest,
-    }
-    app_pay {
-        "trade_app_pay": TradeAppPayRequest,
-    }
+/// The one list of typed calls, handed to the macro `$then`: `call { name: Request => Response, … }`,
+/// `bill_download { … }`, `page { name: Request, … }`, `app_pay { … }`, each `name` the [`Client`]
+/// method. It makes the table here ([`TYPED_CALLS`], the dispatch by method name), and a binding whose
+/// methods must be Rust (the Kotlin and Swift one) makes them from it with a macro of its own.
+#[macro_export]
+macro_rules! for_each_typed_call {
+    ($then:ident) => {
+        $then! {
+            call {
+                trade_pay: TradePayRequest => TradePayResponse,
+                trade_precreate: TradePrecreateRequest => TradePrecreateResponse,
+                trade_create: TradeCreateRequest => TradeCreateResponse,
+                trade_query: TradeQueryRequest => TradeQueryResponse,
+                trade_refund: TradeRefundRequest => TradeRefundResponse,
+                trade_fastpay_refund_query: TradeFastpayRefundQueryRequest => TradeFastpayRefundQueryResponse,
+                trade_cancel: TradeCancelRequest => TradeCancelResponse,
+                trade_close: TradeCloseRequest => TradeCloseResponse,
+                data_dataservice_bill_downloadurl_query: BillDownloadUrlQueryRequest => BillDownloadUrlQueryResponse,
+            }
+            bill_download {
+                download_bill: BillDownloadUrlQueryRequest => Bill,
+            }
+            page {
+                trade_page_pay: TradePagePayRequest,
+                trade_wap_pay: TradeWapPayRequest,
+            }
+            app_pay {
+                trade_app_pay: TradeAppPayRequest,
+            }
+        }
+    };
 }
+
+for_each_typed_call!(calls);
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ use super::{Client, params};
 
 /// How a page or wap payment is handed to the browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum PageFormat {
     /// An HTML form that POSTs itself to the gateway: write it into the page.
     #[default]

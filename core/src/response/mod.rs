@@ -44,55 +44,68 @@ pub struct ResponseNode {
 
 /// A verified node as every binding shows it: the node's text as signed (`raw`), whether it was
 /// signed, and its gateway `code`/`msg`/`sub_code`/`sub_msg`; the parsed node is `raw` read again.
-#[derive(serde::Serialize)]
+/// [`ResponseNode`] serializes as this.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "ResponseNode"))]
-struct NodeShape<'a> {
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ResponseNode"))]
+#[non_exhaustive]
+pub struct ResponseNodeShape {
     /// The API method, e.g. `alipay.trade.query`.
-    method: &'a str,
+    pub method: String,
     /// The node name found, e.g. `alipay_trade_query_response` or `error_response`.
-    node_name: &'a str,
+    pub node_name: String,
     /// The node's JSON text that verified.
-    raw: &'a str,
+    pub raw: String,
     /// `true` when the signature verified; `false` only for an error node that came without `sign`.
-    signed: bool,
+    pub signed: bool,
     /// `alipay_cert_sn` in certificate mode.
-    alipay_cert_sn: Option<&'a str>,
+    pub alipay_cert_sn: Option<String>,
     /// The gateway `code` (`10000` on success).
-    code: &'a str,
+    pub code: String,
     /// The gateway `msg`.
-    msg: &'a str,
+    pub msg: String,
     /// The business reason of a failure, e.g. `ACQ.TRADE_NOT_EXIST`.
-    sub_code: Option<&'a str>,
+    pub sub_code: Option<String>,
     /// The human-readable reason of a failure.
-    sub_msg: Option<&'a str>,
+    pub sub_msg: Option<String>,
+}
+
+impl From<&ResponseNode> for ResponseNodeShape {
+    fn from(node: &ResponseNode) -> Self {
+        ResponseNodeShape {
+            method: node.method.clone(),
+            node_name: node.node_name.clone(),
+            raw: node.raw.clone(),
+            signed: node.signed,
+            alipay_cert_sn: node.alipay_cert_sn.clone(),
+            code: node.code().to_string(),
+            msg: node.msg().to_string(),
+            sub_code: node.sub_code().map(str::to_string),
+            sub_msg: node.sub_msg().map(str::to_string),
+        }
+    }
 }
 
 impl serde::Serialize for ResponseNode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        NodeShape {
-            method: &self.method,
-            node_name: &self.node_name,
-            raw: &self.raw,
-            signed: self.signed,
-            alipay_cert_sn: self.alipay_cert_sn.as_deref(),
-            code: self.code(),
-            msg: self.msg(),
-            sub_code: self.sub_code(),
-            sub_msg: self.sub_msg(),
-        }
-        .serialize(serializer)
+        ResponseNodeShape::from(self).serialize(serializer)
     }
 }
 
 #[cfg(feature = "schema")]
 impl schemars::JsonSchema for ResponseNode {
     fn schema_name() -> std::borrow::Cow<'static, str> {
-        NodeShape::schema_name()
+        ResponseNodeShape::schema_name()
+    }
+
+    fn schema_id() -> std::borrow::Cow<'static, str> {
+        ResponseNodeShape::schema_id()
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        NodeShape::json_schema(generator)
+        ResponseNodeShape::json_schema(generator)
     }
 }
 
