@@ -471,22 +471,6 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
-    typealias FfiType = UInt16
-    typealias SwiftType = UInt16
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -2085,643 +2069,6 @@ public func FfiConverterTypeReceivedNotification_lower(_ value: ReceivedNotifica
 
 
 /**
- * Every error alipay-core reports. `kind` says what to do next; the fields are the core's
- * error record (`detail` is its message).
- */
-public 
-enum AlipayException: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
-
-    
-    
-    /**
-     * The configuration or a key is wrong: retrying cannot help.
-     */
-    case Config(
-        /**
-         * The whole message.
-         */detail: String, 
-        /**
-         * What the caller should do.
-         */kind: ErrorKind, 
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */outcomeUnknown: Bool, 
-        /**
-         * Invalid input: the offending field.
-         */field: String?, 
-        /**
-         * Gateway error: the API method called.
-         */method: String?, 
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
-        /**
-         * Gateway error: the gateway message.
-         */msg: String?, 
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
-        /**
-         * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
-        /**
-         * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */traceId: String?
-    )
-    /**
-     * An argument can never be sent; `field` names it.
-     */
-    case InvalidInput(
-        /**
-         * The whole message.
-         */detail: String, 
-        /**
-         * What the caller should do.
-         */kind: ErrorKind, 
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */outcomeUnknown: Bool, 
-        /**
-         * Invalid input: the offending field.
-         */field: String?, 
-        /**
-         * Gateway error: the API method called.
-         */method: String?, 
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
-        /**
-         * Gateway error: the gateway message.
-         */msg: String?, 
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
-        /**
-         * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
-        /**
-         * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */traceId: String?
-    )
-    /**
-     * A signature did not verify: never believe the answer.
-     */
-    case Signature(
-        /**
-         * The whole message.
-         */detail: String, 
-        /**
-         * What the caller should do.
-         */kind: ErrorKind, 
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */outcomeUnknown: Bool, 
-        /**
-         * Invalid input: the offending field.
-         */field: String?, 
-        /**
-         * Gateway error: the API method called.
-         */method: String?, 
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
-        /**
-         * Gateway error: the gateway message.
-         */msg: String?, 
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
-        /**
-         * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
-        /**
-         * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */traceId: String?
-    )
-    /**
-     * Alipay answered with an error code (`code`, `subCode`, `subMsg`).
-     */
-    case Gateway(
-        /**
-         * The whole message.
-         */detail: String, 
-        /**
-         * What the caller should do.
-         */kind: ErrorKind, 
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */outcomeUnknown: Bool, 
-        /**
-         * Invalid input: the offending field.
-         */field: String?, 
-        /**
-         * Gateway error: the API method called.
-         */method: String?, 
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
-        /**
-         * Gateway error: the gateway message.
-         */msg: String?, 
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
-        /**
-         * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
-        /**
-         * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */traceId: String?
-    )
-    /**
-     * The HTTP exchange failed; `outcomeUnknown` says whether Alipay may have acted anyway.
-     */
-    case Transport(
-        /**
-         * The whole message.
-         */detail: String, 
-        /**
-         * What the caller should do.
-         */kind: ErrorKind, 
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */outcomeUnknown: Bool, 
-        /**
-         * Invalid input: the offending field.
-         */field: String?, 
-        /**
-         * Gateway error: the API method called.
-         */method: String?, 
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
-        /**
-         * Gateway error: the gateway message.
-         */msg: String?, 
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
-        /**
-         * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
-        /**
-         * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */traceId: String?
-    )
-    /**
-     * A verified answer, notification or bill could not be decoded.
-     */
-    case Decode(
-        /**
-         * The whole message.
-         */detail: String, 
-        /**
-         * What the caller should do.
-         */kind: ErrorKind, 
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */outcomeUnknown: Bool, 
-        /**
-         * Invalid input: the offending field.
-         */field: String?, 
-        /**
-         * Gateway error: the API method called.
-         */method: String?, 
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
-        /**
-         * Gateway error: the gateway message.
-         */msg: String?, 
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
-        /**
-         * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
-        /**
-         * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */traceId: String?
-    )
-    /**
-     * The workflow journal could not be read or written.
-     */
-    case Journal(
-        /**
-         * The whole message.
-         */detail: String, 
-        /**
-         * What the caller should do.
-         */kind: ErrorKind, 
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */outcomeUnknown: Bool, 
-        /**
-         * Invalid input: the offending field.
-         */field: String?, 
-        /**
-         * Gateway error: the API method called.
-         */method: String?, 
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
-        /**
-         * Gateway error: the gateway message.
-         */msg: String?, 
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
-        /**
-         * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
-        /**
-         * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */traceId: String?
-    )
-    /**
-     * A bug in alipay-core (a panic is reported as this, never across the boundary).
-     */
-    case Internal(
-        /**
-         * The whole message.
-         */detail: String, 
-        /**
-         * What the caller should do.
-         */kind: ErrorKind, 
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */outcomeUnknown: Bool, 
-        /**
-         * Invalid input: the offending field.
-         */field: String?, 
-        /**
-         * Gateway error: the API method called.
-         */method: String?, 
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
-        /**
-         * Gateway error: the gateway message.
-         */msg: String?, 
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
-        /**
-         * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
-        /**
-         * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */traceId: String?
-    )
-
-    
-
-    
-
-    
-    public var errorDescription: String? {
-        String(reflecting: self)
-    }
-    
-}
-
-#if compiler(>=6)
-extension AlipayException: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeAlipayException: FfiConverterRustBuffer {
-    typealias SwiftType = AlipayException
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AlipayException {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-
-        
-
-        
-        case 1: return .Config(
-            detail: try FfiConverterString.read(from: &buf), 
-            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
-            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            msg: try FfiConverterOptionString.read(from: &buf), 
-            subCode: try FfiConverterOptionString.read(from: &buf), 
-            subMsg: try FfiConverterOptionString.read(from: &buf), 
-            verified: try FfiConverterOptionBool.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 2: return .InvalidInput(
-            detail: try FfiConverterString.read(from: &buf), 
-            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
-            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            msg: try FfiConverterOptionString.read(from: &buf), 
-            subCode: try FfiConverterOptionString.read(from: &buf), 
-            subMsg: try FfiConverterOptionString.read(from: &buf), 
-            verified: try FfiConverterOptionBool.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 3: return .Signature(
-            detail: try FfiConverterString.read(from: &buf), 
-            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
-            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            msg: try FfiConverterOptionString.read(from: &buf), 
-            subCode: try FfiConverterOptionString.read(from: &buf), 
-            subMsg: try FfiConverterOptionString.read(from: &buf), 
-            verified: try FfiConverterOptionBool.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 4: return .Gateway(
-            detail: try FfiConverterString.read(from: &buf), 
-            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
-            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            msg: try FfiConverterOptionString.read(from: &buf), 
-            subCode: try FfiConverterOptionString.read(from: &buf), 
-            subMsg: try FfiConverterOptionString.read(from: &buf), 
-            verified: try FfiConverterOptionBool.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 5: return .Transport(
-            detail: try FfiConverterString.read(from: &buf), 
-            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
-            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            msg: try FfiConverterOptionString.read(from: &buf), 
-            subCode: try FfiConverterOptionString.read(from: &buf), 
-            subMsg: try FfiConverterOptionString.read(from: &buf), 
-            verified: try FfiConverterOptionBool.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 6: return .Decode(
-            detail: try FfiConverterString.read(from: &buf), 
-            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
-            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            msg: try FfiConverterOptionString.read(from: &buf), 
-            subCode: try FfiConverterOptionString.read(from: &buf), 
-            subMsg: try FfiConverterOptionString.read(from: &buf), 
-            verified: try FfiConverterOptionBool.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 7: return .Journal(
-            detail: try FfiConverterString.read(from: &buf), 
-            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
-            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            msg: try FfiConverterOptionString.read(from: &buf), 
-            subCode: try FfiConverterOptionString.read(from: &buf), 
-            subMsg: try FfiConverterOptionString.read(from: &buf), 
-            verified: try FfiConverterOptionBool.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-        case 8: return .Internal(
-            detail: try FfiConverterString.read(from: &buf), 
-            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
-            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
-            field: try FfiConverterOptionString.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            msg: try FfiConverterOptionString.read(from: &buf), 
-            subCode: try FfiConverterOptionString.read(from: &buf), 
-            subMsg: try FfiConverterOptionString.read(from: &buf), 
-            verified: try FfiConverterOptionBool.read(from: &buf), 
-            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
-            traceId: try FfiConverterOptionString.read(from: &buf)
-            )
-
-         default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: AlipayException, into buf: inout [UInt8]) {
-        switch value {
-
-        
-
-        
-        
-        case let .Config(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
-            writeInt(&buf, Int32(1))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterTypeErrorKind.write(kind, into: &buf)
-            FfiConverterBool.write(outcomeUnknown, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(msg, into: &buf)
-            FfiConverterOptionString.write(subCode, into: &buf)
-            FfiConverterOptionString.write(subMsg, into: &buf)
-            FfiConverterOptionBool.write(verified, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
-            
-        
-        case let .InvalidInput(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
-            writeInt(&buf, Int32(2))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterTypeErrorKind.write(kind, into: &buf)
-            FfiConverterBool.write(outcomeUnknown, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(msg, into: &buf)
-            FfiConverterOptionString.write(subCode, into: &buf)
-            FfiConverterOptionString.write(subMsg, into: &buf)
-            FfiConverterOptionBool.write(verified, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
-            
-        
-        case let .Signature(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
-            writeInt(&buf, Int32(3))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterTypeErrorKind.write(kind, into: &buf)
-            FfiConverterBool.write(outcomeUnknown, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(msg, into: &buf)
-            FfiConverterOptionString.write(subCode, into: &buf)
-            FfiConverterOptionString.write(subMsg, into: &buf)
-            FfiConverterOptionBool.write(verified, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
-            
-        
-        case let .Gateway(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
-            writeInt(&buf, Int32(4))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterTypeErrorKind.write(kind, into: &buf)
-            FfiConverterBool.write(outcomeUnknown, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(msg, into: &buf)
-            FfiConverterOptionString.write(subCode, into: &buf)
-            FfiConverterOptionString.write(subMsg, into: &buf)
-            FfiConverterOptionBool.write(verified, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
-            
-        
-        case let .Transport(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
-            writeInt(&buf, Int32(5))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterTypeErrorKind.write(kind, into: &buf)
-            FfiConverterBool.write(outcomeUnknown, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(msg, into: &buf)
-            FfiConverterOptionString.write(subCode, into: &buf)
-            FfiConverterOptionString.write(subMsg, into: &buf)
-            FfiConverterOptionBool.write(verified, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
-            
-        
-        case let .Decode(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
-            writeInt(&buf, Int32(6))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterTypeErrorKind.write(kind, into: &buf)
-            FfiConverterBool.write(outcomeUnknown, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(msg, into: &buf)
-            FfiConverterOptionString.write(subCode, into: &buf)
-            FfiConverterOptionString.write(subMsg, into: &buf)
-            FfiConverterOptionBool.write(verified, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
-            
-        
-        case let .Journal(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
-            writeInt(&buf, Int32(7))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterTypeErrorKind.write(kind, into: &buf)
-            FfiConverterBool.write(outcomeUnknown, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(msg, into: &buf)
-            FfiConverterOptionString.write(subCode, into: &buf)
-            FfiConverterOptionString.write(subMsg, into: &buf)
-            FfiConverterOptionBool.write(verified, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
-            
-        
-        case let .Internal(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
-            writeInt(&buf, Int32(8))
-            FfiConverterString.write(detail, into: &buf)
-            FfiConverterTypeErrorKind.write(kind, into: &buf)
-            FfiConverterBool.write(outcomeUnknown, into: &buf)
-            FfiConverterOptionString.write(field, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(msg, into: &buf)
-            FfiConverterOptionString.write(subCode, into: &buf)
-            FfiConverterOptionString.write(subMsg, into: &buf)
-            FfiConverterOptionBool.write(verified, into: &buf)
-            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
-            FfiConverterOptionString.write(traceId, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAlipayException_lift(_ buf: RustBuffer) throws -> AlipayException {
-    return try FfiConverterTypeAlipayException.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeAlipayException_lower(_ value: AlipayException) -> RustBuffer {
-    return FfiConverterTypeAlipayException.lower(value)
-}
-
-
-/**
  * A notification as a web framework hands it over: the raw form body, or its decoded fields.
  */
 
@@ -2806,54 +2153,6 @@ public func FfiConverterTypeNotificationInput_lower(_ value: NotificationInput) 
     return FfiConverterTypeNotificationInput.lower(value)
 }
 
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt16: FfiConverterRustBuffer {
-    typealias SwiftType = UInt16?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt16.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt16.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
-    typealias SwiftType = Bool?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterBool.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterBool.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -3224,19 +2523,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_func_build_sign_content() != 10521) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_func_cert_sn() != 25193) {
+    if (uniffi_alipay_core_ffi_checksum_func_cert_sn() != 36254) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_func_root_cert_sn() != 10746) {
+    if (uniffi_alipay_core_ffi_checksum_func_root_cert_sn() != 31815) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_func_sign_params() != 36853) {
+    if (uniffi_alipay_core_ffi_checksum_func_sign_params() != 25563) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_func_verify_notify() != 18357) {
+    if (uniffi_alipay_core_ffi_checksum_func_verify_notify() != 42973) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_func_verify_response() != 39785) {
+    if (uniffi_alipay_core_ffi_checksum_func_verify_response() != 34426) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_func_barcode_policy() != 14889) {
@@ -3251,61 +2550,61 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_app_id() != 1983) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_data_dataservice_bill_downloadurl_query() != 65342) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_data_dataservice_bill_downloadurl_query() != 35374) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_download_bill() != 39719) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_download_bill() != 53219) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_execute() != 35918) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_execute() != 32837) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_execute_v3() != 41891) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_execute_v3() != 4605) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_gateway() != 39491) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_app_pay() != 61978) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_app_pay() != 10490) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_cancel() != 27145) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_cancel() != 51143) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_close() != 63083) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_close() != 12714) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_create() != 21086) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_create() != 5939) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_fastpay_refund_query() != 183) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_fastpay_refund_query() != 50288) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_page_pay() != 21995) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_page_pay() != 29872) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_pay() != 38059) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_pay() != 22709) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_precreate() != 29773) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_precreate() != 55596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_query() != 15015) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_query() != 34970) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_refund() != 21125) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_refund() != 38429) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_wap_pay() != 53844) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_wap_pay() != 24271) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification() != 21559) {
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification() != 183) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options() != 16491) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_verifiednotification_check() != 42586) {
+    if (uniffi_alipay_core_ffi_checksum_method_verifiednotification_check() != 33940) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_verifiednotification_fields() != 33910) {
@@ -3317,13 +2616,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_cancel() != 55106) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_detach() != 7851) {
+    if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_detach() != 63713) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_out_trade_no() != 3352) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_outcome() != 43844) {
+    if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_outcome() != 201) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_code() != 41583) {
@@ -3332,31 +2631,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event() != 56083) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_workflows_mark_notification_handled() != 53434) {
+    if (uniffi_alipay_core_ffi_checksum_method_workflows_mark_notification_handled() != 59528) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_workflows_pay_and_wait() != 45807) {
+    if (uniffi_alipay_core_ffi_checksum_method_workflows_pay_and_wait() != 8708) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_workflows_precreate_and_wait() != 42004) {
+    if (uniffi_alipay_core_ffi_checksum_method_workflows_precreate_and_wait() != 12620) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_workflows_receive_notification() != 36615) {
+    if (uniffi_alipay_core_ffi_checksum_method_workflows_receive_notification() != 48248) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_workflows_recover() != 7973) {
+    if (uniffi_alipay_core_ffi_checksum_method_workflows_recover() != 28947) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_workflows_refund_until_known() != 20112) {
+    if (uniffi_alipay_core_ffi_checksum_method_workflows_refund_until_known() != 43526) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_workflows_start_pay() != 55708) {
+    if (uniffi_alipay_core_ffi_checksum_method_workflows_start_pay() != 64951) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_constructor_alipayclient_new() != 23306) {
+    if (uniffi_alipay_core_ffi_checksum_constructor_alipayclient_new() != 39457) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_constructor_workflows_new() != 36987) {
+    if (uniffi_alipay_core_ffi_checksum_constructor_workflows_new() != 58515) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -675,19 +675,19 @@ public struct AccountBillRow: Equatable, Hashable {
          */accountLogNo: String, 
         /**
          * 业务流水号.
-         */businessNo: String?, 
+         */businessNo: String? = nil, 
         /**
          * 商户订单号.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * 商品名称.
-         */subject: String?, 
+         */subject: String? = nil, 
         /**
          * 发生时间.
          */occurredAt: String, 
         /**
          * 对方账号.
-         */counterparty: String?, 
+         */counterparty: String? = nil, 
         /**
          * 收入金额.
          */income: Amount, 
@@ -699,16 +699,16 @@ public struct AccountBillRow: Equatable, Hashable {
          */balance: Amount, 
         /**
          * 交易渠道.
-         */channel: String?, 
+         */channel: String? = nil, 
         /**
          * 业务类型 (free text: 在线支付, 交易退款, 提现…).
-         */businessType: String?, 
+         */businessType: String? = nil, 
         /**
          * 备注.
-         */remark: String?, 
+         */remark: String? = nil, 
         /**
          * Columns this version does not know, by header.
-         */extra: StringMap) {
+         */extra: StringMap = [:]) {
         self.accountLogNo = accountLogNo
         self.businessNo = businessNo
         self.outTradeNo = outTradeNo
@@ -815,16 +815,16 @@ public struct Bill: Equatable, Hashable {
     public init(
         /**
          * Every file in the archive.
-         */files: [BillFile], 
+         */files: [BillFile] = [], 
         /**
          * The rows of the trade detail file(s).
-         */tradeDetails: [TradeBillRow], 
+         */tradeDetails: [TradeBillRow] = [], 
         /**
          * The rows of the trade summary file(s), the `合计` total row included.
-         */tradeSummary: [TradeBillSummaryRow], 
+         */tradeSummary: [TradeBillSummaryRow] = [], 
         /**
          * The rows of the account detail file(s).
-         */accountDetails: [AccountBillRow]) {
+         */accountDetails: [AccountBillRow] = []) {
         self.files = files
         self.tradeDetails = tradeDetails
         self.tradeSummary = tradeSummary
@@ -911,10 +911,10 @@ public struct BillDownloadUrlQueryRequest: Equatable, Hashable {
          */billDate: String, 
         /**
          * A secondary merchant id (for `trade_zft_merchant` bills only).
-         */smid: String?, 
+         */smid: String? = nil, 
         /**
          * Any other business field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.billType = billType
         self.billDate = billDate
         self.smid = smid
@@ -1003,7 +1003,7 @@ public struct BillDownloadUrlQueryResponse: Equatable, Hashable {
          */billDownloadUrl: String, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.billDownloadUrl = billDownloadUrl
@@ -1168,19 +1168,19 @@ public struct CallOptions: Equatable, Hashable {
     public init(
         /**
          * The merchant's authorization token, when an ISV calls on a merchant's behalf (`app_auth_token`).
-         */appAuthToken: String?, 
+         */appAuthToken: String? = nil, 
         /**
          * Where Alipay POSTs asynchronous notifications for the trade (`notify_url`).
-         */notifyUrl: String?, 
+         */notifyUrl: String? = nil, 
         /**
          * Where the buyer's browser returns after page/wap pay (`return_url`).
-         */returnUrl: String?, 
+         */returnUrl: String? = nil, 
         /**
          * Other text parameters sent beside `biz_content` (e.g. `auth_token`). They are signed.
-         */extraParams: StringMap, 
+         */extraParams: StringMap = [:], 
         /**
          * Encrypt this call's content with the client's AES key (`None`: the client's default).
-         */encrypt: Bool?) {
+         */encrypt: Bool? = nil) {
         self.appAuthToken = appAuthToken
         self.notifyUrl = notifyUrl
         self.returnUrl = returnUrl
@@ -1352,64 +1352,64 @@ public struct ClientSettings: Equatable, Hashable {
          */appId: String, 
         /**
          * The app private key that signs requests: PEM or bare base64, PKCS#1 or PKCS#8.
-         */appPrivateKey: String?, 
+         */appPrivateKey: String? = nil, 
         /**
          * The file holding the app private key.
-         */appPrivateKeyFile: PathBuf?, 
+         */appPrivateKeyFile: PathBuf? = nil, 
         /**
          * The Alipay public key that verifies answers and notifications (public-key mode).
-         */alipayPublicKey: String?, 
+         */alipayPublicKey: String? = nil, 
         /**
          * The file holding the Alipay public key.
-         */alipayPublicKeyFile: PathBuf?, 
+         */alipayPublicKeyFile: PathBuf? = nil, 
         /**
          * Certificate mode: the app's public-key certificate (`appCertPublicKey_….crt`).
-         */appCert: String?, 
+         */appCert: String? = nil, 
         /**
          * The file holding the app certificate.
-         */appCertFile: PathBuf?, 
+         */appCertFile: PathBuf? = nil, 
         /**
          * Certificate mode: Alipay's public-key certificate (`alipayCertPublicKey_RSA2.crt`).
-         */alipayCert: String?, 
+         */alipayCert: String? = nil, 
         /**
          * The file holding the Alipay certificate.
-         */alipayCertFile: PathBuf?, 
+         */alipayCertFile: PathBuf? = nil, 
         /**
          * Certificate mode: Alipay's root certificate (`alipayRootCert.crt`).
-         */alipayRootCert: String?, 
+         */alipayRootCert: String? = nil, 
         /**
          * The file holding the Alipay root certificate.
-         */alipayRootCertFile: PathBuf?, 
+         */alipayRootCertFile: PathBuf? = nil, 
         /**
          * The AES content-encryption key (base64), for calls that encrypt their content.
-         */encryptKey: String?, 
+         */encryptKey: String? = nil, 
         /**
          * Whether every call encrypts its content (needs `encrypt_key`).
-         */encryptByDefault: Bool, 
+         */encryptByDefault: Bool = false, 
         /**
          * `production` (the default), `sandbox`, or a gateway URL.
-         */gateway: String?, 
+         */gateway: String? = nil, 
         /**
          * `v2` (`gateway.do`, the default) or `v3`.
-         */`protocol`: String?, 
+         */`protocol`: String? = nil, 
         /**
          * `RSA2` (the default) or the legacy `RSA`.
-         */signType: String?, 
+         */signType: String? = nil, 
         /**
          * `utf-8` (the default) or `GBK`.
-         */charset: String?, 
+         */charset: String? = nil, 
         /**
          * How long connecting may take, in seconds (more than 0).
-         */connectTimeout: TimeInterval?, 
+         */connectTimeout: TimeInterval? = nil, 
         /**
          * How long a whole request may take, in seconds (more than 0).
-         */timeout: TimeInterval?, 
+         */timeout: TimeInterval? = nil, 
         /**
          * An HTTP(S) proxy URL for every request.
-         */proxy: String?, 
+         */proxy: String? = nil, 
         /**
          * The `User-Agent` header.
-         */userAgent: String?) {
+         */userAgent: String? = nil) {
         self.appId = appId
         self.appPrivateKey = appPrivateKey
         self.appPrivateKeyFile = appPrivateKeyFile
@@ -1548,22 +1548,22 @@ public struct DepositBackInfo: Equatable, Hashable {
     public init(
         /**
          * `"true"` when the refund goes back to a bank card.
-         */hasDepositBack: String?, 
+         */hasDepositBack: String? = nil, 
         /**
          * `S` succeeded, `F` failed, `P` processing.
-         */dbackStatus: DepositBackStatus?, 
+         */dbackStatus: DepositBackStatus? = nil, 
         /**
          * The amount returned to the card.
-         */dbackAmount: Amount?, 
+         */dbackAmount: Amount? = nil, 
         /**
          * When the bank answered.
-         */bankAckTime: String?, 
+         */bankAckTime: String? = nil, 
         /**
          * When the money is expected on the card.
-         */estBankReceiptTime: String?, 
+         */estBankReceiptTime: String? = nil, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.hasDepositBack = hasDepositBack
         self.dbackStatus = dbackStatus
         self.dbackAmount = dbackAmount
@@ -1683,7 +1683,7 @@ public struct DepositBackNotification: Equatable, Hashable {
          */appId: String, 
         /**
          * Send time in epoch milliseconds, as sent (from the message).
-         */utcTimestamp: String?, 
+         */utcTimestamp: String? = nil, 
         /**
          * Alipay's trade number.
          */tradeNo: String, 
@@ -1698,16 +1698,16 @@ public struct DepositBackNotification: Equatable, Hashable {
          */dbackStatus: DepositBackStatus, 
         /**
          * The amount returned to the card (present when the status is `S`).
-         */dbackAmount: Amount?, 
+         */dbackAmount: Amount? = nil, 
         /**
          * When the bank answered (`yyyy-MM-dd HH:mm:ss`).
-         */bankAckTime: String?, 
+         */bankAckTime: String? = nil, 
         /**
          * When the money is expected on the card.
-         */estBankReceiptTime: String?, 
+         */estBankReceiptTime: String? = nil, 
         /**
          * Other `biz_content` fields.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.notifyId = notifyId
         self.appId = appId
         self.utcTimestamp = utcTimestamp
@@ -1876,37 +1876,37 @@ public struct ErrorInfo: Equatable, Hashable {
          */outcomeUnknown: Bool, 
         /**
          * Invalid input: the offending field.
-         */field: String?, 
+         */field: String? = nil, 
         /**
          * Gateway error: the API method called.
-         */method: String?, 
+         */method: String? = nil, 
         /**
          * Gateway error: the gateway code, e.g. `40004`.
-         */code: String?, 
+         */code: String? = nil, 
         /**
          * Gateway error: the gateway message.
-         */msg: String?, 
+         */msg: String? = nil, 
         /**
          * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
+         */subCode: String? = nil, 
         /**
          * Gateway error: the human-readable business reason.
-         */subMsg: String?, 
+         */subMsg: String? = nil, 
         /**
          * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */verified: Bool?, 
+         */verified: Bool? = nil, 
         /**
          * Gateway error, v3: the HTTP status.
-         */httpStatus: UInt16?, 
+         */httpStatus: UInt16? = nil, 
         /**
          * Gateway error, v3: where Alipay documents the problem.
-         */links: [ErrorLink], 
+         */links: [ErrorLink] = [], 
         /**
          * Gateway error, v3: Alipay's trace id of the answer, for a support request.
-         */traceId: String?, 
+         */traceId: String? = nil, 
         /**
          * Decode error: the verified node that could not be decoded, as its raw JSON text.
-         */verifiedNode: String?) {
+         */verifiedNode: String? = nil) {
         self.kind = kind
         self.errorType = errorType
         self.message = message
@@ -2098,7 +2098,7 @@ public struct ExpectedOrder: Equatable, Hashable {
          */totalAmount: Money, 
         /**
          * Your seller (merchant) user id, checked when given.
-         */sellerId: String?) {
+         */sellerId: String? = nil) {
         self.appId = appId
         self.outTradeNo = outTradeNo
         self.totalAmount = totalAmount
@@ -2192,16 +2192,16 @@ public struct FundBill: Equatable, Hashable {
          */amount: Amount, 
         /**
          * The amount actually paid on this channel.
-         */realAmount: Amount?, 
+         */realAmount: Amount? = nil, 
         /**
          * For bank cards: the bank code.
-         */bankCode: String?, 
+         */bankCode: String? = nil, 
         /**
          * For bank cards: `DEBIT_CARD`, `CREDIT_CARD`, `MIXED_CARD`.
-         */fundType: String?, 
+         */fundType: String? = nil, 
         /**
          * Other fields.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.fundChannel = fundChannel
         self.amount = amount
         self.realAmount = realAmount
@@ -2319,19 +2319,19 @@ public struct GoodsDetail: Equatable, Hashable {
          */price: Money, 
         /**
          * Your category.
-         */goodsCategory: String?, 
+         */goodsCategory: String? = nil, 
         /**
          * Category path, ids joined by `|`.
-         */categoriesTree: String?, 
+         */categoriesTree: String? = nil, 
         /**
          * Description.
-         */body: String?, 
+         */body: String? = nil, 
         /**
          * A page showing the goods.
-         */showUrl: String?, 
+         */showUrl: String? = nil, 
         /**
          * Other fields.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.goodsId = goodsId
         self.goodsName = goodsName
         self.quantity = quantity
@@ -2623,7 +2623,7 @@ public struct PaymentOutcome: Equatable, Hashable {
          */outTradeNo: String, 
         /**
          * Alipay's trade number, when an answer told it.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Paid, not paid, or unknown.
          */status: PaymentState, 
@@ -2632,28 +2632,28 @@ public struct PaymentOutcome: Equatable, Hashable {
          */isPaid: Bool, 
         /**
          * Paid: which answer proves it.
-         */evidence: Evidence?, 
+         */evidence: Evidence? = nil, 
         /**
          * Paid: the verified answer that proves it (a pay answer or a query answer, as `evidence` says).
-         */response: PaidEvidence?, 
+         */response: PaidEvidence? = nil, 
         /**
          * Paid: the amount the answer reported.
-         */totalAmount: Amount?, 
+         */totalAmount: Amount? = nil, 
         /**
          * Not paid: why.
-         */reason: NotPaidKind?, 
+         */reason: NotPaidKind? = nil, 
         /**
          * Cancelled: `close` (nobody paid) or `refund` (the buyer paid; the money went back).
-         */action: CancelAction?, 
+         */action: CancelAction? = nil, 
         /**
          * Cancelled: why the workflow cancelled.
-         */cause: CancelCause?, 
+         */cause: CancelCause? = nil, 
         /**
          * Unknown: the last trade state a verified query reported.
-         */lastKnown: TradeStatus?, 
+         */lastKnown: TradeStatus? = nil, 
         /**
          * Alipay's refusal (`failed`), or the error that left the payment unsent or unknown.
-         */error: ErrorInfo?, 
+         */error: ErrorInfo? = nil, 
         /**
          * Queries sent.
          */queries: UInt32, 
@@ -2794,7 +2794,7 @@ public struct PollPolicy: Equatable, Hashable {
         /**
          * An overall limit from the start of the workflow: once the next query would come after it, the
          * trade is cancelled at once. `None`: only `max_queries` limits the wait.
-         */deadline: TimeInterval?, 
+         */deadline: TimeInterval? = nil, 
         /**
          * How many times a cancel is sent before its outcome counts as unknown (official: 3; at least 1).
          */cancelAttempts: UInt32, 
@@ -2890,10 +2890,10 @@ public struct Recovered: Equatable, Hashable {
          */key: String, 
         /**
          * Its outcome now, when it could be established.
-         */outcome: Outcome?, 
+         */outcome: Outcome? = nil, 
         /**
          * Why it could not (it then stays in the journal, and a later `recover()` tries again).
-         */error: ErrorInfo?) {
+         */error: ErrorInfo? = nil) {
         self.key = key
         self.outcome = outcome
         self.error = error
@@ -3077,10 +3077,10 @@ public struct RefundOutcome: Equatable, Hashable {
     public init(
         /**
          * Your order number, when the refund named the trade by it.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * Alipay's trade number, when known.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * The refund's number: the same on every attempt.
          */outRequestNo: String, 
@@ -3092,13 +3092,13 @@ public struct RefundOutcome: Equatable, Hashable {
          */isRefunded: Bool, 
         /**
          * Refunded: which answer proves it.
-         */evidence: Evidence?, 
+         */evidence: Evidence? = nil, 
         /**
          * Refunded: the verified answer that proves it (a refund answer or a refund-query answer).
-         */response: RefundEvidence?, 
+         */response: RefundEvidence? = nil, 
         /**
          * Alipay's refusal (`rejected`), or the error that left the refund unsent or unknown.
-         */error: ErrorInfo?, 
+         */error: ErrorInfo? = nil, 
         /**
          * Refund requests sent (all with the same `out_request_no`).
          */attempts: UInt32, 
@@ -3321,7 +3321,7 @@ public struct ResponseNode: Equatable, Hashable {
          */signed: Bool, 
         /**
          * `alipay_cert_sn` in certificate mode.
-         */alipayCertSn: String?, 
+         */alipayCertSn: String? = nil, 
         /**
          * The gateway `code` (`10000` on success).
          */code: String, 
@@ -3330,10 +3330,10 @@ public struct ResponseNode: Equatable, Hashable {
          */msg: String, 
         /**
          * The business reason of a failure, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */subCode: String?, 
+         */subCode: String? = nil, 
         /**
          * The human-readable reason of a failure.
-         */subMsg: String?) {
+         */subMsg: String? = nil) {
         self.method = method
         self.nodeName = nodeName
         self.raw = raw
@@ -3461,25 +3461,25 @@ public struct TradeAppPayRequest: Equatable, Hashable {
          */subject: String, 
         /**
          * The product code; `new` sets the method's own.
-         */productCode: String, 
+         */productCode: String = "QUICK_MSECURITY_PAY", 
         /**
          * The order description.
-         */body: String?, 
+         */body: String? = nil, 
         /**
          * Relative timeout (`1m`–`15d`).
-         */timeoutExpress: String?, 
+         */timeoutExpress: String? = nil, 
         /**
          * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
-         */timeExpire: String?, 
+         */timeExpire: String? = nil, 
         /**
          * Echoed back in the notification (URL-encode it yourself if it holds special characters).
-         */passbackParams: String?, 
+         */passbackParams: String? = nil, 
         /**
          * The items.
-         */goodsDetail: [GoodsDetail], 
+         */goodsDetail: [GoodsDetail] = [], 
         /**
          * Any other business field (`extend_params`, `business_params`, …).
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.totalAmount = totalAmount
         self.subject = subject
@@ -3683,19 +3683,19 @@ public struct TradeBillRow: Equatable, Hashable {
          */finishedAt: String, 
         /**
          * 门店编号.
-         */storeId: String?, 
+         */storeId: String? = nil, 
         /**
          * 门店名称.
-         */storeName: String?, 
+         */storeName: String? = nil, 
         /**
          * 操作员.
-         */operatorId: String?, 
+         */operatorId: String? = nil, 
         /**
          * 终端号.
-         */terminalId: String?, 
+         */terminalId: String? = nil, 
         /**
          * 对方账户 (masked buyer).
-         */counterparty: String?, 
+         */counterparty: String? = nil, 
         /**
          * 订单金额 (negative for refunds).
          */orderAmount: Amount, 
@@ -3719,7 +3719,7 @@ public struct TradeBillRow: Equatable, Hashable {
          */voucherAmount: Amount, 
         /**
          * 券名称.
-         */voucherName: String?, 
+         */voucherName: String? = nil, 
         /**
          * 商家红包消费金额.
          */merchantRedPacket: Amount, 
@@ -3728,7 +3728,7 @@ public struct TradeBillRow: Equatable, Hashable {
          */cardAmount: Amount, 
         /**
          * 退款批次号/请求号 (the refund's `out_request_no`).
-         */refundRequestNo: String?, 
+         */refundRequestNo: String? = nil, 
         /**
          * 服务费 (negative: charged).
          */serviceFee: Amount, 
@@ -3737,10 +3737,10 @@ public struct TradeBillRow: Equatable, Hashable {
          */profitShare: Amount, 
         /**
          * 备注.
-         */remark: String?, 
+         */remark: String? = nil, 
         /**
          * Columns this version does not know, by header.
-         */extra: StringMap) {
+         */extra: StringMap = [:]) {
         self.tradeNo = tradeNo
         self.outTradeNo = outTradeNo
         self.businessType = businessType
@@ -3929,7 +3929,7 @@ public struct TradeBillSummaryRow: Equatable, Hashable {
          */storeId: String, 
         /**
          * 门店名称.
-         */storeName: String?, 
+         */storeName: String? = nil, 
         /**
          * `true` for the `合计` (grand total) row.
          */isTotal: Bool, 
@@ -3965,7 +3965,7 @@ public struct TradeBillSummaryRow: Equatable, Hashable {
          */netReceipt: Amount, 
         /**
          * Columns this version does not know, by header.
-         */extra: StringMap) {
+         */extra: StringMap = [:]) {
         self.storeId = storeId
         self.storeName = storeName
         self.isTotal = isTotal
@@ -4072,13 +4072,13 @@ public struct TradeCancelRequest: Equatable, Hashable {
     public init(
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Any other business field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.tradeNo = tradeNo
         self.extra = extra
@@ -4177,22 +4177,22 @@ public struct TradeCancelResponse: Equatable, Hashable {
          */msg: String, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * `Some(true)`: the cancel must be retried.
-         */retryFlag: Bool?, 
+         */retryFlag: Bool? = nil, 
         /**
          * What happened: `close` (was unpaid) or `refund` (was paid, refunded). Absent when nothing did.
-         */action: CancelAction?, 
+         */action: CancelAction? = nil, 
         /**
          * When the refund was paid out (for `refund`).
-         */gmtRefundPay: String?, 
+         */gmtRefundPay: String? = nil, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.tradeNo = tradeNo
@@ -4284,16 +4284,16 @@ public struct TradeCloseRequest: Equatable, Hashable {
     public init(
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Your cashier.
-         */operatorId: String?, 
+         */operatorId: String? = nil, 
         /**
          * Any other business field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.tradeNo = tradeNo
         self.operatorId = operatorId
@@ -4383,13 +4383,13 @@ public struct TradeCloseResponse: Equatable, Hashable {
          */msg: String, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.tradeNo = tradeNo
@@ -4525,40 +4525,40 @@ public struct TradeCreateRequest: Equatable, Hashable {
          */subject: String, 
         /**
          * The buyer's user id (2088…); or use `buyer_open_id`.
-         */buyerId: String?, 
+         */buyerId: String? = nil, 
         /**
          * The buyer's open id.
-         */buyerOpenId: String?, 
+         */buyerOpenId: String? = nil, 
         /**
          * The product code of your contract (e.g. `JSAPI_PAY`).
-         */productCode: String?, 
+         */productCode: String? = nil, 
         /**
          * The order description.
-         */body: String?, 
+         */body: String? = nil, 
         /**
          * The payee, when not the signing account.
-         */sellerId: String?, 
+         */sellerId: String? = nil, 
         /**
          * Your store number.
-         */storeId: String?, 
+         */storeId: String? = nil, 
         /**
          * Your cashier.
-         */operatorId: String?, 
+         */operatorId: String? = nil, 
         /**
          * Your terminal.
-         */terminalId: String?, 
+         */terminalId: String? = nil, 
         /**
          * Relative timeout.
-         */timeoutExpress: String?, 
+         */timeoutExpress: String? = nil, 
         /**
          * Absolute timeout.
-         */timeExpire: String?, 
+         */timeExpire: String? = nil, 
         /**
          * The items.
-         */goodsDetail: [GoodsDetail], 
+         */goodsDetail: [GoodsDetail] = [], 
         /**
          * Any other business field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.totalAmount = totalAmount
         self.subject = subject
@@ -4681,13 +4681,13 @@ public struct TradeCreateResponse: Equatable, Hashable {
          */msg: String, 
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * Alipay's trade number, which the client-side payment needs.
          */tradeNo: String, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.outTradeNo = outTradeNo
@@ -4774,19 +4774,19 @@ public struct TradeFastpayRefundQueryRequest: Equatable, Hashable {
     public init(
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * The refund's number.
          */outRequestNo: String, 
         /**
          * Extra data to ask for, e.g. `refund_detail_item_list`, `gmt_refund_pay`, `deposit_back_info`.
-         */queryOptions: [String], 
+         */queryOptions: [String] = [], 
         /**
          * Any other business field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.tradeNo = tradeNo
         self.outRequestNo = outRequestNo
@@ -4913,37 +4913,37 @@ public struct TradeFastpayRefundQueryResponse: Equatable, Hashable {
          */msg: String, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * The refund's number.
-         */outRequestNo: String?, 
+         */outRequestNo: String? = nil, 
         /**
          * The trade's amount.
-         */totalAmount: Amount?, 
+         */totalAmount: Amount? = nil, 
         /**
          * This refund's amount.
-         */refundAmount: Amount?, 
+         */refundAmount: Amount? = nil, 
         /**
          * `REFUND_SUCCESS`, or absent when the refund was not (yet) made.
-         */refundStatus: RefundStatus?, 
+         */refundStatus: RefundStatus? = nil, 
         /**
          * When the refund was paid out (when asked for).
-         */gmtRefundPay: String?, 
+         */gmtRefundPay: String? = nil, 
         /**
          * What the merchant actually returned.
-         */sendBackFee: Amount?, 
+         */sendBackFee: Amount? = nil, 
         /**
          * The channels refunded through (when asked for).
-         */refundDetailItemList: [FundBill], 
+         */refundDetailItemList: [FundBill] = [], 
         /**
          * Bank-card refund progress (when asked for).
-         */depositBackInfo: DepositBackInfo?, 
+         */depositBackInfo: DepositBackInfo? = nil, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.tradeNo = tradeNo
@@ -5162,16 +5162,16 @@ public struct TradeNotification: Equatable, Hashable {
          */notifyId: String, 
         /**
          * `trade_status_sync` for trade notifications.
-         */notifyType: String?, 
+         */notifyType: String? = nil, 
         /**
          * When Alipay sent it (`yyyy-MM-dd HH:mm:ss`, Shanghai time).
-         */notifyTime: String?, 
+         */notifyTime: String? = nil, 
         /**
          * The app the notification is for. Check it is yours.
          */appId: String, 
         /**
          * The authorizing app in ISV calls.
-         */authAppId: String?, 
+         */authAppId: String? = nil, 
         /**
          * Alipay's trade number.
          */tradeNo: String, 
@@ -5180,76 +5180,76 @@ public struct TradeNotification: Equatable, Hashable {
          */outTradeNo: String, 
         /**
          * Your business number; in refund notifications, the refund's `out_request_no`.
-         */outBizNo: String?, 
+         */outBizNo: String? = nil, 
         /**
          * The trade's status. Only `TRADE_SUCCESS` and `TRADE_FINISHED` mean the buyer paid.
-         */tradeStatus: TradeStatus?, 
+         */tradeStatus: TradeStatus? = nil, 
         /**
          * The order amount. Check it equals your order's.
-         */totalAmount: Amount?, 
+         */totalAmount: Amount? = nil, 
         /**
          * What the merchant receives.
-         */receiptAmount: Amount?, 
+         */receiptAmount: Amount? = nil, 
         /**
          * The invoiceable amount.
-         */invoiceAmount: Amount?, 
+         */invoiceAmount: Amount? = nil, 
         /**
          * What the buyer paid.
-         */buyerPayAmount: Amount?, 
+         */buyerPayAmount: Amount? = nil, 
         /**
          * Paid with points.
-         */pointAmount: Amount?, 
+         */pointAmount: Amount? = nil, 
         /**
          * Total refunded so far (refund notifications).
-         */refundFee: Amount?, 
+         */refundFee: Amount? = nil, 
         /**
          * Actually refunded.
-         */sendBackFee: Amount?, 
+         */sendBackFee: Amount? = nil, 
         /**
          * The buyer's Alipay user id (2088…).
-         */buyerId: String?, 
+         */buyerId: String? = nil, 
         /**
          * The buyer's open id (newer apps).
-         */buyerOpenId: String?, 
+         */buyerOpenId: String? = nil, 
         /**
          * The buyer's masked account.
-         */buyerLogonId: String?, 
+         */buyerLogonId: String? = nil, 
         /**
          * The seller's user id. Check it when you have one.
-         */sellerId: String?, 
+         */sellerId: String? = nil, 
         /**
          * The seller's account.
-         */sellerEmail: String?, 
+         */sellerEmail: String? = nil, 
         /**
          * The order title.
-         */subject: String?, 
+         */subject: String? = nil, 
         /**
          * The order description.
-         */body: String?, 
+         */body: String? = nil, 
         /**
          * Trade created.
-         */gmtCreate: String?, 
+         */gmtCreate: String? = nil, 
         /**
          * Trade paid.
-         */gmtPayment: String?, 
+         */gmtPayment: String? = nil, 
         /**
          * Refunded (with milliseconds).
-         */gmtRefund: String?, 
+         */gmtRefund: String? = nil, 
         /**
          * Trade closed.
-         */gmtClose: String?, 
+         */gmtClose: String? = nil, 
         /**
          * The payment channels, parsed from the `fund_bill_list` JSON text.
-         */fundBillList: [NotifyFundBill], 
+         */fundBillList: [NotifyFundBill] = [], 
         /**
          * Echo of the request's `passback_params`.
-         */passbackParams: String?, 
+         */passbackParams: String? = nil, 
         /**
          * `voucher_detail_list` as the raw JSON text Alipay sent.
-         */voucherDetailList: String?, 
+         */voucherDetailList: String? = nil, 
         /**
          * Every other non-empty field (`charset`, `version`, `sign_type`, `sign`, new fields…).
-         */extra: StringMap) {
+         */extra: StringMap = [:]) {
         self.notifyId = notifyId
         self.notifyType = notifyType
         self.notifyTime = notifyTime
@@ -5455,34 +5455,34 @@ public struct TradePagePayRequest: Equatable, Hashable {
          */subject: String, 
         /**
          * The product code; `new` sets the method's own.
-         */productCode: String, 
+         */productCode: String = "FAST_INSTANT_TRADE_PAY", 
         /**
          * The order description.
-         */body: String?, 
+         */body: String? = nil, 
         /**
          * Relative timeout (`1m`–`15d`).
-         */timeoutExpress: String?, 
+         */timeoutExpress: String? = nil, 
         /**
          * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
-         */timeExpire: String?, 
+         */timeExpire: String? = nil, 
         /**
          * Echoed back in the notification (URL-encode it yourself if it holds special characters).
-         */passbackParams: String?, 
+         */passbackParams: String? = nil, 
         /**
          * The items.
-         */goodsDetail: [GoodsDetail], 
+         */goodsDetail: [GoodsDetail] = [], 
         /**
          * How the QR code is shown: `0`–`4` (`4` with `qrcode_width`).
-         */qrPayMode: String?, 
+         */qrPayMode: String? = nil, 
         /**
          * The QR code's width in pixels, with `qr_pay_mode` `4`.
-         */qrcodeWidth: UInt32?, 
+         */qrcodeWidth: UInt32? = nil, 
         /**
          * `PCWEB` (default) or `ALIAPP`.
-         */integrationType: String?, 
+         */integrationType: String? = nil, 
         /**
          * Any other business field (`extend_params`, `business_params`, …).
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.totalAmount = totalAmount
         self.subject = subject
@@ -5649,40 +5649,40 @@ public struct TradePayRequest: Equatable, Hashable {
          */authCode: String, 
         /**
          * `bar_code` (the default) or `security_code` (face).
-         */scene: String, 
+         */scene: String = "bar_code", 
         /**
          * Defaults to `FACE_TO_FACE_PAYMENT` on Alipay's side.
-         */productCode: String?, 
+         */productCode: String? = nil, 
         /**
          * The order description.
-         */body: String?, 
+         */body: String? = nil, 
         /**
          * Your store number.
-         */storeId: String?, 
+         */storeId: String? = nil, 
         /**
          * Your cashier.
-         */operatorId: String?, 
+         */operatorId: String? = nil, 
         /**
          * Your terminal.
-         */terminalId: String?, 
+         */terminalId: String? = nil, 
         /**
          * The payee, when not the signing account.
-         */sellerId: String?, 
+         */sellerId: String? = nil, 
         /**
          * Relative timeout (`1m`–`15d`, e.g. `2m`).
-         */timeoutExpress: String?, 
+         */timeoutExpress: String? = nil, 
         /**
          * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
-         */timeExpire: String?, 
+         */timeExpire: String? = nil, 
         /**
          * The items.
-         */goodsDetail: [GoodsDetail], 
+         */goodsDetail: [GoodsDetail] = [], 
         /**
          * Extra response data to ask for, e.g. `fund_bill_list`, `voucher_detail_list`.
-         */queryOptions: [String], 
+         */queryOptions: [String] = [], 
         /**
          * Any other business field (`extend_params`, `business_params`, …).
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.totalAmount = totalAmount
         self.subject = subject
@@ -5860,52 +5860,52 @@ public struct TradePayResponse: Equatable, Hashable {
          */msg: String, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * The buyer's masked account.
-         */buyerLogonId: String?, 
+         */buyerLogonId: String? = nil, 
         /**
          * The buyer's user id.
-         */buyerUserId: String?, 
+         */buyerUserId: String? = nil, 
         /**
          * The buyer's open id.
-         */buyerOpenId: String?, 
+         */buyerOpenId: String? = nil, 
         /**
          * The order amount.
-         */totalAmount: Amount?, 
+         */totalAmount: Amount? = nil, 
         /**
          * What the merchant receives.
-         */receiptAmount: Amount?, 
+         */receiptAmount: Amount? = nil, 
         /**
          * What the buyer paid.
-         */buyerPayAmount: Amount?, 
+         */buyerPayAmount: Amount? = nil, 
         /**
          * Paid with points.
-         */pointAmount: Amount?, 
+         */pointAmount: Amount? = nil, 
         /**
          * The invoiceable amount.
-         */invoiceAmount: Amount?, 
+         */invoiceAmount: Amount? = nil, 
         /**
          * When it was paid.
-         */gmtPayment: String?, 
+         */gmtPayment: String? = nil, 
         /**
          * The payment channels.
-         */fundBillList: [FundBill], 
+         */fundBillList: [FundBill] = [], 
         /**
          * The store name.
-         */storeName: String?, 
+         */storeName: String? = nil, 
         /**
          * Platform discount.
-         */discountAmount: Amount?, 
+         */discountAmount: Amount? = nil, 
         /**
          * Merchant discount.
-         */mdiscountAmount: Amount?, 
+         */mdiscountAmount: Amount? = nil, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.tradeNo = tradeNo
@@ -6076,37 +6076,37 @@ public struct TradePrecreateRequest: Equatable, Hashable {
          */subject: String, 
         /**
          * Defaults to `FACE_TO_FACE_PAYMENT` on Alipay's side.
-         */productCode: String?, 
+         */productCode: String? = nil, 
         /**
          * The order description.
-         */body: String?, 
+         */body: String? = nil, 
         /**
          * Your store number.
-         */storeId: String?, 
+         */storeId: String? = nil, 
         /**
          * Your cashier.
-         */operatorId: String?, 
+         */operatorId: String? = nil, 
         /**
          * Your terminal.
-         */terminalId: String?, 
+         */terminalId: String? = nil, 
         /**
          * The payee, when not the signing account.
-         */sellerId: String?, 
+         */sellerId: String? = nil, 
         /**
          * Relative timeout of the trade (e.g. `90m`).
-         */timeoutExpress: String?, 
+         */timeoutExpress: String? = nil, 
         /**
          * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
-         */timeExpire: String?, 
+         */timeExpire: String? = nil, 
         /**
          * Validity of the QR code itself, counted from its creation.
-         */qrCodeTimeoutExpress: String?, 
+         */qrCodeTimeoutExpress: String? = nil, 
         /**
          * The items.
-         */goodsDetail: [GoodsDetail], 
+         */goodsDetail: [GoodsDetail] = [], 
         /**
          * Any other business field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.totalAmount = totalAmount
         self.subject = subject
@@ -6226,13 +6226,13 @@ public struct TradePrecreateResponse: Equatable, Hashable {
          */msg: String, 
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * The QR code content (a URL); render it as the QR image. Valid 2 hours.
          */qrCode: String, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.outTradeNo = outTradeNo
@@ -6315,16 +6315,16 @@ public struct TradeQueryRequest: Equatable, Hashable {
     public init(
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * Alipay's trade number (wins when both are given).
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Extra data to ask for, e.g. `fund_bill_list`, `trade_settle_info`.
-         */queryOptions: [String], 
+         */queryOptions: [String] = [], 
         /**
          * Any other business field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.tradeNo = tradeNo
         self.queryOptions = queryOptions
@@ -6479,61 +6479,61 @@ public struct TradeQueryResponse: Equatable, Hashable {
          */msg: String, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * The state. Only `TRADE_SUCCESS` and `TRADE_FINISHED` mean paid.
-         */tradeStatus: TradeStatus?, 
+         */tradeStatus: TradeStatus? = nil, 
         /**
          * The order amount.
-         */totalAmount: Amount?, 
+         */totalAmount: Amount? = nil, 
         /**
          * What the buyer paid.
-         */buyerPayAmount: Amount?, 
+         */buyerPayAmount: Amount? = nil, 
         /**
          * Paid with points.
-         */pointAmount: Amount?, 
+         */pointAmount: Amount? = nil, 
         /**
          * The invoiceable amount.
-         */invoiceAmount: Amount?, 
+         */invoiceAmount: Amount? = nil, 
         /**
          * What the merchant receives.
-         */receiptAmount: Amount?, 
+         */receiptAmount: Amount? = nil, 
         /**
          * When the funds went to the seller.
-         */sendPayDate: String?, 
+         */sendPayDate: String? = nil, 
         /**
          * The buyer's masked account.
-         */buyerLogonId: String?, 
+         */buyerLogonId: String? = nil, 
         /**
          * The buyer's user id.
-         */buyerUserId: String?, 
+         */buyerUserId: String? = nil, 
         /**
          * The buyer's open id.
-         */buyerOpenId: String?, 
+         */buyerOpenId: String? = nil, 
         /**
          * Your store number.
-         */storeId: String?, 
+         */storeId: String? = nil, 
         /**
          * The store name.
-         */storeName: String?, 
+         */storeName: String? = nil, 
         /**
          * Your terminal.
-         */terminalId: String?, 
+         */terminalId: String? = nil, 
         /**
          * The payment channels.
-         */fundBillList: [FundBill], 
+         */fundBillList: [FundBill] = [], 
         /**
          * Platform discount.
-         */discountAmount: Amount?, 
+         */discountAmount: Amount? = nil, 
         /**
          * Merchant discount.
-         */mdiscountAmount: Amount?, 
+         */mdiscountAmount: Amount? = nil, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.tradeNo = tradeNo
@@ -6688,10 +6688,10 @@ public struct TradeRefundRequest: Equatable, Hashable {
     public init(
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * The amount of this refund.
          */refundAmount: Money, 
@@ -6700,22 +6700,22 @@ public struct TradeRefundRequest: Equatable, Hashable {
          */outRequestNo: String, 
         /**
          * Shown to the buyer and in bills.
-         */refundReason: String?, 
+         */refundReason: String? = nil, 
         /**
          * Your cashier.
-         */operatorId: String?, 
+         */operatorId: String? = nil, 
         /**
          * Your store.
-         */storeId: String?, 
+         */storeId: String? = nil, 
         /**
          * Your terminal.
-         */terminalId: String?, 
+         */terminalId: String? = nil, 
         /**
          * Extra data to ask for, e.g. `refund_detail_item_list`, `deposit_back_info`.
-         */queryOptions: [String], 
+         */queryOptions: [String] = [], 
         /**
          * Any other business field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.tradeNo = tradeNo
         self.refundAmount = refundAmount
@@ -6860,41 +6860,41 @@ public struct TradeRefundResponse: Equatable, Hashable {
          */msg: String, 
         /**
          * Alipay's trade number.
-         */tradeNo: String?, 
+         */tradeNo: String? = nil, 
         /**
          * Your order number.
-         */outTradeNo: String?, 
+         */outTradeNo: String? = nil, 
         /**
          * The buyer's masked account.
-         */buyerLogonId: String?, 
+         */buyerLogonId: String? = nil, 
         /**
          * Did *this call* move money? `Some(false)` on a repeat of a refund already made, or one still in
          * progress: confirm with the refund query.
-         */fundChange: Bool?, 
+         */fundChange: Bool? = nil, 
         /**
          * The total refunded on the trade so far (not this refund's amount).
-         */refundFee: Amount?, 
+         */refundFee: Amount? = nil, 
         /**
          * When the refund was paid out.
-         */gmtRefundPay: String?, 
+         */gmtRefundPay: String? = nil, 
         /**
          * The buyer's user id.
-         */buyerUserId: String?, 
+         */buyerUserId: String? = nil, 
         /**
          * The buyer's open id.
-         */buyerOpenId: String?, 
+         */buyerOpenId: String? = nil, 
         /**
          * What the merchant actually returned.
-         */sendBackFee: Amount?, 
+         */sendBackFee: Amount? = nil, 
         /**
          * The channels refunded through (when asked for).
-         */refundDetailItemList: [FundBill], 
+         */refundDetailItemList: [FundBill] = [], 
         /**
          * The store name.
-         */storeName: String?, 
+         */storeName: String? = nil, 
         /**
          * Every other field.
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.code = code
         self.msg = msg
         self.tradeNo = tradeNo
@@ -7041,28 +7041,28 @@ public struct TradeWapPayRequest: Equatable, Hashable {
          */subject: String, 
         /**
          * The product code; `new` sets the method's own.
-         */productCode: String, 
+         */productCode: String = "QUICK_WAP_WAY", 
         /**
          * The order description.
-         */body: String?, 
+         */body: String? = nil, 
         /**
          * Relative timeout (`1m`–`15d`).
-         */timeoutExpress: String?, 
+         */timeoutExpress: String? = nil, 
         /**
          * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
-         */timeExpire: String?, 
+         */timeExpire: String? = nil, 
         /**
          * Echoed back in the notification (URL-encode it yourself if it holds special characters).
-         */passbackParams: String?, 
+         */passbackParams: String? = nil, 
         /**
          * The items.
-         */goodsDetail: [GoodsDetail], 
+         */goodsDetail: [GoodsDetail] = [], 
         /**
          * Where the buyer goes when they quit the payment.
-         */quitUrl: String?, 
+         */quitUrl: String? = nil, 
         /**
          * Any other business field (`extend_params`, `business_params`, …).
-         */extra: JsonObject) {
+         */extra: JsonObject = "") {
         self.outTradeNo = outTradeNo
         self.totalAmount = totalAmount
         self.subject = subject
@@ -7172,7 +7172,7 @@ public struct V3Response: Equatable, Hashable {
          */body: JsonValue, 
         /**
          * Alipay's `alipay-trace-id`, for support requests.
-         */traceId: String?) {
+         */traceId: String? = nil) {
         self.status = status
         self.raw = raw
         self.body = body
@@ -7278,25 +7278,25 @@ public struct WorkflowEvent: Equatable, Hashable {
          */kind: EventName, 
         /**
          * `qr_code`: the QR code's content.
-         */qrCode: String?, 
+         */qrCode: String? = nil, 
         /**
          * `waiting_for_buyer`: which query is next, from 1.
-         */query: UInt32?, 
+         */query: UInt32? = nil, 
         /**
          * `waiting_for_buyer`, `cancel_retry`: the budget.
-         */of: UInt32?, 
+         */of: UInt32? = nil, 
         /**
          * `cancel_retry`, `refund_retry`: which attempt, from 2.
-         */attempt: UInt32?, 
+         */attempt: UInt32? = nil, 
         /**
          * `cancelling`: why.
-         */cause: CancelCause?, 
+         */cause: CancelCause? = nil, 
         /**
          * `journal_failed`, `failed`: what went wrong.
-         */message: String?, 
+         */message: String? = nil, 
         /**
          * `done`: the outcome (a payment's or a refund's).
-         */outcome: Outcome?) {
+         */outcome: Outcome? = nil) {
         self.key = key
         self.kind = kind
         self.qrCode = qrCode
@@ -7362,6 +7362,643 @@ public func FfiConverterTypeWorkflowEvent_lift(_ buf: RustBuffer) throws -> Work
 #endif
 public func FfiConverterTypeWorkflowEvent_lower(_ value: WorkflowEvent) -> RustBuffer {
     return FfiConverterTypeWorkflowEvent.lower(value)
+}
+
+
+/**
+ * Every error alipay-core reports. `kind` says what to do next; the fields are the core's
+ * error record (`detail` is its message).
+ */
+public 
+enum AlipayException: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The configuration or a key is wrong: retrying cannot help.
+     */
+    case Config(
+        /**
+         * The whole message.
+         */detail: String, 
+        /**
+         * What the caller should do.
+         */kind: ErrorKind, 
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */outcomeUnknown: Bool, 
+        /**
+         * Invalid input: the offending field.
+         */field: String?, 
+        /**
+         * Gateway error: the API method called.
+         */method: String?, 
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */code: String?, 
+        /**
+         * Gateway error: the gateway message.
+         */msg: String?, 
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */subCode: String?, 
+        /**
+         * Gateway error: the human-readable business reason.
+         */subMsg: String?, 
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */verified: Bool?, 
+        /**
+         * Gateway error, v3: the HTTP status.
+         */httpStatus: UInt16?, 
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */traceId: String?
+    )
+    /**
+     * An argument can never be sent; `field` names it.
+     */
+    case InvalidInput(
+        /**
+         * The whole message.
+         */detail: String, 
+        /**
+         * What the caller should do.
+         */kind: ErrorKind, 
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */outcomeUnknown: Bool, 
+        /**
+         * Invalid input: the offending field.
+         */field: String?, 
+        /**
+         * Gateway error: the API method called.
+         */method: String?, 
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */code: String?, 
+        /**
+         * Gateway error: the gateway message.
+         */msg: String?, 
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */subCode: String?, 
+        /**
+         * Gateway error: the human-readable business reason.
+         */subMsg: String?, 
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */verified: Bool?, 
+        /**
+         * Gateway error, v3: the HTTP status.
+         */httpStatus: UInt16?, 
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */traceId: String?
+    )
+    /**
+     * A signature did not verify: never believe the answer.
+     */
+    case Signature(
+        /**
+         * The whole message.
+         */detail: String, 
+        /**
+         * What the caller should do.
+         */kind: ErrorKind, 
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */outcomeUnknown: Bool, 
+        /**
+         * Invalid input: the offending field.
+         */field: String?, 
+        /**
+         * Gateway error: the API method called.
+         */method: String?, 
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */code: String?, 
+        /**
+         * Gateway error: the gateway message.
+         */msg: String?, 
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */subCode: String?, 
+        /**
+         * Gateway error: the human-readable business reason.
+         */subMsg: String?, 
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */verified: Bool?, 
+        /**
+         * Gateway error, v3: the HTTP status.
+         */httpStatus: UInt16?, 
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */traceId: String?
+    )
+    /**
+     * Alipay answered with an error code (`code`, `subCode`, `subMsg`).
+     */
+    case Gateway(
+        /**
+         * The whole message.
+         */detail: String, 
+        /**
+         * What the caller should do.
+         */kind: ErrorKind, 
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */outcomeUnknown: Bool, 
+        /**
+         * Invalid input: the offending field.
+         */field: String?, 
+        /**
+         * Gateway error: the API method called.
+         */method: String?, 
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */code: String?, 
+        /**
+         * Gateway error: the gateway message.
+         */msg: String?, 
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */subCode: String?, 
+        /**
+         * Gateway error: the human-readable business reason.
+         */subMsg: String?, 
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */verified: Bool?, 
+        /**
+         * Gateway error, v3: the HTTP status.
+         */httpStatus: UInt16?, 
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */traceId: String?
+    )
+    /**
+     * The HTTP exchange failed; `outcomeUnknown` says whether Alipay may have acted anyway.
+     */
+    case Transport(
+        /**
+         * The whole message.
+         */detail: String, 
+        /**
+         * What the caller should do.
+         */kind: ErrorKind, 
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */outcomeUnknown: Bool, 
+        /**
+         * Invalid input: the offending field.
+         */field: String?, 
+        /**
+         * Gateway error: the API method called.
+         */method: String?, 
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */code: String?, 
+        /**
+         * Gateway error: the gateway message.
+         */msg: String?, 
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */subCode: String?, 
+        /**
+         * Gateway error: the human-readable business reason.
+         */subMsg: String?, 
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */verified: Bool?, 
+        /**
+         * Gateway error, v3: the HTTP status.
+         */httpStatus: UInt16?, 
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */traceId: String?
+    )
+    /**
+     * A verified answer, notification or bill could not be decoded.
+     */
+    case Decode(
+        /**
+         * The whole message.
+         */detail: String, 
+        /**
+         * What the caller should do.
+         */kind: ErrorKind, 
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */outcomeUnknown: Bool, 
+        /**
+         * Invalid input: the offending field.
+         */field: String?, 
+        /**
+         * Gateway error: the API method called.
+         */method: String?, 
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */code: String?, 
+        /**
+         * Gateway error: the gateway message.
+         */msg: String?, 
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */subCode: String?, 
+        /**
+         * Gateway error: the human-readable business reason.
+         */subMsg: String?, 
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */verified: Bool?, 
+        /**
+         * Gateway error, v3: the HTTP status.
+         */httpStatus: UInt16?, 
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */traceId: String?
+    )
+    /**
+     * The workflow journal could not be read or written.
+     */
+    case Journal(
+        /**
+         * The whole message.
+         */detail: String, 
+        /**
+         * What the caller should do.
+         */kind: ErrorKind, 
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */outcomeUnknown: Bool, 
+        /**
+         * Invalid input: the offending field.
+         */field: String?, 
+        /**
+         * Gateway error: the API method called.
+         */method: String?, 
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */code: String?, 
+        /**
+         * Gateway error: the gateway message.
+         */msg: String?, 
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */subCode: String?, 
+        /**
+         * Gateway error: the human-readable business reason.
+         */subMsg: String?, 
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */verified: Bool?, 
+        /**
+         * Gateway error, v3: the HTTP status.
+         */httpStatus: UInt16?, 
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */traceId: String?
+    )
+    /**
+     * A bug in alipay-core (a panic is reported as this, never across the boundary).
+     */
+    case Internal(
+        /**
+         * The whole message.
+         */detail: String, 
+        /**
+         * What the caller should do.
+         */kind: ErrorKind, 
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */outcomeUnknown: Bool, 
+        /**
+         * Invalid input: the offending field.
+         */field: String?, 
+        /**
+         * Gateway error: the API method called.
+         */method: String?, 
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */code: String?, 
+        /**
+         * Gateway error: the gateway message.
+         */msg: String?, 
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */subCode: String?, 
+        /**
+         * Gateway error: the human-readable business reason.
+         */subMsg: String?, 
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */verified: Bool?, 
+        /**
+         * Gateway error, v3: the HTTP status.
+         */httpStatus: UInt16?, 
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */traceId: String?
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension AlipayException: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAlipayException: FfiConverterRustBuffer {
+    typealias SwiftType = AlipayException
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AlipayException {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Config(
+            detail: try FfiConverterString.read(from: &buf), 
+            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
+            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            msg: try FfiConverterOptionString.read(from: &buf), 
+            subCode: try FfiConverterOptionString.read(from: &buf), 
+            subMsg: try FfiConverterOptionString.read(from: &buf), 
+            verified: try FfiConverterOptionBool.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 2: return .InvalidInput(
+            detail: try FfiConverterString.read(from: &buf), 
+            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
+            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            msg: try FfiConverterOptionString.read(from: &buf), 
+            subCode: try FfiConverterOptionString.read(from: &buf), 
+            subMsg: try FfiConverterOptionString.read(from: &buf), 
+            verified: try FfiConverterOptionBool.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 3: return .Signature(
+            detail: try FfiConverterString.read(from: &buf), 
+            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
+            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            msg: try FfiConverterOptionString.read(from: &buf), 
+            subCode: try FfiConverterOptionString.read(from: &buf), 
+            subMsg: try FfiConverterOptionString.read(from: &buf), 
+            verified: try FfiConverterOptionBool.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 4: return .Gateway(
+            detail: try FfiConverterString.read(from: &buf), 
+            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
+            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            msg: try FfiConverterOptionString.read(from: &buf), 
+            subCode: try FfiConverterOptionString.read(from: &buf), 
+            subMsg: try FfiConverterOptionString.read(from: &buf), 
+            verified: try FfiConverterOptionBool.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 5: return .Transport(
+            detail: try FfiConverterString.read(from: &buf), 
+            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
+            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            msg: try FfiConverterOptionString.read(from: &buf), 
+            subCode: try FfiConverterOptionString.read(from: &buf), 
+            subMsg: try FfiConverterOptionString.read(from: &buf), 
+            verified: try FfiConverterOptionBool.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 6: return .Decode(
+            detail: try FfiConverterString.read(from: &buf), 
+            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
+            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            msg: try FfiConverterOptionString.read(from: &buf), 
+            subCode: try FfiConverterOptionString.read(from: &buf), 
+            subMsg: try FfiConverterOptionString.read(from: &buf), 
+            verified: try FfiConverterOptionBool.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 7: return .Journal(
+            detail: try FfiConverterString.read(from: &buf), 
+            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
+            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            msg: try FfiConverterOptionString.read(from: &buf), 
+            subCode: try FfiConverterOptionString.read(from: &buf), 
+            subMsg: try FfiConverterOptionString.read(from: &buf), 
+            verified: try FfiConverterOptionBool.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 8: return .Internal(
+            detail: try FfiConverterString.read(from: &buf), 
+            kind: try FfiConverterTypeErrorKind.read(from: &buf), 
+            outcomeUnknown: try FfiConverterBool.read(from: &buf), 
+            field: try FfiConverterOptionString.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            msg: try FfiConverterOptionString.read(from: &buf), 
+            subCode: try FfiConverterOptionString.read(from: &buf), 
+            subMsg: try FfiConverterOptionString.read(from: &buf), 
+            verified: try FfiConverterOptionBool.read(from: &buf), 
+            httpStatus: try FfiConverterOptionUInt16.read(from: &buf), 
+            traceId: try FfiConverterOptionString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AlipayException, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Config(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterTypeErrorKind.write(kind, into: &buf)
+            FfiConverterBool.write(outcomeUnknown, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(msg, into: &buf)
+            FfiConverterOptionString.write(subCode, into: &buf)
+            FfiConverterOptionString.write(subMsg, into: &buf)
+            FfiConverterOptionBool.write(verified, into: &buf)
+            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .InvalidInput(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterTypeErrorKind.write(kind, into: &buf)
+            FfiConverterBool.write(outcomeUnknown, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(msg, into: &buf)
+            FfiConverterOptionString.write(subCode, into: &buf)
+            FfiConverterOptionString.write(subMsg, into: &buf)
+            FfiConverterOptionBool.write(verified, into: &buf)
+            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .Signature(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterTypeErrorKind.write(kind, into: &buf)
+            FfiConverterBool.write(outcomeUnknown, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(msg, into: &buf)
+            FfiConverterOptionString.write(subCode, into: &buf)
+            FfiConverterOptionString.write(subMsg, into: &buf)
+            FfiConverterOptionBool.write(verified, into: &buf)
+            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .Gateway(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterTypeErrorKind.write(kind, into: &buf)
+            FfiConverterBool.write(outcomeUnknown, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(msg, into: &buf)
+            FfiConverterOptionString.write(subCode, into: &buf)
+            FfiConverterOptionString.write(subMsg, into: &buf)
+            FfiConverterOptionBool.write(verified, into: &buf)
+            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .Transport(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterTypeErrorKind.write(kind, into: &buf)
+            FfiConverterBool.write(outcomeUnknown, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(msg, into: &buf)
+            FfiConverterOptionString.write(subCode, into: &buf)
+            FfiConverterOptionString.write(subMsg, into: &buf)
+            FfiConverterOptionBool.write(verified, into: &buf)
+            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .Decode(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterTypeErrorKind.write(kind, into: &buf)
+            FfiConverterBool.write(outcomeUnknown, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(msg, into: &buf)
+            FfiConverterOptionString.write(subCode, into: &buf)
+            FfiConverterOptionString.write(subMsg, into: &buf)
+            FfiConverterOptionBool.write(verified, into: &buf)
+            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .Journal(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterTypeErrorKind.write(kind, into: &buf)
+            FfiConverterBool.write(outcomeUnknown, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(msg, into: &buf)
+            FfiConverterOptionString.write(subCode, into: &buf)
+            FfiConverterOptionString.write(subMsg, into: &buf)
+            FfiConverterOptionBool.write(verified, into: &buf)
+            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        
+        case let .Internal(detail,kind,outcomeUnknown,field,method,code,msg,subCode,subMsg,verified,httpStatus,traceId):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(detail, into: &buf)
+            FfiConverterTypeErrorKind.write(kind, into: &buf)
+            FfiConverterBool.write(outcomeUnknown, into: &buf)
+            FfiConverterOptionString.write(field, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(msg, into: &buf)
+            FfiConverterOptionString.write(subCode, into: &buf)
+            FfiConverterOptionString.write(subMsg, into: &buf)
+            FfiConverterOptionBool.write(verified, into: &buf)
+            FfiConverterOptionUInt16.write(httpStatus, into: &buf)
+            FfiConverterOptionString.write(traceId, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlipayException_lift(_ buf: RustBuffer) throws -> AlipayException {
+    return try FfiConverterTypeAlipayException.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAlipayException_lower(_ value: AlipayException) -> RustBuffer {
+    return FfiConverterTypeAlipayException.lower(value)
 }
 
 

@@ -48,9 +48,11 @@ pub struct BillDownloadUrlQueryRequest {
     pub bill_date: String,
     /// A secondary merchant id (for `trade_zft_merchant` bills only).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub smid: Option<String>,
     /// Any other business field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -99,6 +101,7 @@ pub struct BillDownloadUrlQueryResponse {
     pub bill_download_url: String,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 

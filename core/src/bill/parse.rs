@@ -47,12 +47,16 @@ pub struct BillFile {
 #[non_exhaustive]
 pub struct Bill {
     /// Every file in the archive.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub files: Vec<BillFile>,
     /// The rows of the trade detail file(s).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_details: Vec<TradeBillRow>,
     /// The rows of the trade summary file(s), the `合计` total row included.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_summary: Vec<TradeBillSummaryRow>,
     /// The rows of the account detail file(s).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub account_details: Vec<AccountBillRow>,
 }
 

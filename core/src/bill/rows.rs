@@ -147,14 +147,19 @@ pub struct TradeBillRow {
     /// 完成时间.
     pub finished_at: String,
     /// 门店编号.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_id: Option<String>,
     /// 门店名称.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_name: Option<String>,
     /// 操作员.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub operator_id: Option<String>,
     /// 终端号.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub terminal_id: Option<String>,
     /// 对方账户 (masked buyer).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub counterparty: Option<String>,
     /// 订单金额 (negative for refunds).
     pub order_amount: Amount,
@@ -171,21 +176,25 @@ pub struct TradeBillRow {
     /// 券核销金额.
     pub voucher_amount: Amount,
     /// 券名称.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub voucher_name: Option<String>,
     /// 商家红包消费金额.
     pub merchant_red_packet: Amount,
     /// 卡消费金额.
     pub card_amount: Amount,
     /// 退款批次号/请求号 (the refund's `out_request_no`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_request_no: Option<String>,
     /// 服务费 (negative: charged).
     pub service_fee: Amount,
     /// 分润.
     pub profit_share: Amount,
     /// 备注.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub remark: Option<String>,
     /// Columns this version does not know, by header.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: BTreeMap<String, String>,
 }
 
@@ -233,6 +242,7 @@ pub struct TradeBillSummaryRow {
     /// 门店编号 (`合计` on the total row).
     pub store_id: String,
     /// 门店名称.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_name: Option<String>,
     /// `true` for the `合计` (grand total) row.
     pub is_total: bool,
@@ -258,6 +268,7 @@ pub struct TradeBillSummaryRow {
     pub net_receipt: Amount,
     /// Columns this version does not know, by header.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: BTreeMap<String, String>,
 }
 
@@ -294,14 +305,18 @@ pub struct AccountBillRow {
     /// 账务流水号.
     pub account_log_no: String,
     /// 业务流水号.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub business_no: Option<String>,
     /// 商户订单号.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// 商品名称.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub subject: Option<String>,
     /// 发生时间.
     pub occurred_at: String,
     /// 对方账号.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub counterparty: Option<String>,
     /// 收入金额.
     pub income: Amount,
@@ -310,13 +325,17 @@ pub struct AccountBillRow {
     /// 账户余额.
     pub balance: Amount,
     /// 交易渠道.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub channel: Option<String>,
     /// 业务类型 (free text: 在线支付, 交易退款, 提现…).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub business_type: Option<String>,
     /// 备注.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub remark: Option<String>,
     /// Columns this version does not know, by header.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: BTreeMap<String, String>,
 }
 

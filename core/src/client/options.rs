@@ -15,15 +15,20 @@ use serde::Deserialize;
 #[non_exhaustive]
 pub struct CallOptions {
     /// The merchant's authorization token, when an ISV calls on a merchant's behalf (`app_auth_token`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_auth_token: Option<String>,
     /// Where Alipay POSTs asynchronous notifications for the trade (`notify_url`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notify_url: Option<String>,
     /// Where the buyer's browser returns after page/wap pay (`return_url`).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub return_url: Option<String>,
     /// Other text parameters sent beside `biz_content` (e.g. `auth_token`). They are signed.
     #[serde(rename = "params")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra_params: BTreeMap<String, String>,
     /// Encrypt this call's content with the client's AES key (`None`: the client's default).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub encrypt: Option<bool>,
 }
 

@@ -43,65 +43,85 @@ pub struct ClientSettings {
     pub app_id: String,
     /// The app private key that signs requests: PEM or bare base64, PKCS#1 or PKCS#8.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_private_key: Option<String>,
     /// The file holding the app private key.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_private_key_file: Option<PathBuf>,
     /// The Alipay public key that verifies answers and notifications (public-key mode).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub alipay_public_key: Option<String>,
     /// The file holding the Alipay public key.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub alipay_public_key_file: Option<PathBuf>,
     /// Certificate mode: the app's public-key certificate (`appCertPublicKey_….crt`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_cert: Option<String>,
     /// The file holding the app certificate.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_cert_file: Option<PathBuf>,
     /// Certificate mode: Alipay's public-key certificate (`alipayCertPublicKey_RSA2.crt`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub alipay_cert: Option<String>,
     /// The file holding the Alipay certificate.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub alipay_cert_file: Option<PathBuf>,
     /// Certificate mode: Alipay's root certificate (`alipayRootCert.crt`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub alipay_root_cert: Option<String>,
     /// The file holding the Alipay root certificate.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub alipay_root_cert_file: Option<PathBuf>,
     /// The AES content-encryption key (base64), for calls that encrypt their content.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub encrypt_key: Option<String>,
     /// Whether every call encrypts its content (needs `encrypt_key`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default = false))]
     pub encrypt_by_default: bool,
     /// `production` (the default), `sandbox`, or a gateway URL.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gateway: Option<String>,
     /// `v2` (`gateway.do`, the default) or `v3`.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub protocol: Option<String>,
     /// `RSA2` (the default) or the legacy `RSA`.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sign_type: Option<String>,
     /// `utf-8` (the default) or `GBK`.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charset: Option<String>,
     /// How long connecting may take, in seconds (more than 0).
     #[serde(default, deserialize_with = "crate::seconds::optional::deserialize")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub connect_timeout: Option<Duration>,
     /// How long a whole request may take, in seconds (more than 0).
     #[serde(default, deserialize_with = "crate::seconds::optional::deserialize")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub timeout: Option<Duration>,
     /// An HTTP(S) proxy URL for every request.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub proxy: Option<String>,
     /// The `User-Agent` header.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub user_agent: Option<String>,
 }
 

@@ -24,6 +24,7 @@ pub struct V3Response {
     /// The body parsed (`null` when empty).
     pub body: Value,
     /// Alipay's `alipay-trace-id`, for support requests.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trace_id: Option<String>,
 }
 

@@ -57,26 +57,37 @@ pub struct ErrorInfo {
     /// `true` when Alipay may have applied the request although the call failed: query before acting.
     pub outcome_unknown: bool,
     /// Invalid input: the offending field.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub field: Option<String>,
     /// Gateway error: the API method called.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub method: Option<String>,
     /// Gateway error: the gateway code, e.g. `40004`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code: Option<String>,
     /// Gateway error: the gateway message.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub msg: Option<String>,
     /// Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_code: Option<String>,
     /// Gateway error: the human-readable business reason.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_msg: Option<String>,
     /// Gateway error: `false` when the answer carried no signature (a hint, never proof).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub verified: Option<bool>,
     /// Gateway error, v3: the HTTP status.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub http_status: Option<u16>,
     /// Gateway error, v3: where Alipay documents the problem.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub links: Vec<ErrorLink>,
     /// Gateway error, v3: Alipay's trace id of the answer, for a support request.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trace_id: Option<String>,
     /// Decode error: the verified node that could not be decoded, as its raw JSON text.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub verified_node: Option<String>,
 }
 

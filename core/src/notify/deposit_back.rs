@@ -27,6 +27,7 @@ pub struct DepositBackNotification {
     pub app_id: String,
     /// Send time in epoch milliseconds, as sent (from the message).
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub utc_timestamp: Option<String>,
     /// Alipay's trade number.
     pub trade_no: String,
@@ -38,15 +39,19 @@ pub struct DepositBackNotification {
     pub dback_status: DepositBackStatus,
     /// The amount returned to the card (present when the status is `S`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dback_amount: Option<Amount>,
     /// When the bank answered (`yyyy-MM-dd HH:mm:ss`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub bank_ack_time: Option<String>,
     /// When the money is expected on the card.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub est_bank_receipt_time: Option<String>,
     /// Other `biz_content` fields.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 

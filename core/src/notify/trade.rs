@@ -18,65 +18,92 @@ pub struct TradeNotification {
     /// Notification id: the same across retries of one notification. De-duplicate by it.
     pub notify_id: String,
     /// `trade_status_sync` for trade notifications.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notify_type: Option<String>,
     /// When Alipay sent it (`yyyy-MM-dd HH:mm:ss`, Shanghai time).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notify_time: Option<String>,
     /// The app the notification is for. Check it is yours.
     pub app_id: String,
     /// The authorizing app in ISV calls.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub auth_app_id: Option<String>,
     /// Alipay's trade number.
     pub trade_no: String,
     /// Your order number. Check it is one of yours.
     pub out_trade_no: String,
     /// Your business number; in refund notifications, the refund's `out_request_no`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_biz_no: Option<String>,
     /// The trade's status. Only `TRADE_SUCCESS` and `TRADE_FINISHED` mean the buyer paid.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_status: Option<TradeStatus>,
     /// The order amount. Check it equals your order's.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub total_amount: Option<Amount>,
     /// What the merchant receives.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub receipt_amount: Option<Amount>,
     /// The invoiceable amount.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub invoice_amount: Option<Amount>,
     /// What the buyer paid.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_pay_amount: Option<Amount>,
     /// Paid with points.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub point_amount: Option<Amount>,
     /// Total refunded so far (refund notifications).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_fee: Option<Amount>,
     /// Actually refunded.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub send_back_fee: Option<Amount>,
     /// The buyer's Alipay user id (2088…).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_id: Option<String>,
     /// The buyer's open id (newer apps).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_open_id: Option<String>,
     /// The buyer's masked account.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_logon_id: Option<String>,
     /// The seller's user id. Check it when you have one.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub seller_id: Option<String>,
     /// The seller's account.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub seller_email: Option<String>,
     /// The order title.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub subject: Option<String>,
     /// The order description.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub body: Option<String>,
     /// Trade created.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gmt_create: Option<String>,
     /// Trade paid.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gmt_payment: Option<String>,
     /// Refunded (with milliseconds).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gmt_refund: Option<String>,
     /// Trade closed.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gmt_close: Option<String>,
     /// The payment channels, parsed from the `fund_bill_list` JSON text.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fund_bill_list: Vec<NotifyFundBill>,
     /// Echo of the request's `passback_params`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub passback_params: Option<String>,
     /// `voucher_detail_list` as the raw JSON text Alipay sent.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub voucher_detail_list: Option<String>,
     /// Every other non-empty field (`charset`, `version`, `sign_type`, `sign`, new fields…).
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: BTreeMap<String, String>,
 }
 
@@ -192,6 +219,7 @@ pub struct ExpectedOrder {
     pub total_amount: Money,
     /// Your seller (merchant) user id, checked when given.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub seller_id: Option<String>,
 }
 

@@ -61,14 +61,17 @@ pub struct ResponseNodeShape {
     /// `true` when the signature verified; `false` only for an error node that came without `sign`.
     pub signed: bool,
     /// `alipay_cert_sn` in certificate mode.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub alipay_cert_sn: Option<String>,
     /// The gateway `code` (`10000` on success).
     pub code: String,
     /// The gateway `msg`.
     pub msg: String,
     /// The business reason of a failure, e.g. `ACQ.TRADE_NOT_EXIST`.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_code: Option<String>,
     /// The human-readable reason of a failure.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_msg: Option<String>,
 }
 

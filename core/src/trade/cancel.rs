@@ -17,12 +17,15 @@ use crate::error::InvalidInput;
 pub struct TradeCancelRequest {
     /// Your order number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Alipay's trade number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// Any other business field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -70,21 +73,27 @@ pub struct TradeCancelResponse {
     pub msg: String,
     /// Alipay's trade number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// Your order number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// `Some(true)`: the cancel must be retried.
     #[serde(default, deserialize_with = "yes_no::deserialize")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub retry_flag: Option<bool>,
     /// What happened: `close` (was unpaid) or `refund` (was paid, refunded). Absent when nothing did.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub action: Option<CancelAction>,
     /// When the refund was paid out (for `refund`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gmt_refund_pay: Option<String>,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -96,15 +105,19 @@ pub struct TradeCancelResponse {
 pub struct TradeCloseRequest {
     /// Your order number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Alipay's trade number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// Your cashier.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub operator_id: Option<String>,
     /// Any other business field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -143,11 +156,14 @@ pub struct TradeCloseResponse {
     pub msg: String,
     /// Alipay's trade number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// Your order number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }

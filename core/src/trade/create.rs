@@ -23,36 +23,47 @@ pub struct TradePrecreateRequest {
     pub subject: String,
     /// Defaults to `FACE_TO_FACE_PAYMENT` on Alipay's side.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub product_code: Option<String>,
     /// The order description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub body: Option<String>,
     /// Your store number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_id: Option<String>,
     /// Your cashier.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub operator_id: Option<String>,
     /// Your terminal.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub terminal_id: Option<String>,
     /// The payee, when not the signing account.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub seller_id: Option<String>,
     /// Relative timeout of the trade (e.g. `90m`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub timeout_express: Option<String>,
     /// Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_expire: Option<String>,
     /// Validity of the QR code itself, counted from its creation.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub qr_code_timeout_express: Option<String>,
     /// The items.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_detail: Vec<GoodsDetail>,
     /// Any other business field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -103,11 +114,13 @@ pub struct TradePrecreateResponse {
     pub msg: String,
     /// Your order number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// The QR code content (a URL); render it as the QR image. Valid 2 hours.
     pub qr_code: String,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -125,39 +138,51 @@ pub struct TradeCreateRequest {
     pub subject: String,
     /// The buyer's user id (2088…); or use `buyer_open_id`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_id: Option<String>,
     /// The buyer's open id.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_open_id: Option<String>,
     /// The product code of your contract (e.g. `JSAPI_PAY`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub product_code: Option<String>,
     /// The order description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub body: Option<String>,
     /// The payee, when not the signing account.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub seller_id: Option<String>,
     /// Your store number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_id: Option<String>,
     /// Your cashier.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub operator_id: Option<String>,
     /// Your terminal.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub terminal_id: Option<String>,
     /// Relative timeout.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub timeout_express: Option<String>,
     /// Absolute timeout.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_expire: Option<String>,
     /// The items.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_detail: Vec<GoodsDetail>,
     /// Any other business field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -209,10 +234,12 @@ pub struct TradeCreateResponse {
     pub msg: String,
     /// Your order number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Alipay's trade number, which the client-side payment needs.
     pub trade_no: String,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }

@@ -51,25 +51,32 @@ macro_rules! page_request {
             pub subject: String,
             /// The product code; `new` sets the method's own.
             #[serde(default = $default_product)]
+            #[cfg_attr(feature = "uniffi", uniffi(default = $product))]
             pub product_code: String,
             /// The order description.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[cfg_attr(feature = "uniffi", uniffi(default))]
             pub body: Option<String>,
             /// Relative timeout (`1m`–`15d`).
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[cfg_attr(feature = "uniffi", uniffi(default))]
             pub timeout_express: Option<String>,
             /// Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[cfg_attr(feature = "uniffi", uniffi(default))]
             pub time_expire: Option<String>,
             /// Echoed back in the notification (URL-encode it yourself if it holds special characters).
             #[serde(skip_serializing_if = "Option::is_none")]
+            #[cfg_attr(feature = "uniffi", uniffi(default))]
             pub passback_params: Option<String>,
             /// The items.
             #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            #[cfg_attr(feature = "uniffi", uniffi(default))]
             pub goods_detail: Vec<GoodsDetail>,
-            $( $(#[$fmeta])* #[serde(skip_serializing_if = "Option::is_none")] pub $field: $ty, )*
+            $( $(#[$fmeta])* #[serde(skip_serializing_if = "Option::is_none")] #[cfg_attr(feature = "uniffi", uniffi(default))] pub $field: $ty, )*
             /// Any other business field (`extend_params`, `business_params`, …).
             #[serde(flatten)]
+            #[cfg_attr(feature = "uniffi", uniffi(default))]
             pub extra: Map<String, Value>,
         }
 

@@ -25,39 +25,51 @@ pub struct TradePayRequest {
     pub auth_code: String,
     /// `bar_code` (the default) or `security_code` (face).
     #[serde(default = "bar_code")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = "bar_code"))]
     pub scene: String,
     /// Defaults to `FACE_TO_FACE_PAYMENT` on Alipay's side.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub product_code: Option<String>,
     /// The order description.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub body: Option<String>,
     /// Your store number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_id: Option<String>,
     /// Your cashier.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub operator_id: Option<String>,
     /// Your terminal.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub terminal_id: Option<String>,
     /// The payee, when not the signing account.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub seller_id: Option<String>,
     /// Relative timeout (`1m`–`15d`, e.g. `2m`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub timeout_express: Option<String>,
     /// Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_expire: Option<String>,
     /// The items.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_detail: Vec<GoodsDetail>,
     /// Extra response data to ask for, e.g. `fund_bill_list`, `voucher_detail_list`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub query_options: Vec<String>,
     /// Any other business field (`extend_params`, `business_params`, …).
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -122,51 +134,67 @@ pub struct TradePayResponse {
     pub msg: String,
     /// Alipay's trade number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// Your order number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// The buyer's masked account.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_logon_id: Option<String>,
     /// The buyer's user id.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_user_id: Option<String>,
     /// The buyer's open id.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_open_id: Option<String>,
     /// The order amount.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub total_amount: Option<Amount>,
     /// What the merchant receives.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub receipt_amount: Option<Amount>,
     /// What the buyer paid.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_pay_amount: Option<Amount>,
     /// Paid with points.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub point_amount: Option<Amount>,
     /// The invoiceable amount.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub invoice_amount: Option<Amount>,
     /// When it was paid.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gmt_payment: Option<String>,
     /// The payment channels.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fund_bill_list: Vec<FundBill>,
     /// The store name.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_name: Option<String>,
     /// Platform discount.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub discount_amount: Option<Amount>,
     /// Merchant discount.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mdiscount_amount: Option<Amount>,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 

@@ -21,9 +21,11 @@ use crate::money::{Amount, Money};
 pub struct TradeRefundRequest {
     /// Your order number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Alipay's trade number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// The amount of this refund.
     pub refund_amount: Money,
@@ -32,21 +34,27 @@ pub struct TradeRefundRequest {
     pub out_request_no: String,
     /// Shown to the buyer and in bills.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_reason: Option<String>,
     /// Your cashier.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub operator_id: Option<String>,
     /// Your store.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_id: Option<String>,
     /// Your terminal.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub terminal_id: Option<String>,
     /// Extra data to ask for, e.g. `refund_detail_item_list`, `deposit_back_info`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub query_options: Vec<String>,
     /// Any other business field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -110,40 +118,52 @@ pub struct TradeRefundResponse {
     pub msg: String,
     /// Alipay's trade number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// Your order number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// The buyer's masked account.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_logon_id: Option<String>,
     /// Did *this call* move money? `Some(false)` on a repeat of a refund already made, or one still in
     /// progress: confirm with the refund query.
     #[serde(default, deserialize_with = "yes_no::deserialize")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fund_change: Option<bool>,
     /// The total refunded on the trade so far (not this refund's amount).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_fee: Option<Amount>,
     /// When the refund was paid out.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gmt_refund_pay: Option<String>,
     /// The buyer's user id.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_user_id: Option<String>,
     /// The buyer's open id.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_open_id: Option<String>,
     /// What the merchant actually returned.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub send_back_fee: Option<Amount>,
     /// The channels refunded through (when asked for).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_detail_item_list: Vec<FundBill>,
     /// The store name.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub store_name: Option<String>,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -155,17 +175,21 @@ pub struct TradeRefundResponse {
 pub struct TradeFastpayRefundQueryRequest {
     /// Your order number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Alipay's trade number.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// The refund's number.
     pub out_request_no: String,
     /// Extra data to ask for, e.g. `refund_detail_item_list`, `gmt_refund_pay`, `deposit_back_info`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub query_options: Vec<String>,
     /// Any other business field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -231,21 +255,27 @@ open_enum! {
 pub struct DepositBackInfo {
     /// `"true"` when the refund goes back to a bank card.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub has_deposit_back: Option<String>,
     /// `S` succeeded, `F` failed, `P` processing.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dback_status: Option<DepositBackStatus>,
     /// The amount returned to the card.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dback_amount: Option<Amount>,
     /// When the bank answered.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub bank_ack_time: Option<String>,
     /// When the money is expected on the card.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub est_bank_receipt_time: Option<String>,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 
@@ -264,36 +294,47 @@ pub struct TradeFastpayRefundQueryResponse {
     pub msg: String,
     /// Alipay's trade number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// Your order number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// The refund's number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_request_no: Option<String>,
     /// The trade's amount.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub total_amount: Option<Amount>,
     /// This refund's amount.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_amount: Option<Amount>,
     /// `REFUND_SUCCESS`, or absent when the refund was not (yet) made.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_status: Option<RefundStatus>,
     /// When the refund was paid out (when asked for).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub gmt_refund_pay: Option<String>,
     /// What the merchant actually returned.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub send_back_fee: Option<Amount>,
     /// The channels refunded through (when asked for).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_detail_item_list: Vec<FundBill>,
     /// Bank-card refund progress (when asked for).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub deposit_back_info: Option<DepositBackInfo>,
     /// Every other field.
     #[serde(flatten)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub extra: Map<String, Value>,
 }
 

@@ -31,6 +31,7 @@ pub struct PollPolicy {
     /// trade is cancelled at once. `None`: only `max_queries` limits the wait.
     #[serde(with = "crate::seconds::optional")]
     #[cfg_attr(feature = "schema", schemars(with = "Option<f64>"))]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub deadline: Option<Duration>,
     /// How many times a cancel is sent before its outcome counts as unknown (official: 3; at least 1).
     pub cancel_attempts: u32,

@@ -92,26 +92,35 @@ pub struct PaymentOutcomeShape {
     /// Your order number.
     pub out_trade_no: String,
     /// Alipay's trade number, when an answer told it.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// Paid, not paid, or unknown.
     pub status: PaymentState,
     /// `true` only when a verified answer said the buyer paid: hand over the goods.
     pub is_paid: bool,
     /// Paid: which answer proves it.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evidence: Option<Evidence>,
     /// Paid: the verified answer that proves it (a pay answer or a query answer, as `evidence` says).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub response: Option<PaidEvidence>,
     /// Paid: the amount the answer reported.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub total_amount: Option<Amount>,
     /// Not paid: why.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub reason: Option<NotPaidKind>,
     /// Cancelled: `close` (nobody paid) or `refund` (the buyer paid; the money went back).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub action: Option<CancelAction>,
     /// Cancelled: why the workflow cancelled.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cause: Option<CancelCause>,
     /// Unknown: the last trade state a verified query reported.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub last_known: Option<TradeStatus>,
     /// Alipay's refusal (`failed`), or the error that left the payment unsent or unknown.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<ErrorInfo>,
     /// Queries sent.
     pub queries: u32,
@@ -194,8 +203,10 @@ impl Serialize for PaymentOutcome {
 #[non_exhaustive]
 pub struct RefundOutcomeShape {
     /// Your order number, when the refund named the trade by it.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Alipay's trade number, when known.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     /// The refund's number: the same on every attempt.
     pub out_request_no: String,
@@ -204,10 +215,13 @@ pub struct RefundOutcomeShape {
     /// `true` when a verified answer showed the refund made.
     pub is_refunded: bool,
     /// Refunded: which answer proves it.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub evidence: Option<Evidence>,
     /// Refunded: the verified answer that proves it (a refund answer or a refund-query answer).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub response: Option<RefundEvidence>,
     /// Alipay's refusal (`rejected`), or the error that left the refund unsent or unknown.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<ErrorInfo>,
     /// Refund requests sent (all with the same `out_request_no`).
     pub attempts: u32,
@@ -331,24 +345,31 @@ pub struct WorkflowEventShape {
     pub kind: EventName,
     /// `qr_code`: the QR code's content.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub qr_code: Option<String>,
     /// `waiting_for_buyer`: which query is next, from 1.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub query: Option<u32>,
     /// `waiting_for_buyer`, `cancel_retry`: the budget.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub of: Option<u32>,
     /// `cancel_retry`, `refund_retry`: which attempt, from 2.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attempt: Option<u32>,
     /// `cancelling`: why.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub cause: Option<CancelCause>,
     /// `journal_failed`, `failed`: what went wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub message: Option<String>,
     /// `done`: the outcome (a payment's or a refund's).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub outcome: Option<OutcomeShape>,
 }
 
@@ -423,8 +444,10 @@ pub struct RecoveredShape {
     /// The workflow's journal key.
     pub key: String,
     /// Its outcome now, when it could be established.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub outcome: Option<OutcomeShape>,
     /// Why it could not (it then stays in the journal, and a later `recover()` tries again).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub error: Option<ErrorInfo>,
 }
 

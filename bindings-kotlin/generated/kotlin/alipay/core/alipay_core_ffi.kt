@@ -30,19 +30,19 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import alipay.core.models.AlipayException
 import alipay.core.models.Bill
 import alipay.core.models.BillDownloadUrlQueryRequest
 import alipay.core.models.BillDownloadUrlQueryResponse
 import alipay.core.models.CallOptions
 import alipay.core.models.ClientSettings
-import alipay.core.models.ErrorKind
 import alipay.core.models.ExpectedOrder
+import alipay.core.models.FfiConverterTypeAlipayException
 import alipay.core.models.FfiConverterTypeBill
 import alipay.core.models.FfiConverterTypeBillDownloadUrlQueryRequest
 import alipay.core.models.FfiConverterTypeBillDownloadUrlQueryResponse
 import alipay.core.models.FfiConverterTypeCallOptions
 import alipay.core.models.FfiConverterTypeClientSettings
-import alipay.core.models.FfiConverterTypeErrorKind
 import alipay.core.models.FfiConverterTypeExpectedOrder
 import alipay.core.models.FfiConverterTypeJsonValue
 import alipay.core.models.FfiConverterTypePageFormat
@@ -110,12 +110,12 @@ import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
+import alipay.core.models.RustBuffer as RustBufferAlipayException
 import alipay.core.models.RustBuffer as RustBufferBill
 import alipay.core.models.RustBuffer as RustBufferBillDownloadUrlQueryRequest
 import alipay.core.models.RustBuffer as RustBufferBillDownloadUrlQueryResponse
 import alipay.core.models.RustBuffer as RustBufferCallOptions
 import alipay.core.models.RustBuffer as RustBufferClientSettings
-import alipay.core.models.RustBuffer as RustBufferErrorKind
 import alipay.core.models.RustBuffer as RustBufferExpectedOrder
 import alipay.core.models.RustBuffer as RustBufferJsonValue
 import alipay.core.models.RustBuffer as RustBufferPageFormat
@@ -1162,19 +1162,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_func_build_sign_content() and 0xFFFF) != 10521) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_func_cert_sn() and 0xFFFF) != 25193) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_cert_sn() and 0xFFFF) != 36254) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_func_root_cert_sn() and 0xFFFF) != 10746) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_root_cert_sn() and 0xFFFF) != 31815) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_func_sign_params() and 0xFFFF) != 36853) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_sign_params() and 0xFFFF) != 25563) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_func_verify_notify() and 0xFFFF) != 18357) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_verify_notify() and 0xFFFF) != 42973) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_func_verify_response() and 0xFFFF) != 39785) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_verify_response() and 0xFFFF) != 34426) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_func_barcode_policy() and 0xFFFF) != 14889) {
@@ -1189,61 +1189,61 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_app_id() and 0xFFFF) != 1983) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_data_dataservice_bill_downloadurl_query() and 0xFFFF) != 65342) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_data_dataservice_bill_downloadurl_query() and 0xFFFF) != 35374) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_download_bill() and 0xFFFF) != 39719) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_download_bill() and 0xFFFF) != 53219) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_execute() and 0xFFFF) != 35918) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_execute() and 0xFFFF) != 32837) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_execute_v3() and 0xFFFF) != 41891) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_execute_v3() and 0xFFFF) != 4605) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_gateway() and 0xFFFF) != 39491) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_app_pay() and 0xFFFF) != 61978) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_app_pay() and 0xFFFF) != 10490) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_cancel() and 0xFFFF) != 27145) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_cancel() and 0xFFFF) != 51143) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_close() and 0xFFFF) != 63083) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_close() and 0xFFFF) != 12714) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_create() and 0xFFFF) != 21086) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_create() and 0xFFFF) != 5939) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_fastpay_refund_query() and 0xFFFF) != 183) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_fastpay_refund_query() and 0xFFFF) != 50288) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_page_pay() and 0xFFFF) != 21995) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_page_pay() and 0xFFFF) != 29872) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_pay() and 0xFFFF) != 38059) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_pay() and 0xFFFF) != 22709) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_precreate() and 0xFFFF) != 29773) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_precreate() and 0xFFFF) != 55596) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_query() and 0xFFFF) != 15015) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_query() and 0xFFFF) != 34970) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_refund() and 0xFFFF) != 21125) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_refund() and 0xFFFF) != 38429) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_wap_pay() and 0xFFFF) != 53844) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_wap_pay() and 0xFFFF) != 24271) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification() and 0xFFFF) != 21559) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification() and 0xFFFF) != 183) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options() and 0xFFFF) != 16491) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_verifiednotification_check() and 0xFFFF) != 42586) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_verifiednotification_check() and 0xFFFF) != 33940) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_verifiednotification_fields() and 0xFFFF) != 33910) {
@@ -1255,13 +1255,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_cancel() and 0xFFFF) != 55106) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_detach() and 0xFFFF) != 7851) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_detach() and 0xFFFF) != 63713) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_out_trade_no() and 0xFFFF) != 3352) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_outcome() and 0xFFFF) != 43844) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_outcome() and 0xFFFF) != 201) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_code() and 0xFFFF) != 41583) {
@@ -1270,31 +1270,31 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event() and 0xFFFF) != 56083) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_mark_notification_handled() and 0xFFFF) != 53434) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_mark_notification_handled() and 0xFFFF) != 59528) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_pay_and_wait() and 0xFFFF) != 45807) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_pay_and_wait() and 0xFFFF) != 8708) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_precreate_and_wait() and 0xFFFF) != 42004) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_precreate_and_wait() and 0xFFFF) != 12620) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_receive_notification() and 0xFFFF) != 36615) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_receive_notification() and 0xFFFF) != 48248) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_recover() and 0xFFFF) != 7973) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_recover() and 0xFFFF) != 28947) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_refund_until_known() and 0xFFFF) != 20112) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_refund_until_known() and 0xFFFF) != 43526) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_start_pay() and 0xFFFF) != 55708) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_start_pay() and 0xFFFF) != 64951) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_constructor_alipayclient_new() and 0xFFFF) != 23306) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_constructor_alipayclient_new() and 0xFFFF) != 39457) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_constructor_workflows_new() and 0xFFFF) != 36987) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_constructor_workflows_new() and 0xFFFF) != 58515) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1523,33 +1523,6 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
-}
-
-/**
- * @suppress
- */
-public object FfiConverterUShort: FfiConverter<UShort, Short> {
-    override fun lift(value: Short): UShort {
-        return value.toUShort()
-    }
-
-    fun lift(value: Int): UShort {
-        return value.toUShort()
-    }
-
-    override fun read(buf: ByteBuffer): UShort {
-        return lift(buf.getShort())
-    }
-
-    override fun lower(value: UShort): Short {
-        return value.toShort()
-    }
-
-    override fun allocationSize(value: UShort) = 2UL
-
-    override fun write(value: UShort, buf: ByteBuffer) {
-        buf.putShort(value.toShort())
-    }
 }
 
 /**
@@ -1886,7 +1859,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
      */
     constructor(`settings`: ClientSettings) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_constructor_alipayclient_new(
     
         
@@ -2007,7 +1980,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeBillDownloadUrlQueryResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2032,7 +2005,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeBill.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2058,7 +2031,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeResponseNode.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2087,7 +2060,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeV3Response.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2114,7 +2087,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
     @Throws(AlipayException::class)override fun `tradeAppPay`(`request`: TradeAppPayRequest): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_method_alipayclient_trade_app_pay(
         it,
         
@@ -2146,7 +2119,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeTradeCancelResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2171,7 +2144,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeTradeCloseResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2196,7 +2169,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeTradeCreateResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2221,7 +2194,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeTradeFastpayRefundQueryResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2232,7 +2205,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
     @Throws(AlipayException::class)override fun `tradePagePay`(`request`: TradePagePayRequest, `format`: PageFormat): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_method_alipayclient_trade_page_pay(
         it,
         
@@ -2265,7 +2238,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeTradePayResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2290,7 +2263,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeTradePrecreateResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2315,7 +2288,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeTradeQueryResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2340,7 +2313,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeTradeRefundResponse.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2351,7 +2324,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
     @Throws(AlipayException::class)override fun `tradeWapPay`(`request`: TradeWapPayRequest, `format`: PageFormat): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_method_alipayclient_trade_wap_pay(
         it,
         
@@ -2387,7 +2360,7 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
         // lift function
         { FfiConverterTypeVerifiedNotification.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -2701,7 +2674,7 @@ open class PaymentHandle: Disposable, AutoCloseable, PaymentHandleInterface
     @Throws(AlipayException::class)override fun `detach`()
         = 
     callWithHandle {
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_method_paymenthandle_detach(
         it,
         _status)
@@ -2746,7 +2719,7 @@ open class PaymentHandle: Disposable, AutoCloseable, PaymentHandleInterface
         // lift function
         { FfiConverterTypePaymentOutcome.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -3363,7 +3336,7 @@ open class VerifiedNotification: Disposable, AutoCloseable, VerifiedNotification
     @Throws(AlipayException::class)override fun `check`(`order`: ExpectedOrder)
         = 
     callWithHandle {
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_method_verifiednotification_check(
         it,
         
@@ -3622,7 +3595,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
      */
     constructor(`client`: AlipayClient, `journal`: kotlin.String, `listener`: ProgressListener?, `barcodePolicy`: PollPolicy?, `qrPolicy`: PollPolicy?, `refundPolicy`: RefundPolicy?) :
         this(UniffiWithHandle, 
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_constructor_workflows_new(
     
         
@@ -3733,7 +3706,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         { },
         
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -3760,7 +3733,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         // lift function
         { FfiConverterTypePaymentOutcome.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -3786,7 +3759,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         // lift function
         { FfiConverterTypePaymentHandle.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -3812,7 +3785,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         // lift function
         { FfiConverterTypeReceivedNotification.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -3838,7 +3811,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         // lift function
         { FfiConverterSequenceTypeRecovered.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -3864,7 +3837,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         // lift function
         { FfiConverterTypeRefundOutcome.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -3889,7 +3862,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         // lift function
         { FfiConverterTypePaymentHandle.lift(it) },
         // Error FFI converter
-        AlipayException.ErrorHandler,
+        AlipayExceptionExternalErrorHandler,
     )
     }
 
@@ -3989,971 +3962,6 @@ public object FfiConverterTypeReceivedNotification: FfiConverterRustBuffer<Recei
 
 
 
-
-
-/**
- * Every error alipay-core reports. `kind` says what to do next; the fields are the core's
- * error record (`detail` is its message).
- */
-sealed class AlipayException: kotlin.Exception() {
-    
-    /**
-     * The configuration or a key is wrong: retrying cannot help.
-     */
-    class Config(
-        
-        /**
-         * The whole message.
-         */
-        val `detail`: kotlin.String, 
-        
-        /**
-         * What the caller should do.
-         */
-        val `kind`: ErrorKind, 
-        
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */
-        val `outcomeUnknown`: kotlin.Boolean, 
-        
-        /**
-         * Invalid input: the offending field.
-         */
-        val `field`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the API method called.
-         */
-        val `method`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */
-        val `code`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway message.
-         */
-        val `msg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */
-        val `subCode`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the human-readable business reason.
-         */
-        val `subMsg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */
-        val `verified`: kotlin.Boolean?, 
-        
-        /**
-         * Gateway error, v3: the HTTP status.
-         */
-        val `httpStatus`: kotlin.UShort?, 
-        
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */
-        val `traceId`: kotlin.String?
-        ) : AlipayException() {
-        override val message
-            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
-    }
-    
-    /**
-     * An argument can never be sent; `field` names it.
-     */
-    class InvalidInput(
-        
-        /**
-         * The whole message.
-         */
-        val `detail`: kotlin.String, 
-        
-        /**
-         * What the caller should do.
-         */
-        val `kind`: ErrorKind, 
-        
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */
-        val `outcomeUnknown`: kotlin.Boolean, 
-        
-        /**
-         * Invalid input: the offending field.
-         */
-        val `field`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the API method called.
-         */
-        val `method`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */
-        val `code`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway message.
-         */
-        val `msg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */
-        val `subCode`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the human-readable business reason.
-         */
-        val `subMsg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */
-        val `verified`: kotlin.Boolean?, 
-        
-        /**
-         * Gateway error, v3: the HTTP status.
-         */
-        val `httpStatus`: kotlin.UShort?, 
-        
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */
-        val `traceId`: kotlin.String?
-        ) : AlipayException() {
-        override val message
-            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
-    }
-    
-    /**
-     * A signature did not verify: never believe the answer.
-     */
-    class Signature(
-        
-        /**
-         * The whole message.
-         */
-        val `detail`: kotlin.String, 
-        
-        /**
-         * What the caller should do.
-         */
-        val `kind`: ErrorKind, 
-        
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */
-        val `outcomeUnknown`: kotlin.Boolean, 
-        
-        /**
-         * Invalid input: the offending field.
-         */
-        val `field`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the API method called.
-         */
-        val `method`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */
-        val `code`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway message.
-         */
-        val `msg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */
-        val `subCode`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the human-readable business reason.
-         */
-        val `subMsg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */
-        val `verified`: kotlin.Boolean?, 
-        
-        /**
-         * Gateway error, v3: the HTTP status.
-         */
-        val `httpStatus`: kotlin.UShort?, 
-        
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */
-        val `traceId`: kotlin.String?
-        ) : AlipayException() {
-        override val message
-            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
-    }
-    
-    /**
-     * Alipay answered with an error code (`code`, `subCode`, `subMsg`).
-     */
-    class Gateway(
-        
-        /**
-         * The whole message.
-         */
-        val `detail`: kotlin.String, 
-        
-        /**
-         * What the caller should do.
-         */
-        val `kind`: ErrorKind, 
-        
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */
-        val `outcomeUnknown`: kotlin.Boolean, 
-        
-        /**
-         * Invalid input: the offending field.
-         */
-        val `field`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the API method called.
-         */
-        val `method`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */
-        val `code`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway message.
-         */
-        val `msg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */
-        val `subCode`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the human-readable business reason.
-         */
-        val `subMsg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */
-        val `verified`: kotlin.Boolean?, 
-        
-        /**
-         * Gateway error, v3: the HTTP status.
-         */
-        val `httpStatus`: kotlin.UShort?, 
-        
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */
-        val `traceId`: kotlin.String?
-        ) : AlipayException() {
-        override val message
-            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
-    }
-    
-    /**
-     * The HTTP exchange failed; `outcomeUnknown` says whether Alipay may have acted anyway.
-     */
-    class Transport(
-        
-        /**
-         * The whole message.
-         */
-        val `detail`: kotlin.String, 
-        
-        /**
-         * What the caller should do.
-         */
-        val `kind`: ErrorKind, 
-        
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */
-        val `outcomeUnknown`: kotlin.Boolean, 
-        
-        /**
-         * Invalid input: the offending field.
-         */
-        val `field`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the API method called.
-         */
-        val `method`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */
-        val `code`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway message.
-         */
-        val `msg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */
-        val `subCode`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the human-readable business reason.
-         */
-        val `subMsg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */
-        val `verified`: kotlin.Boolean?, 
-        
-        /**
-         * Gateway error, v3: the HTTP status.
-         */
-        val `httpStatus`: kotlin.UShort?, 
-        
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */
-        val `traceId`: kotlin.String?
-        ) : AlipayException() {
-        override val message
-            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
-    }
-    
-    /**
-     * A verified answer, notification or bill could not be decoded.
-     */
-    class Decode(
-        
-        /**
-         * The whole message.
-         */
-        val `detail`: kotlin.String, 
-        
-        /**
-         * What the caller should do.
-         */
-        val `kind`: ErrorKind, 
-        
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */
-        val `outcomeUnknown`: kotlin.Boolean, 
-        
-        /**
-         * Invalid input: the offending field.
-         */
-        val `field`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the API method called.
-         */
-        val `method`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */
-        val `code`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway message.
-         */
-        val `msg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */
-        val `subCode`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the human-readable business reason.
-         */
-        val `subMsg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */
-        val `verified`: kotlin.Boolean?, 
-        
-        /**
-         * Gateway error, v3: the HTTP status.
-         */
-        val `httpStatus`: kotlin.UShort?, 
-        
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */
-        val `traceId`: kotlin.String?
-        ) : AlipayException() {
-        override val message
-            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
-    }
-    
-    /**
-     * The workflow journal could not be read or written.
-     */
-    class Journal(
-        
-        /**
-         * The whole message.
-         */
-        val `detail`: kotlin.String, 
-        
-        /**
-         * What the caller should do.
-         */
-        val `kind`: ErrorKind, 
-        
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */
-        val `outcomeUnknown`: kotlin.Boolean, 
-        
-        /**
-         * Invalid input: the offending field.
-         */
-        val `field`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the API method called.
-         */
-        val `method`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */
-        val `code`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway message.
-         */
-        val `msg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */
-        val `subCode`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the human-readable business reason.
-         */
-        val `subMsg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */
-        val `verified`: kotlin.Boolean?, 
-        
-        /**
-         * Gateway error, v3: the HTTP status.
-         */
-        val `httpStatus`: kotlin.UShort?, 
-        
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */
-        val `traceId`: kotlin.String?
-        ) : AlipayException() {
-        override val message
-            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
-    }
-    
-    /**
-     * A bug in alipay-core (a panic is reported as this, never across the boundary).
-     */
-    class Internal(
-        
-        /**
-         * The whole message.
-         */
-        val `detail`: kotlin.String, 
-        
-        /**
-         * What the caller should do.
-         */
-        val `kind`: ErrorKind, 
-        
-        /**
-         * `true` when Alipay may have applied the request although the call failed.
-         */
-        val `outcomeUnknown`: kotlin.Boolean, 
-        
-        /**
-         * Invalid input: the offending field.
-         */
-        val `field`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the API method called.
-         */
-        val `method`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway code, e.g. `40004`.
-         */
-        val `code`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the gateway message.
-         */
-        val `msg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
-         */
-        val `subCode`: kotlin.String?, 
-        
-        /**
-         * Gateway error: the human-readable business reason.
-         */
-        val `subMsg`: kotlin.String?, 
-        
-        /**
-         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
-         */
-        val `verified`: kotlin.Boolean?, 
-        
-        /**
-         * Gateway error, v3: the HTTP status.
-         */
-        val `httpStatus`: kotlin.UShort?, 
-        
-        /**
-         * Gateway error, v3: Alipay's trace id, for a support request.
-         */
-        val `traceId`: kotlin.String?
-        ) : AlipayException() {
-        override val message
-            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
-    }
-    
-
-    
-
-
-    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<AlipayException> {
-        override fun lift(error_buf: RustBuffer.ByValue): AlipayException = FfiConverterTypeAlipayException.lift(error_buf)
-    }
-
-    
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeAlipayException : FfiConverterRustBuffer<AlipayException> {
-    override fun read(buf: ByteBuffer): AlipayException {
-        
-
-        return when(buf.getInt()) {
-            1 -> AlipayException.Config(
-                FfiConverterString.read(buf),
-                FfiConverterTypeErrorKind.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalBoolean.read(buf),
-                FfiConverterOptionalUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            2 -> AlipayException.InvalidInput(
-                FfiConverterString.read(buf),
-                FfiConverterTypeErrorKind.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalBoolean.read(buf),
-                FfiConverterOptionalUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            3 -> AlipayException.Signature(
-                FfiConverterString.read(buf),
-                FfiConverterTypeErrorKind.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalBoolean.read(buf),
-                FfiConverterOptionalUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            4 -> AlipayException.Gateway(
-                FfiConverterString.read(buf),
-                FfiConverterTypeErrorKind.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalBoolean.read(buf),
-                FfiConverterOptionalUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            5 -> AlipayException.Transport(
-                FfiConverterString.read(buf),
-                FfiConverterTypeErrorKind.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalBoolean.read(buf),
-                FfiConverterOptionalUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            6 -> AlipayException.Decode(
-                FfiConverterString.read(buf),
-                FfiConverterTypeErrorKind.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalBoolean.read(buf),
-                FfiConverterOptionalUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            7 -> AlipayException.Journal(
-                FfiConverterString.read(buf),
-                FfiConverterTypeErrorKind.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalBoolean.read(buf),
-                FfiConverterOptionalUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            8 -> AlipayException.Internal(
-                FfiConverterString.read(buf),
-                FfiConverterTypeErrorKind.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalBoolean.read(buf),
-                FfiConverterOptionalUShort.read(buf),
-                FfiConverterOptionalString.read(buf),
-                )
-            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: AlipayException): ULong {
-        return when(value) {
-            is AlipayException.Config -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`detail`)
-                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
-                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
-                + FfiConverterOptionalString.allocationSize(value.`field`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`msg`)
-                + FfiConverterOptionalString.allocationSize(value.`subCode`)
-                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
-                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
-                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
-                + FfiConverterOptionalString.allocationSize(value.`traceId`)
-            )
-            is AlipayException.InvalidInput -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`detail`)
-                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
-                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
-                + FfiConverterOptionalString.allocationSize(value.`field`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`msg`)
-                + FfiConverterOptionalString.allocationSize(value.`subCode`)
-                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
-                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
-                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
-                + FfiConverterOptionalString.allocationSize(value.`traceId`)
-            )
-            is AlipayException.Signature -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`detail`)
-                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
-                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
-                + FfiConverterOptionalString.allocationSize(value.`field`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`msg`)
-                + FfiConverterOptionalString.allocationSize(value.`subCode`)
-                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
-                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
-                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
-                + FfiConverterOptionalString.allocationSize(value.`traceId`)
-            )
-            is AlipayException.Gateway -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`detail`)
-                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
-                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
-                + FfiConverterOptionalString.allocationSize(value.`field`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`msg`)
-                + FfiConverterOptionalString.allocationSize(value.`subCode`)
-                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
-                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
-                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
-                + FfiConverterOptionalString.allocationSize(value.`traceId`)
-            )
-            is AlipayException.Transport -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`detail`)
-                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
-                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
-                + FfiConverterOptionalString.allocationSize(value.`field`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`msg`)
-                + FfiConverterOptionalString.allocationSize(value.`subCode`)
-                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
-                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
-                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
-                + FfiConverterOptionalString.allocationSize(value.`traceId`)
-            )
-            is AlipayException.Decode -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`detail`)
-                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
-                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
-                + FfiConverterOptionalString.allocationSize(value.`field`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`msg`)
-                + FfiConverterOptionalString.allocationSize(value.`subCode`)
-                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
-                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
-                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
-                + FfiConverterOptionalString.allocationSize(value.`traceId`)
-            )
-            is AlipayException.Journal -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`detail`)
-                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
-                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
-                + FfiConverterOptionalString.allocationSize(value.`field`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`msg`)
-                + FfiConverterOptionalString.allocationSize(value.`subCode`)
-                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
-                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
-                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
-                + FfiConverterOptionalString.allocationSize(value.`traceId`)
-            )
-            is AlipayException.Internal -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`detail`)
-                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
-                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
-                + FfiConverterOptionalString.allocationSize(value.`field`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`msg`)
-                + FfiConverterOptionalString.allocationSize(value.`subCode`)
-                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
-                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
-                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
-                + FfiConverterOptionalString.allocationSize(value.`traceId`)
-            )
-        }
-    }
-
-    override fun write(value: AlipayException, buf: ByteBuffer) {
-        when(value) {
-            is AlipayException.Config -> {
-                buf.putInt(1)
-                FfiConverterString.write(value.`detail`, buf)
-                FfiConverterTypeErrorKind.write(value.`kind`, buf)
-                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
-                FfiConverterOptionalString.write(value.`field`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`msg`, buf)
-                FfiConverterOptionalString.write(value.`subCode`, buf)
-                FfiConverterOptionalString.write(value.`subMsg`, buf)
-                FfiConverterOptionalBoolean.write(value.`verified`, buf)
-                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
-                FfiConverterOptionalString.write(value.`traceId`, buf)
-                Unit
-            }
-            is AlipayException.InvalidInput -> {
-                buf.putInt(2)
-                FfiConverterString.write(value.`detail`, buf)
-                FfiConverterTypeErrorKind.write(value.`kind`, buf)
-                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
-                FfiConverterOptionalString.write(value.`field`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`msg`, buf)
-                FfiConverterOptionalString.write(value.`subCode`, buf)
-                FfiConverterOptionalString.write(value.`subMsg`, buf)
-                FfiConverterOptionalBoolean.write(value.`verified`, buf)
-                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
-                FfiConverterOptionalString.write(value.`traceId`, buf)
-                Unit
-            }
-            is AlipayException.Signature -> {
-                buf.putInt(3)
-                FfiConverterString.write(value.`detail`, buf)
-                FfiConverterTypeErrorKind.write(value.`kind`, buf)
-                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
-                FfiConverterOptionalString.write(value.`field`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`msg`, buf)
-                FfiConverterOptionalString.write(value.`subCode`, buf)
-                FfiConverterOptionalString.write(value.`subMsg`, buf)
-                FfiConverterOptionalBoolean.write(value.`verified`, buf)
-                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
-                FfiConverterOptionalString.write(value.`traceId`, buf)
-                Unit
-            }
-            is AlipayException.Gateway -> {
-                buf.putInt(4)
-                FfiConverterString.write(value.`detail`, buf)
-                FfiConverterTypeErrorKind.write(value.`kind`, buf)
-                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
-                FfiConverterOptionalString.write(value.`field`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`msg`, buf)
-                FfiConverterOptionalString.write(value.`subCode`, buf)
-                FfiConverterOptionalString.write(value.`subMsg`, buf)
-                FfiConverterOptionalBoolean.write(value.`verified`, buf)
-                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
-                FfiConverterOptionalString.write(value.`traceId`, buf)
-                Unit
-            }
-            is AlipayException.Transport -> {
-                buf.putInt(5)
-                FfiConverterString.write(value.`detail`, buf)
-                FfiConverterTypeErrorKind.write(value.`kind`, buf)
-                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
-                FfiConverterOptionalString.write(value.`field`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`msg`, buf)
-                FfiConverterOptionalString.write(value.`subCode`, buf)
-                FfiConverterOptionalString.write(value.`subMsg`, buf)
-                FfiConverterOptionalBoolean.write(value.`verified`, buf)
-                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
-                FfiConverterOptionalString.write(value.`traceId`, buf)
-                Unit
-            }
-            is AlipayException.Decode -> {
-                buf.putInt(6)
-                FfiConverterString.write(value.`detail`, buf)
-                FfiConverterTypeErrorKind.write(value.`kind`, buf)
-                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
-                FfiConverterOptionalString.write(value.`field`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`msg`, buf)
-                FfiConverterOptionalString.write(value.`subCode`, buf)
-                FfiConverterOptionalString.write(value.`subMsg`, buf)
-                FfiConverterOptionalBoolean.write(value.`verified`, buf)
-                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
-                FfiConverterOptionalString.write(value.`traceId`, buf)
-                Unit
-            }
-            is AlipayException.Journal -> {
-                buf.putInt(7)
-                FfiConverterString.write(value.`detail`, buf)
-                FfiConverterTypeErrorKind.write(value.`kind`, buf)
-                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
-                FfiConverterOptionalString.write(value.`field`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`msg`, buf)
-                FfiConverterOptionalString.write(value.`subCode`, buf)
-                FfiConverterOptionalString.write(value.`subMsg`, buf)
-                FfiConverterOptionalBoolean.write(value.`verified`, buf)
-                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
-                FfiConverterOptionalString.write(value.`traceId`, buf)
-                Unit
-            }
-            is AlipayException.Internal -> {
-                buf.putInt(8)
-                FfiConverterString.write(value.`detail`, buf)
-                FfiConverterTypeErrorKind.write(value.`kind`, buf)
-                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
-                FfiConverterOptionalString.write(value.`field`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`msg`, buf)
-                FfiConverterOptionalString.write(value.`subCode`, buf)
-                FfiConverterOptionalString.write(value.`subMsg`, buf)
-                FfiConverterOptionalBoolean.write(value.`verified`, buf)
-                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
-                FfiConverterOptionalString.write(value.`traceId`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-
-}
-
-
-
 /**
  * A notification as a web framework hands it over: the raw form body, or its decoded fields.
  */
@@ -5049,70 +4057,6 @@ public object FfiConverterTypeNotificationInput : FfiConverterRustBuffer<Notific
 }
 
 
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalUShort: FfiConverterRustBuffer<kotlin.UShort?> {
-    override fun read(buf: ByteBuffer): kotlin.UShort? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterUShort.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.UShort?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterUShort.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.UShort?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterUShort.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
-    override fun read(buf: ByteBuffer): kotlin.Boolean? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterBoolean.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.Boolean?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterBoolean.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterBoolean.write(value, buf)
-        }
-    }
-}
 
 
 
@@ -5437,6 +4381,17 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
 
 
+object AlipayExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<AlipayException> {
+    override fun lift(error_buf: RustBuffer.ByValue): AlipayException =
+        alipay.core.models.AlipayException.ErrorHandler.lift(
+            RustBufferAlipayException.ByValue().apply {
+                capacity = error_buf.capacity
+                len = error_buf.len
+                data = error_buf.data
+            }
+        )
+}
+
 
 
 
@@ -5467,7 +4422,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
          */
     @Throws(AlipayException::class) fun `certSn`(`pem`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_func_cert_sn(
     
         
@@ -5482,7 +4437,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
          */
     @Throws(AlipayException::class) fun `rootCertSn`(`pem`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_func_root_cert_sn(
     
         
@@ -5497,7 +4452,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
          */
     @Throws(AlipayException::class) fun `signParams`(`params`: Map<kotlin.String, kotlin.String>, `privateKey`: kotlin.String, `signType`: kotlin.String, `charset`: kotlin.String): kotlin.String {
             return FfiConverterString.lift(
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_func_sign_params(
     
         
@@ -5516,7 +4471,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
          */
     @Throws(AlipayException::class) fun `verifyNotify`(`notification`: NotificationInput, `alipayPublicKey`: kotlin.String, `rule`: kotlin.String, `signType`: kotlin.String): Map<kotlin.String, kotlin.String> {
             return FfiConverterMapStringString.lift(
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_func_verify_notify(
     
         
@@ -5534,7 +4489,7 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
          */
     @Throws(AlipayException::class) fun `verifyResponse`(`rawBody`: kotlin.ByteArray, `method`: kotlin.String, `alipayPublicKey`: kotlin.String, `signType`: kotlin.String, `charset`: kotlin.String): ResponseNode {
             return FfiConverterTypeResponseNode.lift(
-    uniffiRustCallWithError(AlipayException) { _status ->
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_func_verify_response(
     
         

@@ -1110,17 +1110,17 @@ data class AccountBillRow (
     /**
      * 业务流水号.
      */
-    var `businessNo`: kotlin.String?
+    var `businessNo`: kotlin.String? = null 
     , 
     /**
      * 商户订单号.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * 商品名称.
      */
-    var `subject`: kotlin.String?
+    var `subject`: kotlin.String? = null 
     , 
     /**
      * 发生时间.
@@ -1130,7 +1130,7 @@ data class AccountBillRow (
     /**
      * 对方账号.
      */
-    var `counterparty`: kotlin.String?
+    var `counterparty`: kotlin.String? = null 
     , 
     /**
      * 收入金额.
@@ -1150,22 +1150,22 @@ data class AccountBillRow (
     /**
      * 交易渠道.
      */
-    var `channel`: kotlin.String?
+    var `channel`: kotlin.String? = null 
     , 
     /**
      * 业务类型 (free text: 在线支付, 交易退款, 提现…).
      */
-    var `businessType`: kotlin.String?
+    var `businessType`: kotlin.String? = null 
     , 
     /**
      * 备注.
      */
-    var `remark`: kotlin.String?
+    var `remark`: kotlin.String? = null 
     , 
     /**
      * Columns this version does not know, by header.
      */
-    var `extra`: StringMap
+    var `extra`: StringMap = mapOf() 
     
 ){
     
@@ -1240,22 +1240,22 @@ data class Bill (
     /**
      * Every file in the archive.
      */
-    var `files`: List<BillFile>
+    var `files`: List<BillFile> = listOf() 
     , 
     /**
      * The rows of the trade detail file(s).
      */
-    var `tradeDetails`: List<TradeBillRow>
+    var `tradeDetails`: List<TradeBillRow> = listOf() 
     , 
     /**
      * The rows of the trade summary file(s), the `合计` total row included.
      */
-    var `tradeSummary`: List<TradeBillSummaryRow>
+    var `tradeSummary`: List<TradeBillSummaryRow> = listOf() 
     , 
     /**
      * The rows of the account detail file(s).
      */
-    var `accountDetails`: List<AccountBillRow>
+    var `accountDetails`: List<AccountBillRow> = listOf() 
     
 ){
     
@@ -1314,12 +1314,12 @@ data class BillDownloadUrlQueryRequest (
     /**
      * A secondary merchant id (for `trade_zft_merchant` bills only).
      */
-    var `smid`: kotlin.String?
+    var `smid`: kotlin.String? = null 
     , 
     /**
      * Any other business field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -1382,7 +1382,7 @@ data class BillDownloadUrlQueryResponse (
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -1487,27 +1487,27 @@ data class CallOptions (
     /**
      * The merchant's authorization token, when an ISV calls on a merchant's behalf (`app_auth_token`).
      */
-    var `appAuthToken`: kotlin.String?
+    var `appAuthToken`: kotlin.String? = null 
     , 
     /**
      * Where Alipay POSTs asynchronous notifications for the trade (`notify_url`).
      */
-    var `notifyUrl`: kotlin.String?
+    var `notifyUrl`: kotlin.String? = null 
     , 
     /**
      * Where the buyer's browser returns after page/wap pay (`return_url`).
      */
-    var `returnUrl`: kotlin.String?
+    var `returnUrl`: kotlin.String? = null 
     , 
     /**
      * Other text parameters sent beside `biz_content` (e.g. `auth_token`). They are signed.
      */
-    var `extraParams`: StringMap
+    var `extraParams`: StringMap = mapOf() 
     , 
     /**
      * Encrypt this call's content with the client's AES key (`None`: the client's default).
      */
-    var `encrypt`: kotlin.Boolean?
+    var `encrypt`: kotlin.Boolean? = null 
     
 ){
     
@@ -1581,102 +1581,102 @@ data class ClientSettings (
     /**
      * The app private key that signs requests: PEM or bare base64, PKCS#1 or PKCS#8.
      */
-    var `appPrivateKey`: kotlin.String?
+    var `appPrivateKey`: kotlin.String? = null 
     , 
     /**
      * The file holding the app private key.
      */
-    var `appPrivateKeyFile`: PathBuf?
+    var `appPrivateKeyFile`: PathBuf? = null 
     , 
     /**
      * The Alipay public key that verifies answers and notifications (public-key mode).
      */
-    var `alipayPublicKey`: kotlin.String?
+    var `alipayPublicKey`: kotlin.String? = null 
     , 
     /**
      * The file holding the Alipay public key.
      */
-    var `alipayPublicKeyFile`: PathBuf?
+    var `alipayPublicKeyFile`: PathBuf? = null 
     , 
     /**
      * Certificate mode: the app's public-key certificate (`appCertPublicKey_….crt`).
      */
-    var `appCert`: kotlin.String?
+    var `appCert`: kotlin.String? = null 
     , 
     /**
      * The file holding the app certificate.
      */
-    var `appCertFile`: PathBuf?
+    var `appCertFile`: PathBuf? = null 
     , 
     /**
      * Certificate mode: Alipay's public-key certificate (`alipayCertPublicKey_RSA2.crt`).
      */
-    var `alipayCert`: kotlin.String?
+    var `alipayCert`: kotlin.String? = null 
     , 
     /**
      * The file holding the Alipay certificate.
      */
-    var `alipayCertFile`: PathBuf?
+    var `alipayCertFile`: PathBuf? = null 
     , 
     /**
      * Certificate mode: Alipay's root certificate (`alipayRootCert.crt`).
      */
-    var `alipayRootCert`: kotlin.String?
+    var `alipayRootCert`: kotlin.String? = null 
     , 
     /**
      * The file holding the Alipay root certificate.
      */
-    var `alipayRootCertFile`: PathBuf?
+    var `alipayRootCertFile`: PathBuf? = null 
     , 
     /**
      * The AES content-encryption key (base64), for calls that encrypt their content.
      */
-    var `encryptKey`: kotlin.String?
+    var `encryptKey`: kotlin.String? = null 
     , 
     /**
      * Whether every call encrypts its content (needs `encrypt_key`).
      */
-    var `encryptByDefault`: kotlin.Boolean
+    var `encryptByDefault`: kotlin.Boolean = false 
     , 
     /**
      * `production` (the default), `sandbox`, or a gateway URL.
      */
-    var `gateway`: kotlin.String?
+    var `gateway`: kotlin.String? = null 
     , 
     /**
      * `v2` (`gateway.do`, the default) or `v3`.
      */
-    var `protocol`: kotlin.String?
+    var `protocol`: kotlin.String? = null 
     , 
     /**
      * `RSA2` (the default) or the legacy `RSA`.
      */
-    var `signType`: kotlin.String?
+    var `signType`: kotlin.String? = null 
     , 
     /**
      * `utf-8` (the default) or `GBK`.
      */
-    var `charset`: kotlin.String?
+    var `charset`: kotlin.String? = null 
     , 
     /**
      * How long connecting may take, in seconds (more than 0).
      */
-    var `connectTimeout`: java.time.Duration?
+    var `connectTimeout`: java.time.Duration? = null 
     , 
     /**
      * How long a whole request may take, in seconds (more than 0).
      */
-    var `timeout`: java.time.Duration?
+    var `timeout`: java.time.Duration? = null 
     , 
     /**
      * An HTTP(S) proxy URL for every request.
      */
-    var `proxy`: kotlin.String?
+    var `proxy`: kotlin.String? = null 
     , 
     /**
      * The `User-Agent` header.
      */
-    var `userAgent`: kotlin.String?
+    var `userAgent`: kotlin.String? = null 
     
 ){
     
@@ -1775,32 +1775,32 @@ data class DepositBackInfo (
     /**
      * `"true"` when the refund goes back to a bank card.
      */
-    var `hasDepositBack`: kotlin.String?
+    var `hasDepositBack`: kotlin.String? = null 
     , 
     /**
      * `S` succeeded, `F` failed, `P` processing.
      */
-    var `dbackStatus`: DepositBackStatus?
+    var `dbackStatus`: DepositBackStatus? = null 
     , 
     /**
      * The amount returned to the card.
      */
-    var `dbackAmount`: Amount?
+    var `dbackAmount`: Amount? = null 
     , 
     /**
      * When the bank answered.
      */
-    var `bankAckTime`: kotlin.String?
+    var `bankAckTime`: kotlin.String? = null 
     , 
     /**
      * When the money is expected on the card.
      */
-    var `estBankReceiptTime`: kotlin.String?
+    var `estBankReceiptTime`: kotlin.String? = null 
     , 
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -1864,7 +1864,7 @@ data class DepositBackNotification (
     /**
      * Send time in epoch milliseconds, as sent (from the message).
      */
-    var `utcTimestamp`: kotlin.String?
+    var `utcTimestamp`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number.
@@ -1889,22 +1889,22 @@ data class DepositBackNotification (
     /**
      * The amount returned to the card (present when the status is `S`).
      */
-    var `dbackAmount`: Amount?
+    var `dbackAmount`: Amount? = null 
     , 
     /**
      * When the bank answered (`yyyy-MM-dd HH:mm:ss`).
      */
-    var `bankAckTime`: kotlin.String?
+    var `bankAckTime`: kotlin.String? = null 
     , 
     /**
      * When the money is expected on the card.
      */
-    var `estBankReceiptTime`: kotlin.String?
+    var `estBankReceiptTime`: kotlin.String? = null 
     , 
     /**
      * Other `biz_content` fields.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -2005,57 +2005,57 @@ data class ErrorInfo (
     /**
      * Invalid input: the offending field.
      */
-    var `field`: kotlin.String?
+    var `field`: kotlin.String? = null 
     , 
     /**
      * Gateway error: the API method called.
      */
-    var `method`: kotlin.String?
+    var `method`: kotlin.String? = null 
     , 
     /**
      * Gateway error: the gateway code, e.g. `40004`.
      */
-    var `code`: kotlin.String?
+    var `code`: kotlin.String? = null 
     , 
     /**
      * Gateway error: the gateway message.
      */
-    var `msg`: kotlin.String?
+    var `msg`: kotlin.String? = null 
     , 
     /**
      * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
      */
-    var `subCode`: kotlin.String?
+    var `subCode`: kotlin.String? = null 
     , 
     /**
      * Gateway error: the human-readable business reason.
      */
-    var `subMsg`: kotlin.String?
+    var `subMsg`: kotlin.String? = null 
     , 
     /**
      * Gateway error: `false` when the answer carried no signature (a hint, never proof).
      */
-    var `verified`: kotlin.Boolean?
+    var `verified`: kotlin.Boolean? = null 
     , 
     /**
      * Gateway error, v3: the HTTP status.
      */
-    var `httpStatus`: kotlin.UShort?
+    var `httpStatus`: kotlin.UShort? = null 
     , 
     /**
      * Gateway error, v3: where Alipay documents the problem.
      */
-    var `links`: List<ErrorLink>
+    var `links`: List<ErrorLink> = listOf() 
     , 
     /**
      * Gateway error, v3: Alipay's trace id of the answer, for a support request.
      */
-    var `traceId`: kotlin.String?
+    var `traceId`: kotlin.String? = null 
     , 
     /**
      * Decode error: the verified node that could not be decoded, as its raw JSON text.
      */
-    var `verifiedNode`: kotlin.String?
+    var `verifiedNode`: kotlin.String? = null 
     
 ){
     
@@ -2199,7 +2199,7 @@ data class ExpectedOrder (
     /**
      * Your seller (merchant) user id, checked when given.
      */
-    var `sellerId`: kotlin.String?
+    var `sellerId`: kotlin.String? = null 
     
 ){
     
@@ -2257,22 +2257,22 @@ data class FundBill (
     /**
      * The amount actually paid on this channel.
      */
-    var `realAmount`: Amount?
+    var `realAmount`: Amount? = null 
     , 
     /**
      * For bank cards: the bank code.
      */
-    var `bankCode`: kotlin.String?
+    var `bankCode`: kotlin.String? = null 
     , 
     /**
      * For bank cards: `DEBIT_CARD`, `CREDIT_CARD`, `MIXED_CARD`.
      */
-    var `fundType`: kotlin.String?
+    var `fundType`: kotlin.String? = null 
     , 
     /**
      * Other fields.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -2346,27 +2346,27 @@ data class GoodsDetail (
     /**
      * Your category.
      */
-    var `goodsCategory`: kotlin.String?
+    var `goodsCategory`: kotlin.String? = null 
     , 
     /**
      * Category path, ids joined by `|`.
      */
-    var `categoriesTree`: kotlin.String?
+    var `categoriesTree`: kotlin.String? = null 
     , 
     /**
      * Description.
      */
-    var `body`: kotlin.String?
+    var `body`: kotlin.String? = null 
     , 
     /**
      * A page showing the goods.
      */
-    var `showUrl`: kotlin.String?
+    var `showUrl`: kotlin.String? = null 
     , 
     /**
      * Other fields.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -2537,7 +2537,7 @@ data class PaymentOutcome (
     /**
      * Alipay's trade number, when an answer told it.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Paid, not paid, or unknown.
@@ -2552,42 +2552,42 @@ data class PaymentOutcome (
     /**
      * Paid: which answer proves it.
      */
-    var `evidence`: Evidence?
+    var `evidence`: Evidence? = null 
     , 
     /**
      * Paid: the verified answer that proves it (a pay answer or a query answer, as `evidence` says).
      */
-    var `response`: PaidEvidence?
+    var `response`: PaidEvidence? = null 
     , 
     /**
      * Paid: the amount the answer reported.
      */
-    var `totalAmount`: Amount?
+    var `totalAmount`: Amount? = null 
     , 
     /**
      * Not paid: why.
      */
-    var `reason`: NotPaidKind?
+    var `reason`: NotPaidKind? = null 
     , 
     /**
      * Cancelled: `close` (nobody paid) or `refund` (the buyer paid; the money went back).
      */
-    var `action`: CancelAction?
+    var `action`: CancelAction? = null 
     , 
     /**
      * Cancelled: why the workflow cancelled.
      */
-    var `cause`: CancelCause?
+    var `cause`: CancelCause? = null 
     , 
     /**
      * Unknown: the last trade state a verified query reported.
      */
-    var `lastKnown`: TradeStatus?
+    var `lastKnown`: TradeStatus? = null 
     , 
     /**
      * Alipay's refusal (`failed`), or the error that left the payment unsent or unknown.
      */
-    var `error`: ErrorInfo?
+    var `error`: ErrorInfo? = null 
     , 
     /**
      * Queries sent.
@@ -2695,7 +2695,7 @@ data class PollPolicy (
      * An overall limit from the start of the workflow: once the next query would come after it, the
      * trade is cancelled at once. `None`: only `max_queries` limits the wait.
      */
-    var `deadline`: java.time.Duration?
+    var `deadline`: java.time.Duration? = null 
     , 
     /**
      * How many times a cancel is sent before its outcome counts as unknown (official: 3; at least 1).
@@ -2771,12 +2771,12 @@ data class Recovered (
     /**
      * Its outcome now, when it could be established.
      */
-    var `outcome`: Outcome?
+    var `outcome`: Outcome? = null 
     , 
     /**
      * Why it could not (it then stays in the journal, and a later `recover()` tries again).
      */
-    var `error`: ErrorInfo?
+    var `error`: ErrorInfo? = null 
     
 ){
     
@@ -2876,12 +2876,12 @@ data class RefundOutcome (
     /**
      * Your order number, when the refund named the trade by it.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number, when known.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * The refund's number: the same on every attempt.
@@ -2901,17 +2901,17 @@ data class RefundOutcome (
     /**
      * Refunded: which answer proves it.
      */
-    var `evidence`: Evidence?
+    var `evidence`: Evidence? = null 
     , 
     /**
      * Refunded: the verified answer that proves it (a refund answer or a refund-query answer).
      */
-    var `response`: RefundEvidence?
+    var `response`: RefundEvidence? = null 
     , 
     /**
      * Alipay's refusal (`rejected`), or the error that left the refund unsent or unknown.
      */
-    var `error`: ErrorInfo?
+    var `error`: ErrorInfo? = null 
     , 
     /**
      * Refund requests sent (all with the same `out_request_no`).
@@ -3072,7 +3072,7 @@ data class ResponseNode (
     /**
      * `alipay_cert_sn` in certificate mode.
      */
-    var `alipayCertSn`: kotlin.String?
+    var `alipayCertSn`: kotlin.String? = null 
     , 
     /**
      * The gateway `code` (`10000` on success).
@@ -3087,12 +3087,12 @@ data class ResponseNode (
     /**
      * The business reason of a failure, e.g. `ACQ.TRADE_NOT_EXIST`.
      */
-    var `subCode`: kotlin.String?
+    var `subCode`: kotlin.String? = null 
     , 
     /**
      * The human-readable reason of a failure.
      */
-    var `subMsg`: kotlin.String?
+    var `subMsg`: kotlin.String? = null 
     
 ){
     
@@ -3170,37 +3170,37 @@ data class TradeAppPayRequest (
     /**
      * The product code; `new` sets the method's own.
      */
-    var `productCode`: kotlin.String
+    var `productCode`: kotlin.String = "QUICK_MSECURITY_PAY" 
     , 
     /**
      * The order description.
      */
-    var `body`: kotlin.String?
+    var `body`: kotlin.String? = null 
     , 
     /**
      * Relative timeout (`1m`–`15d`).
      */
-    var `timeoutExpress`: kotlin.String?
+    var `timeoutExpress`: kotlin.String? = null 
     , 
     /**
      * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
      */
-    var `timeExpire`: kotlin.String?
+    var `timeExpire`: kotlin.String? = null 
     , 
     /**
      * Echoed back in the notification (URL-encode it yourself if it holds special characters).
      */
-    var `passbackParams`: kotlin.String?
+    var `passbackParams`: kotlin.String? = null 
     , 
     /**
      * The items.
      */
-    var `goodsDetail`: List<GoodsDetail>
+    var `goodsDetail`: List<GoodsDetail> = listOf() 
     , 
     /**
      * Any other business field (`extend_params`, `business_params`, …).
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -3296,27 +3296,27 @@ data class TradeBillRow (
     /**
      * 门店编号.
      */
-    var `storeId`: kotlin.String?
+    var `storeId`: kotlin.String? = null 
     , 
     /**
      * 门店名称.
      */
-    var `storeName`: kotlin.String?
+    var `storeName`: kotlin.String? = null 
     , 
     /**
      * 操作员.
      */
-    var `operatorId`: kotlin.String?
+    var `operatorId`: kotlin.String? = null 
     , 
     /**
      * 终端号.
      */
-    var `terminalId`: kotlin.String?
+    var `terminalId`: kotlin.String? = null 
     , 
     /**
      * 对方账户 (masked buyer).
      */
-    var `counterparty`: kotlin.String?
+    var `counterparty`: kotlin.String? = null 
     , 
     /**
      * 订单金额 (negative for refunds).
@@ -3356,7 +3356,7 @@ data class TradeBillRow (
     /**
      * 券名称.
      */
-    var `voucherName`: kotlin.String?
+    var `voucherName`: kotlin.String? = null 
     , 
     /**
      * 商家红包消费金额.
@@ -3371,7 +3371,7 @@ data class TradeBillRow (
     /**
      * 退款批次号/请求号 (the refund's `out_request_no`).
      */
-    var `refundRequestNo`: kotlin.String?
+    var `refundRequestNo`: kotlin.String? = null 
     , 
     /**
      * 服务费 (negative: charged).
@@ -3386,12 +3386,12 @@ data class TradeBillRow (
     /**
      * 备注.
      */
-    var `remark`: kotlin.String?
+    var `remark`: kotlin.String? = null 
     , 
     /**
      * Columns this version does not know, by header.
      */
-    var `extra`: StringMap
+    var `extra`: StringMap = mapOf() 
     
 ){
     
@@ -3510,7 +3510,7 @@ data class TradeBillSummaryRow (
     /**
      * 门店名称.
      */
-    var `storeName`: kotlin.String?
+    var `storeName`: kotlin.String? = null 
     , 
     /**
      * `true` for the `合计` (grand total) row.
@@ -3570,7 +3570,7 @@ data class TradeBillSummaryRow (
     /**
      * Columns this version does not know, by header.
      */
-    var `extra`: StringMap
+    var `extra`: StringMap = mapOf() 
     
 ){
     
@@ -3649,17 +3649,17 @@ data class TradeCancelRequest (
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Any other business field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -3714,32 +3714,32 @@ data class TradeCancelResponse (
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * `Some(true)`: the cancel must be retried.
      */
-    var `retryFlag`: kotlin.Boolean?
+    var `retryFlag`: kotlin.Boolean? = null 
     , 
     /**
      * What happened: `close` (was unpaid) or `refund` (was paid, refunded). Absent when nothing did.
      */
-    var `action`: CancelAction?
+    var `action`: CancelAction? = null 
     , 
     /**
      * When the refund was paid out (for `refund`).
      */
-    var `gmtRefundPay`: kotlin.String?
+    var `gmtRefundPay`: kotlin.String? = null 
     , 
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -3799,22 +3799,22 @@ data class TradeCloseRequest (
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Your cashier.
      */
-    var `operatorId`: kotlin.String?
+    var `operatorId`: kotlin.String? = null 
     , 
     /**
      * Any other business field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -3872,17 +3872,17 @@ data class TradeCloseResponse (
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -3948,62 +3948,62 @@ data class TradeCreateRequest (
     /**
      * The buyer's user id (2088…); or use `buyer_open_id`.
      */
-    var `buyerId`: kotlin.String?
+    var `buyerId`: kotlin.String? = null 
     , 
     /**
      * The buyer's open id.
      */
-    var `buyerOpenId`: kotlin.String?
+    var `buyerOpenId`: kotlin.String? = null 
     , 
     /**
      * The product code of your contract (e.g. `JSAPI_PAY`).
      */
-    var `productCode`: kotlin.String?
+    var `productCode`: kotlin.String? = null 
     , 
     /**
      * The order description.
      */
-    var `body`: kotlin.String?
+    var `body`: kotlin.String? = null 
     , 
     /**
      * The payee, when not the signing account.
      */
-    var `sellerId`: kotlin.String?
+    var `sellerId`: kotlin.String? = null 
     , 
     /**
      * Your store number.
      */
-    var `storeId`: kotlin.String?
+    var `storeId`: kotlin.String? = null 
     , 
     /**
      * Your cashier.
      */
-    var `operatorId`: kotlin.String?
+    var `operatorId`: kotlin.String? = null 
     , 
     /**
      * Your terminal.
      */
-    var `terminalId`: kotlin.String?
+    var `terminalId`: kotlin.String? = null 
     , 
     /**
      * Relative timeout.
      */
-    var `timeoutExpress`: kotlin.String?
+    var `timeoutExpress`: kotlin.String? = null 
     , 
     /**
      * Absolute timeout.
      */
-    var `timeExpire`: kotlin.String?
+    var `timeExpire`: kotlin.String? = null 
     , 
     /**
      * The items.
      */
-    var `goodsDetail`: List<GoodsDetail>
+    var `goodsDetail`: List<GoodsDetail> = listOf() 
     , 
     /**
      * Any other business field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -4094,7 +4094,7 @@ data class TradeCreateResponse (
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number, which the client-side payment needs.
@@ -4104,7 +4104,7 @@ data class TradeCreateResponse (
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -4155,12 +4155,12 @@ data class TradeFastpayRefundQueryRequest (
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * The refund's number.
@@ -4170,12 +4170,12 @@ data class TradeFastpayRefundQueryRequest (
     /**
      * Extra data to ask for, e.g. `refund_detail_item_list`, `gmt_refund_pay`, `deposit_back_info`.
      */
-    var `queryOptions`: List<kotlin.String>
+    var `queryOptions`: List<kotlin.String> = listOf() 
     , 
     /**
      * Any other business field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -4238,57 +4238,57 @@ data class TradeFastpayRefundQueryResponse (
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * The refund's number.
      */
-    var `outRequestNo`: kotlin.String?
+    var `outRequestNo`: kotlin.String? = null 
     , 
     /**
      * The trade's amount.
      */
-    var `totalAmount`: Amount?
+    var `totalAmount`: Amount? = null 
     , 
     /**
      * This refund's amount.
      */
-    var `refundAmount`: Amount?
+    var `refundAmount`: Amount? = null 
     , 
     /**
      * `REFUND_SUCCESS`, or absent when the refund was not (yet) made.
      */
-    var `refundStatus`: RefundStatus?
+    var `refundStatus`: RefundStatus? = null 
     , 
     /**
      * When the refund was paid out (when asked for).
      */
-    var `gmtRefundPay`: kotlin.String?
+    var `gmtRefundPay`: kotlin.String? = null 
     , 
     /**
      * What the merchant actually returned.
      */
-    var `sendBackFee`: Amount?
+    var `sendBackFee`: Amount? = null 
     , 
     /**
      * The channels refunded through (when asked for).
      */
-    var `refundDetailItemList`: List<FundBill>
+    var `refundDetailItemList`: List<FundBill> = listOf() 
     , 
     /**
      * Bank-card refund progress (when asked for).
      */
-    var `depositBackInfo`: DepositBackInfo?
+    var `depositBackInfo`: DepositBackInfo? = null 
     , 
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -4369,12 +4369,12 @@ data class TradeNotification (
     /**
      * `trade_status_sync` for trade notifications.
      */
-    var `notifyType`: kotlin.String?
+    var `notifyType`: kotlin.String? = null 
     , 
     /**
      * When Alipay sent it (`yyyy-MM-dd HH:mm:ss`, Shanghai time).
      */
-    var `notifyTime`: kotlin.String?
+    var `notifyTime`: kotlin.String? = null 
     , 
     /**
      * The app the notification is for. Check it is yours.
@@ -4384,7 +4384,7 @@ data class TradeNotification (
     /**
      * The authorizing app in ISV calls.
      */
-    var `authAppId`: kotlin.String?
+    var `authAppId`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number.
@@ -4399,122 +4399,122 @@ data class TradeNotification (
     /**
      * Your business number; in refund notifications, the refund's `out_request_no`.
      */
-    var `outBizNo`: kotlin.String?
+    var `outBizNo`: kotlin.String? = null 
     , 
     /**
      * The trade's status. Only `TRADE_SUCCESS` and `TRADE_FINISHED` mean the buyer paid.
      */
-    var `tradeStatus`: TradeStatus?
+    var `tradeStatus`: TradeStatus? = null 
     , 
     /**
      * The order amount. Check it equals your order's.
      */
-    var `totalAmount`: Amount?
+    var `totalAmount`: Amount? = null 
     , 
     /**
      * What the merchant receives.
      */
-    var `receiptAmount`: Amount?
+    var `receiptAmount`: Amount? = null 
     , 
     /**
      * The invoiceable amount.
      */
-    var `invoiceAmount`: Amount?
+    var `invoiceAmount`: Amount? = null 
     , 
     /**
      * What the buyer paid.
      */
-    var `buyerPayAmount`: Amount?
+    var `buyerPayAmount`: Amount? = null 
     , 
     /**
      * Paid with points.
      */
-    var `pointAmount`: Amount?
+    var `pointAmount`: Amount? = null 
     , 
     /**
      * Total refunded so far (refund notifications).
      */
-    var `refundFee`: Amount?
+    var `refundFee`: Amount? = null 
     , 
     /**
      * Actually refunded.
      */
-    var `sendBackFee`: Amount?
+    var `sendBackFee`: Amount? = null 
     , 
     /**
      * The buyer's Alipay user id (2088…).
      */
-    var `buyerId`: kotlin.String?
+    var `buyerId`: kotlin.String? = null 
     , 
     /**
      * The buyer's open id (newer apps).
      */
-    var `buyerOpenId`: kotlin.String?
+    var `buyerOpenId`: kotlin.String? = null 
     , 
     /**
      * The buyer's masked account.
      */
-    var `buyerLogonId`: kotlin.String?
+    var `buyerLogonId`: kotlin.String? = null 
     , 
     /**
      * The seller's user id. Check it when you have one.
      */
-    var `sellerId`: kotlin.String?
+    var `sellerId`: kotlin.String? = null 
     , 
     /**
      * The seller's account.
      */
-    var `sellerEmail`: kotlin.String?
+    var `sellerEmail`: kotlin.String? = null 
     , 
     /**
      * The order title.
      */
-    var `subject`: kotlin.String?
+    var `subject`: kotlin.String? = null 
     , 
     /**
      * The order description.
      */
-    var `body`: kotlin.String?
+    var `body`: kotlin.String? = null 
     , 
     /**
      * Trade created.
      */
-    var `gmtCreate`: kotlin.String?
+    var `gmtCreate`: kotlin.String? = null 
     , 
     /**
      * Trade paid.
      */
-    var `gmtPayment`: kotlin.String?
+    var `gmtPayment`: kotlin.String? = null 
     , 
     /**
      * Refunded (with milliseconds).
      */
-    var `gmtRefund`: kotlin.String?
+    var `gmtRefund`: kotlin.String? = null 
     , 
     /**
      * Trade closed.
      */
-    var `gmtClose`: kotlin.String?
+    var `gmtClose`: kotlin.String? = null 
     , 
     /**
      * The payment channels, parsed from the `fund_bill_list` JSON text.
      */
-    var `fundBillList`: List<NotifyFundBill>
+    var `fundBillList`: List<NotifyFundBill> = listOf() 
     , 
     /**
      * Echo of the request's `passback_params`.
      */
-    var `passbackParams`: kotlin.String?
+    var `passbackParams`: kotlin.String? = null 
     , 
     /**
      * `voucher_detail_list` as the raw JSON text Alipay sent.
      */
-    var `voucherDetailList`: kotlin.String?
+    var `voucherDetailList`: kotlin.String? = null 
     , 
     /**
      * Every other non-empty field (`charset`, `version`, `sign_type`, `sign`, new fields…).
      */
-    var `extra`: StringMap
+    var `extra`: StringMap = mapOf() 
     
 ){
     
@@ -4658,52 +4658,52 @@ data class TradePagePayRequest (
     /**
      * The product code; `new` sets the method's own.
      */
-    var `productCode`: kotlin.String
+    var `productCode`: kotlin.String = "FAST_INSTANT_TRADE_PAY" 
     , 
     /**
      * The order description.
      */
-    var `body`: kotlin.String?
+    var `body`: kotlin.String? = null 
     , 
     /**
      * Relative timeout (`1m`–`15d`).
      */
-    var `timeoutExpress`: kotlin.String?
+    var `timeoutExpress`: kotlin.String? = null 
     , 
     /**
      * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
      */
-    var `timeExpire`: kotlin.String?
+    var `timeExpire`: kotlin.String? = null 
     , 
     /**
      * Echoed back in the notification (URL-encode it yourself if it holds special characters).
      */
-    var `passbackParams`: kotlin.String?
+    var `passbackParams`: kotlin.String? = null 
     , 
     /**
      * The items.
      */
-    var `goodsDetail`: List<GoodsDetail>
+    var `goodsDetail`: List<GoodsDetail> = listOf() 
     , 
     /**
      * How the QR code is shown: `0`–`4` (`4` with `qrcode_width`).
      */
-    var `qrPayMode`: kotlin.String?
+    var `qrPayMode`: kotlin.String? = null 
     , 
     /**
      * The QR code's width in pixels, with `qr_pay_mode` `4`.
      */
-    var `qrcodeWidth`: kotlin.UInt?
+    var `qrcodeWidth`: kotlin.UInt? = null 
     , 
     /**
      * `PCWEB` (default) or `ALIAPP`.
      */
-    var `integrationType`: kotlin.String?
+    var `integrationType`: kotlin.String? = null 
     , 
     /**
      * Any other business field (`extend_params`, `business_params`, …).
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -4798,62 +4798,62 @@ data class TradePayRequest (
     /**
      * `bar_code` (the default) or `security_code` (face).
      */
-    var `scene`: kotlin.String
+    var `scene`: kotlin.String = "bar_code" 
     , 
     /**
      * Defaults to `FACE_TO_FACE_PAYMENT` on Alipay's side.
      */
-    var `productCode`: kotlin.String?
+    var `productCode`: kotlin.String? = null 
     , 
     /**
      * The order description.
      */
-    var `body`: kotlin.String?
+    var `body`: kotlin.String? = null 
     , 
     /**
      * Your store number.
      */
-    var `storeId`: kotlin.String?
+    var `storeId`: kotlin.String? = null 
     , 
     /**
      * Your cashier.
      */
-    var `operatorId`: kotlin.String?
+    var `operatorId`: kotlin.String? = null 
     , 
     /**
      * Your terminal.
      */
-    var `terminalId`: kotlin.String?
+    var `terminalId`: kotlin.String? = null 
     , 
     /**
      * The payee, when not the signing account.
      */
-    var `sellerId`: kotlin.String?
+    var `sellerId`: kotlin.String? = null 
     , 
     /**
      * Relative timeout (`1m`–`15d`, e.g. `2m`).
      */
-    var `timeoutExpress`: kotlin.String?
+    var `timeoutExpress`: kotlin.String? = null 
     , 
     /**
      * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
      */
-    var `timeExpire`: kotlin.String?
+    var `timeExpire`: kotlin.String? = null 
     , 
     /**
      * The items.
      */
-    var `goodsDetail`: List<GoodsDetail>
+    var `goodsDetail`: List<GoodsDetail> = listOf() 
     , 
     /**
      * Extra response data to ask for, e.g. `fund_bill_list`, `voucher_detail_list`.
      */
-    var `queryOptions`: List<kotlin.String>
+    var `queryOptions`: List<kotlin.String> = listOf() 
     , 
     /**
      * Any other business field (`extend_params`, `business_params`, …).
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -4947,82 +4947,82 @@ data class TradePayResponse (
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * The buyer's masked account.
      */
-    var `buyerLogonId`: kotlin.String?
+    var `buyerLogonId`: kotlin.String? = null 
     , 
     /**
      * The buyer's user id.
      */
-    var `buyerUserId`: kotlin.String?
+    var `buyerUserId`: kotlin.String? = null 
     , 
     /**
      * The buyer's open id.
      */
-    var `buyerOpenId`: kotlin.String?
+    var `buyerOpenId`: kotlin.String? = null 
     , 
     /**
      * The order amount.
      */
-    var `totalAmount`: Amount?
+    var `totalAmount`: Amount? = null 
     , 
     /**
      * What the merchant receives.
      */
-    var `receiptAmount`: Amount?
+    var `receiptAmount`: Amount? = null 
     , 
     /**
      * What the buyer paid.
      */
-    var `buyerPayAmount`: Amount?
+    var `buyerPayAmount`: Amount? = null 
     , 
     /**
      * Paid with points.
      */
-    var `pointAmount`: Amount?
+    var `pointAmount`: Amount? = null 
     , 
     /**
      * The invoiceable amount.
      */
-    var `invoiceAmount`: Amount?
+    var `invoiceAmount`: Amount? = null 
     , 
     /**
      * When it was paid.
      */
-    var `gmtPayment`: kotlin.String?
+    var `gmtPayment`: kotlin.String? = null 
     , 
     /**
      * The payment channels.
      */
-    var `fundBillList`: List<FundBill>
+    var `fundBillList`: List<FundBill> = listOf() 
     , 
     /**
      * The store name.
      */
-    var `storeName`: kotlin.String?
+    var `storeName`: kotlin.String? = null 
     , 
     /**
      * Platform discount.
      */
-    var `discountAmount`: Amount?
+    var `discountAmount`: Amount? = null 
     , 
     /**
      * Merchant discount.
      */
-    var `mdiscountAmount`: Amount?
+    var `mdiscountAmount`: Amount? = null 
     , 
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -5127,57 +5127,57 @@ data class TradePrecreateRequest (
     /**
      * Defaults to `FACE_TO_FACE_PAYMENT` on Alipay's side.
      */
-    var `productCode`: kotlin.String?
+    var `productCode`: kotlin.String? = null 
     , 
     /**
      * The order description.
      */
-    var `body`: kotlin.String?
+    var `body`: kotlin.String? = null 
     , 
     /**
      * Your store number.
      */
-    var `storeId`: kotlin.String?
+    var `storeId`: kotlin.String? = null 
     , 
     /**
      * Your cashier.
      */
-    var `operatorId`: kotlin.String?
+    var `operatorId`: kotlin.String? = null 
     , 
     /**
      * Your terminal.
      */
-    var `terminalId`: kotlin.String?
+    var `terminalId`: kotlin.String? = null 
     , 
     /**
      * The payee, when not the signing account.
      */
-    var `sellerId`: kotlin.String?
+    var `sellerId`: kotlin.String? = null 
     , 
     /**
      * Relative timeout of the trade (e.g. `90m`).
      */
-    var `timeoutExpress`: kotlin.String?
+    var `timeoutExpress`: kotlin.String? = null 
     , 
     /**
      * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
      */
-    var `timeExpire`: kotlin.String?
+    var `timeExpire`: kotlin.String? = null 
     , 
     /**
      * Validity of the QR code itself, counted from its creation.
      */
-    var `qrCodeTimeoutExpress`: kotlin.String?
+    var `qrCodeTimeoutExpress`: kotlin.String? = null 
     , 
     /**
      * The items.
      */
-    var `goodsDetail`: List<GoodsDetail>
+    var `goodsDetail`: List<GoodsDetail> = listOf() 
     , 
     /**
      * Any other business field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -5265,7 +5265,7 @@ data class TradePrecreateResponse (
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * The QR code content (a URL); render it as the QR image. Valid 2 hours.
@@ -5275,7 +5275,7 @@ data class TradePrecreateResponse (
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -5326,22 +5326,22 @@ data class TradeQueryRequest (
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number (wins when both are given).
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Extra data to ask for, e.g. `fund_bill_list`, `trade_settle_info`.
      */
-    var `queryOptions`: List<kotlin.String>
+    var `queryOptions`: List<kotlin.String> = listOf() 
     , 
     /**
      * Any other business field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -5400,97 +5400,97 @@ data class TradeQueryResponse (
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * The state. Only `TRADE_SUCCESS` and `TRADE_FINISHED` mean paid.
      */
-    var `tradeStatus`: TradeStatus?
+    var `tradeStatus`: TradeStatus? = null 
     , 
     /**
      * The order amount.
      */
-    var `totalAmount`: Amount?
+    var `totalAmount`: Amount? = null 
     , 
     /**
      * What the buyer paid.
      */
-    var `buyerPayAmount`: Amount?
+    var `buyerPayAmount`: Amount? = null 
     , 
     /**
      * Paid with points.
      */
-    var `pointAmount`: Amount?
+    var `pointAmount`: Amount? = null 
     , 
     /**
      * The invoiceable amount.
      */
-    var `invoiceAmount`: Amount?
+    var `invoiceAmount`: Amount? = null 
     , 
     /**
      * What the merchant receives.
      */
-    var `receiptAmount`: Amount?
+    var `receiptAmount`: Amount? = null 
     , 
     /**
      * When the funds went to the seller.
      */
-    var `sendPayDate`: kotlin.String?
+    var `sendPayDate`: kotlin.String? = null 
     , 
     /**
      * The buyer's masked account.
      */
-    var `buyerLogonId`: kotlin.String?
+    var `buyerLogonId`: kotlin.String? = null 
     , 
     /**
      * The buyer's user id.
      */
-    var `buyerUserId`: kotlin.String?
+    var `buyerUserId`: kotlin.String? = null 
     , 
     /**
      * The buyer's open id.
      */
-    var `buyerOpenId`: kotlin.String?
+    var `buyerOpenId`: kotlin.String? = null 
     , 
     /**
      * Your store number.
      */
-    var `storeId`: kotlin.String?
+    var `storeId`: kotlin.String? = null 
     , 
     /**
      * The store name.
      */
-    var `storeName`: kotlin.String?
+    var `storeName`: kotlin.String? = null 
     , 
     /**
      * Your terminal.
      */
-    var `terminalId`: kotlin.String?
+    var `terminalId`: kotlin.String? = null 
     , 
     /**
      * The payment channels.
      */
-    var `fundBillList`: List<FundBill>
+    var `fundBillList`: List<FundBill> = listOf() 
     , 
     /**
      * Platform discount.
      */
-    var `discountAmount`: Amount?
+    var `discountAmount`: Amount? = null 
     , 
     /**
      * Merchant discount.
      */
-    var `mdiscountAmount`: Amount?
+    var `mdiscountAmount`: Amount? = null 
     , 
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -5589,12 +5589,12 @@ data class TradeRefundRequest (
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * The amount of this refund.
@@ -5609,32 +5609,32 @@ data class TradeRefundRequest (
     /**
      * Shown to the buyer and in bills.
      */
-    var `refundReason`: kotlin.String?
+    var `refundReason`: kotlin.String? = null 
     , 
     /**
      * Your cashier.
      */
-    var `operatorId`: kotlin.String?
+    var `operatorId`: kotlin.String? = null 
     , 
     /**
      * Your store.
      */
-    var `storeId`: kotlin.String?
+    var `storeId`: kotlin.String? = null 
     , 
     /**
      * Your terminal.
      */
-    var `terminalId`: kotlin.String?
+    var `terminalId`: kotlin.String? = null 
     , 
     /**
      * Extra data to ask for, e.g. `refund_detail_item_list`, `deposit_back_info`.
      */
-    var `queryOptions`: List<kotlin.String>
+    var `queryOptions`: List<kotlin.String> = listOf() 
     , 
     /**
      * Any other business field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -5710,63 +5710,63 @@ data class TradeRefundResponse (
     /**
      * Alipay's trade number.
      */
-    var `tradeNo`: kotlin.String?
+    var `tradeNo`: kotlin.String? = null 
     , 
     /**
      * Your order number.
      */
-    var `outTradeNo`: kotlin.String?
+    var `outTradeNo`: kotlin.String? = null 
     , 
     /**
      * The buyer's masked account.
      */
-    var `buyerLogonId`: kotlin.String?
+    var `buyerLogonId`: kotlin.String? = null 
     , 
     /**
      * Did *this call* move money? `Some(false)` on a repeat of a refund already made, or one still in
      * progress: confirm with the refund query.
      */
-    var `fundChange`: kotlin.Boolean?
+    var `fundChange`: kotlin.Boolean? = null 
     , 
     /**
      * The total refunded on the trade so far (not this refund's amount).
      */
-    var `refundFee`: Amount?
+    var `refundFee`: Amount? = null 
     , 
     /**
      * When the refund was paid out.
      */
-    var `gmtRefundPay`: kotlin.String?
+    var `gmtRefundPay`: kotlin.String? = null 
     , 
     /**
      * The buyer's user id.
      */
-    var `buyerUserId`: kotlin.String?
+    var `buyerUserId`: kotlin.String? = null 
     , 
     /**
      * The buyer's open id.
      */
-    var `buyerOpenId`: kotlin.String?
+    var `buyerOpenId`: kotlin.String? = null 
     , 
     /**
      * What the merchant actually returned.
      */
-    var `sendBackFee`: Amount?
+    var `sendBackFee`: Amount? = null 
     , 
     /**
      * The channels refunded through (when asked for).
      */
-    var `refundDetailItemList`: List<FundBill>
+    var `refundDetailItemList`: List<FundBill> = listOf() 
     , 
     /**
      * The store name.
      */
-    var `storeName`: kotlin.String?
+    var `storeName`: kotlin.String? = null 
     , 
     /**
      * Every other field.
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -5859,42 +5859,42 @@ data class TradeWapPayRequest (
     /**
      * The product code; `new` sets the method's own.
      */
-    var `productCode`: kotlin.String
+    var `productCode`: kotlin.String = "QUICK_WAP_WAY" 
     , 
     /**
      * The order description.
      */
-    var `body`: kotlin.String?
+    var `body`: kotlin.String? = null 
     , 
     /**
      * Relative timeout (`1m`–`15d`).
      */
-    var `timeoutExpress`: kotlin.String?
+    var `timeoutExpress`: kotlin.String? = null 
     , 
     /**
      * Absolute timeout, `yyyy-MM-dd HH:mm:ss`.
      */
-    var `timeExpire`: kotlin.String?
+    var `timeExpire`: kotlin.String? = null 
     , 
     /**
      * Echoed back in the notification (URL-encode it yourself if it holds special characters).
      */
-    var `passbackParams`: kotlin.String?
+    var `passbackParams`: kotlin.String? = null 
     , 
     /**
      * The items.
      */
-    var `goodsDetail`: List<GoodsDetail>
+    var `goodsDetail`: List<GoodsDetail> = listOf() 
     , 
     /**
      * Where the buyer goes when they quit the payment.
      */
-    var `quitUrl`: kotlin.String?
+    var `quitUrl`: kotlin.String? = null 
     , 
     /**
      * Any other business field (`extend_params`, `business_params`, …).
      */
-    var `extra`: JsonObject
+    var `extra`: JsonObject = "" 
     
 ){
     
@@ -5978,7 +5978,7 @@ data class V3Response (
     /**
      * Alipay's `alipay-trace-id`, for support requests.
      */
-    var `traceId`: kotlin.String?
+    var `traceId`: kotlin.String? = null 
     
 ){
     
@@ -6036,37 +6036,37 @@ data class WorkflowEvent (
     /**
      * `qr_code`: the QR code's content.
      */
-    var `qrCode`: kotlin.String?
+    var `qrCode`: kotlin.String? = null 
     , 
     /**
      * `waiting_for_buyer`: which query is next, from 1.
      */
-    var `query`: kotlin.UInt?
+    var `query`: kotlin.UInt? = null 
     , 
     /**
      * `waiting_for_buyer`, `cancel_retry`: the budget.
      */
-    var `of`: kotlin.UInt?
+    var `of`: kotlin.UInt? = null 
     , 
     /**
      * `cancel_retry`, `refund_retry`: which attempt, from 2.
      */
-    var `attempt`: kotlin.UInt?
+    var `attempt`: kotlin.UInt? = null 
     , 
     /**
      * `cancelling`: why.
      */
-    var `cause`: CancelCause?
+    var `cause`: CancelCause? = null 
     , 
     /**
      * `journal_failed`, `failed`: what went wrong.
      */
-    var `message`: kotlin.String?
+    var `message`: kotlin.String? = null 
     , 
     /**
      * `done`: the outcome (a payment's or a refund's).
      */
-    var `outcome`: Outcome?
+    var `outcome`: Outcome? = null 
     
 ){
     
@@ -6118,6 +6118,971 @@ public object FfiConverterTypeWorkflowEvent: FfiConverterRustBuffer<WorkflowEven
             FfiConverterOptionalString.write(value.`message`, buf)
             FfiConverterOptionalTypeOutcome.write(value.`outcome`, buf)
     }
+}
+
+
+
+
+
+/**
+ * Every error alipay-core reports. `kind` says what to do next; the fields are the core's
+ * error record (`detail` is its message).
+ */
+sealed class AlipayException: kotlin.Exception() {
+    
+    /**
+     * The configuration or a key is wrong: retrying cannot help.
+     */
+    class Config(
+        
+        /**
+         * The whole message.
+         */
+        val `detail`: kotlin.String, 
+        
+        /**
+         * What the caller should do.
+         */
+        val `kind`: ErrorKind, 
+        
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */
+        val `outcomeUnknown`: kotlin.Boolean, 
+        
+        /**
+         * Invalid input: the offending field.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the API method called.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway message.
+         */
+        val `msg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */
+        val `subCode`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the human-readable business reason.
+         */
+        val `subMsg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */
+        val `verified`: kotlin.Boolean?, 
+        
+        /**
+         * Gateway error, v3: the HTTP status.
+         */
+        val `httpStatus`: kotlin.UShort?, 
+        
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */
+        val `traceId`: kotlin.String?
+        ) : AlipayException() {
+        override val message
+            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
+    }
+    
+    /**
+     * An argument can never be sent; `field` names it.
+     */
+    class InvalidInput(
+        
+        /**
+         * The whole message.
+         */
+        val `detail`: kotlin.String, 
+        
+        /**
+         * What the caller should do.
+         */
+        val `kind`: ErrorKind, 
+        
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */
+        val `outcomeUnknown`: kotlin.Boolean, 
+        
+        /**
+         * Invalid input: the offending field.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the API method called.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway message.
+         */
+        val `msg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */
+        val `subCode`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the human-readable business reason.
+         */
+        val `subMsg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */
+        val `verified`: kotlin.Boolean?, 
+        
+        /**
+         * Gateway error, v3: the HTTP status.
+         */
+        val `httpStatus`: kotlin.UShort?, 
+        
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */
+        val `traceId`: kotlin.String?
+        ) : AlipayException() {
+        override val message
+            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
+    }
+    
+    /**
+     * A signature did not verify: never believe the answer.
+     */
+    class Signature(
+        
+        /**
+         * The whole message.
+         */
+        val `detail`: kotlin.String, 
+        
+        /**
+         * What the caller should do.
+         */
+        val `kind`: ErrorKind, 
+        
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */
+        val `outcomeUnknown`: kotlin.Boolean, 
+        
+        /**
+         * Invalid input: the offending field.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the API method called.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway message.
+         */
+        val `msg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */
+        val `subCode`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the human-readable business reason.
+         */
+        val `subMsg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */
+        val `verified`: kotlin.Boolean?, 
+        
+        /**
+         * Gateway error, v3: the HTTP status.
+         */
+        val `httpStatus`: kotlin.UShort?, 
+        
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */
+        val `traceId`: kotlin.String?
+        ) : AlipayException() {
+        override val message
+            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
+    }
+    
+    /**
+     * Alipay answered with an error code (`code`, `subCode`, `subMsg`).
+     */
+    class Gateway(
+        
+        /**
+         * The whole message.
+         */
+        val `detail`: kotlin.String, 
+        
+        /**
+         * What the caller should do.
+         */
+        val `kind`: ErrorKind, 
+        
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */
+        val `outcomeUnknown`: kotlin.Boolean, 
+        
+        /**
+         * Invalid input: the offending field.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the API method called.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway message.
+         */
+        val `msg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */
+        val `subCode`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the human-readable business reason.
+         */
+        val `subMsg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */
+        val `verified`: kotlin.Boolean?, 
+        
+        /**
+         * Gateway error, v3: the HTTP status.
+         */
+        val `httpStatus`: kotlin.UShort?, 
+        
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */
+        val `traceId`: kotlin.String?
+        ) : AlipayException() {
+        override val message
+            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
+    }
+    
+    /**
+     * The HTTP exchange failed; `outcomeUnknown` says whether Alipay may have acted anyway.
+     */
+    class Transport(
+        
+        /**
+         * The whole message.
+         */
+        val `detail`: kotlin.String, 
+        
+        /**
+         * What the caller should do.
+         */
+        val `kind`: ErrorKind, 
+        
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */
+        val `outcomeUnknown`: kotlin.Boolean, 
+        
+        /**
+         * Invalid input: the offending field.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the API method called.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway message.
+         */
+        val `msg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */
+        val `subCode`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the human-readable business reason.
+         */
+        val `subMsg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */
+        val `verified`: kotlin.Boolean?, 
+        
+        /**
+         * Gateway error, v3: the HTTP status.
+         */
+        val `httpStatus`: kotlin.UShort?, 
+        
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */
+        val `traceId`: kotlin.String?
+        ) : AlipayException() {
+        override val message
+            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
+    }
+    
+    /**
+     * A verified answer, notification or bill could not be decoded.
+     */
+    class Decode(
+        
+        /**
+         * The whole message.
+         */
+        val `detail`: kotlin.String, 
+        
+        /**
+         * What the caller should do.
+         */
+        val `kind`: ErrorKind, 
+        
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */
+        val `outcomeUnknown`: kotlin.Boolean, 
+        
+        /**
+         * Invalid input: the offending field.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the API method called.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway message.
+         */
+        val `msg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */
+        val `subCode`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the human-readable business reason.
+         */
+        val `subMsg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */
+        val `verified`: kotlin.Boolean?, 
+        
+        /**
+         * Gateway error, v3: the HTTP status.
+         */
+        val `httpStatus`: kotlin.UShort?, 
+        
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */
+        val `traceId`: kotlin.String?
+        ) : AlipayException() {
+        override val message
+            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
+    }
+    
+    /**
+     * The workflow journal could not be read or written.
+     */
+    class Journal(
+        
+        /**
+         * The whole message.
+         */
+        val `detail`: kotlin.String, 
+        
+        /**
+         * What the caller should do.
+         */
+        val `kind`: ErrorKind, 
+        
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */
+        val `outcomeUnknown`: kotlin.Boolean, 
+        
+        /**
+         * Invalid input: the offending field.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the API method called.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway message.
+         */
+        val `msg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */
+        val `subCode`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the human-readable business reason.
+         */
+        val `subMsg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */
+        val `verified`: kotlin.Boolean?, 
+        
+        /**
+         * Gateway error, v3: the HTTP status.
+         */
+        val `httpStatus`: kotlin.UShort?, 
+        
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */
+        val `traceId`: kotlin.String?
+        ) : AlipayException() {
+        override val message
+            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
+    }
+    
+    /**
+     * A bug in alipay-core (a panic is reported as this, never across the boundary).
+     */
+    class Internal(
+        
+        /**
+         * The whole message.
+         */
+        val `detail`: kotlin.String, 
+        
+        /**
+         * What the caller should do.
+         */
+        val `kind`: ErrorKind, 
+        
+        /**
+         * `true` when Alipay may have applied the request although the call failed.
+         */
+        val `outcomeUnknown`: kotlin.Boolean, 
+        
+        /**
+         * Invalid input: the offending field.
+         */
+        val `field`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the API method called.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway code, e.g. `40004`.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the gateway message.
+         */
+        val `msg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the business reason, e.g. `ACQ.TRADE_NOT_EXIST`.
+         */
+        val `subCode`: kotlin.String?, 
+        
+        /**
+         * Gateway error: the human-readable business reason.
+         */
+        val `subMsg`: kotlin.String?, 
+        
+        /**
+         * Gateway error: `false` when the answer carried no signature (a hint, never proof).
+         */
+        val `verified`: kotlin.Boolean?, 
+        
+        /**
+         * Gateway error, v3: the HTTP status.
+         */
+        val `httpStatus`: kotlin.UShort?, 
+        
+        /**
+         * Gateway error, v3: Alipay's trace id, for a support request.
+         */
+        val `traceId`: kotlin.String?
+        ) : AlipayException() {
+        override val message
+            get() = "detail=${ `detail` }, kind=${ `kind` }, outcomeUnknown=${ `outcomeUnknown` }, field=${ `field` }, method=${ `method` }, code=${ `code` }, msg=${ `msg` }, subCode=${ `subCode` }, subMsg=${ `subMsg` }, verified=${ `verified` }, httpStatus=${ `httpStatus` }, traceId=${ `traceId` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<AlipayException> {
+        override fun lift(error_buf: RustBuffer.ByValue): AlipayException = FfiConverterTypeAlipayException.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAlipayException : FfiConverterRustBuffer<AlipayException> {
+    override fun read(buf: ByteBuffer): AlipayException {
+        
+
+        return when(buf.getInt()) {
+            1 -> AlipayException.Config(
+                FfiConverterString.read(buf),
+                FfiConverterTypeErrorKind.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalBoolean.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            2 -> AlipayException.InvalidInput(
+                FfiConverterString.read(buf),
+                FfiConverterTypeErrorKind.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalBoolean.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            3 -> AlipayException.Signature(
+                FfiConverterString.read(buf),
+                FfiConverterTypeErrorKind.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalBoolean.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            4 -> AlipayException.Gateway(
+                FfiConverterString.read(buf),
+                FfiConverterTypeErrorKind.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalBoolean.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            5 -> AlipayException.Transport(
+                FfiConverterString.read(buf),
+                FfiConverterTypeErrorKind.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalBoolean.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            6 -> AlipayException.Decode(
+                FfiConverterString.read(buf),
+                FfiConverterTypeErrorKind.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalBoolean.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            7 -> AlipayException.Journal(
+                FfiConverterString.read(buf),
+                FfiConverterTypeErrorKind.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalBoolean.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            8 -> AlipayException.Internal(
+                FfiConverterString.read(buf),
+                FfiConverterTypeErrorKind.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalBoolean.read(buf),
+                FfiConverterOptionalUShort.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: AlipayException): ULong {
+        return when(value) {
+            is AlipayException.Config -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
+                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`msg`)
+                + FfiConverterOptionalString.allocationSize(value.`subCode`)
+                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
+                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
+                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
+                + FfiConverterOptionalString.allocationSize(value.`traceId`)
+            )
+            is AlipayException.InvalidInput -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
+                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`msg`)
+                + FfiConverterOptionalString.allocationSize(value.`subCode`)
+                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
+                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
+                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
+                + FfiConverterOptionalString.allocationSize(value.`traceId`)
+            )
+            is AlipayException.Signature -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
+                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`msg`)
+                + FfiConverterOptionalString.allocationSize(value.`subCode`)
+                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
+                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
+                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
+                + FfiConverterOptionalString.allocationSize(value.`traceId`)
+            )
+            is AlipayException.Gateway -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
+                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`msg`)
+                + FfiConverterOptionalString.allocationSize(value.`subCode`)
+                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
+                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
+                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
+                + FfiConverterOptionalString.allocationSize(value.`traceId`)
+            )
+            is AlipayException.Transport -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
+                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`msg`)
+                + FfiConverterOptionalString.allocationSize(value.`subCode`)
+                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
+                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
+                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
+                + FfiConverterOptionalString.allocationSize(value.`traceId`)
+            )
+            is AlipayException.Decode -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
+                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`msg`)
+                + FfiConverterOptionalString.allocationSize(value.`subCode`)
+                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
+                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
+                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
+                + FfiConverterOptionalString.allocationSize(value.`traceId`)
+            )
+            is AlipayException.Journal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
+                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`msg`)
+                + FfiConverterOptionalString.allocationSize(value.`subCode`)
+                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
+                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
+                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
+                + FfiConverterOptionalString.allocationSize(value.`traceId`)
+            )
+            is AlipayException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`detail`)
+                + FfiConverterTypeErrorKind.allocationSize(value.`kind`)
+                + FfiConverterBoolean.allocationSize(value.`outcomeUnknown`)
+                + FfiConverterOptionalString.allocationSize(value.`field`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`msg`)
+                + FfiConverterOptionalString.allocationSize(value.`subCode`)
+                + FfiConverterOptionalString.allocationSize(value.`subMsg`)
+                + FfiConverterOptionalBoolean.allocationSize(value.`verified`)
+                + FfiConverterOptionalUShort.allocationSize(value.`httpStatus`)
+                + FfiConverterOptionalString.allocationSize(value.`traceId`)
+            )
+        }
+    }
+
+    override fun write(value: AlipayException, buf: ByteBuffer) {
+        when(value) {
+            is AlipayException.Config -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterTypeErrorKind.write(value.`kind`, buf)
+                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`msg`, buf)
+                FfiConverterOptionalString.write(value.`subCode`, buf)
+                FfiConverterOptionalString.write(value.`subMsg`, buf)
+                FfiConverterOptionalBoolean.write(value.`verified`, buf)
+                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+                FfiConverterOptionalString.write(value.`traceId`, buf)
+                Unit
+            }
+            is AlipayException.InvalidInput -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterTypeErrorKind.write(value.`kind`, buf)
+                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`msg`, buf)
+                FfiConverterOptionalString.write(value.`subCode`, buf)
+                FfiConverterOptionalString.write(value.`subMsg`, buf)
+                FfiConverterOptionalBoolean.write(value.`verified`, buf)
+                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+                FfiConverterOptionalString.write(value.`traceId`, buf)
+                Unit
+            }
+            is AlipayException.Signature -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterTypeErrorKind.write(value.`kind`, buf)
+                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`msg`, buf)
+                FfiConverterOptionalString.write(value.`subCode`, buf)
+                FfiConverterOptionalString.write(value.`subMsg`, buf)
+                FfiConverterOptionalBoolean.write(value.`verified`, buf)
+                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+                FfiConverterOptionalString.write(value.`traceId`, buf)
+                Unit
+            }
+            is AlipayException.Gateway -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterTypeErrorKind.write(value.`kind`, buf)
+                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`msg`, buf)
+                FfiConverterOptionalString.write(value.`subCode`, buf)
+                FfiConverterOptionalString.write(value.`subMsg`, buf)
+                FfiConverterOptionalBoolean.write(value.`verified`, buf)
+                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+                FfiConverterOptionalString.write(value.`traceId`, buf)
+                Unit
+            }
+            is AlipayException.Transport -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterTypeErrorKind.write(value.`kind`, buf)
+                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`msg`, buf)
+                FfiConverterOptionalString.write(value.`subCode`, buf)
+                FfiConverterOptionalString.write(value.`subMsg`, buf)
+                FfiConverterOptionalBoolean.write(value.`verified`, buf)
+                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+                FfiConverterOptionalString.write(value.`traceId`, buf)
+                Unit
+            }
+            is AlipayException.Decode -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterTypeErrorKind.write(value.`kind`, buf)
+                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`msg`, buf)
+                FfiConverterOptionalString.write(value.`subCode`, buf)
+                FfiConverterOptionalString.write(value.`subMsg`, buf)
+                FfiConverterOptionalBoolean.write(value.`verified`, buf)
+                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+                FfiConverterOptionalString.write(value.`traceId`, buf)
+                Unit
+            }
+            is AlipayException.Journal -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterTypeErrorKind.write(value.`kind`, buf)
+                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`msg`, buf)
+                FfiConverterOptionalString.write(value.`subCode`, buf)
+                FfiConverterOptionalString.write(value.`subMsg`, buf)
+                FfiConverterOptionalBoolean.write(value.`verified`, buf)
+                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+                FfiConverterOptionalString.write(value.`traceId`, buf)
+                Unit
+            }
+            is AlipayException.Internal -> {
+                buf.putInt(8)
+                FfiConverterString.write(value.`detail`, buf)
+                FfiConverterTypeErrorKind.write(value.`kind`, buf)
+                FfiConverterBoolean.write(value.`outcomeUnknown`, buf)
+                FfiConverterOptionalString.write(value.`field`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`msg`, buf)
+                FfiConverterOptionalString.write(value.`subCode`, buf)
+                FfiConverterOptionalString.write(value.`subMsg`, buf)
+                FfiConverterOptionalBoolean.write(value.`verified`, buf)
+                FfiConverterOptionalUShort.write(value.`httpStatus`, buf)
+                FfiConverterOptionalString.write(value.`traceId`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
 }
 
 
