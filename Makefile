@@ -3,11 +3,12 @@ SHELL := /bin/bash
 NODE_SDK_DIR ?= $(CURDIR)/target/node-sdk
 PY_VENV ?= $(CURDIR)/target/py-venv
 
-.PHONY: test lint audit fmt generate check-generated node-sdk test-rust test-pure test-python test-node java-sdk bench
+.PHONY: test lint audit fmt generate check-generated node-sdk test-rust test-pure test-python test-node test-kotlin java-sdk bench
 
 ## Every test: formatting, lints, both crypto backends, parity with the official Node SDK, the
-## Python binding installed from source into a virtualenv, and the official Java SDK against the sandbox.
-test: lint audit check-generated node-sdk test-rust test-pure test-python test-node java-sdk
+## Python binding installed from source into a virtualenv, the Node and Kotlin bindings against the
+## sandbox, and the official Java SDK against the sandbox.
+test: lint audit check-generated node-sdk test-rust test-pure test-python test-node test-kotlin java-sdk
 
 lint:
 	cargo fmt --all -- --check
@@ -17,10 +18,10 @@ lint:
 ## (RUSTSEC-2023-0071; it is only behind the `legacy-rsa` and `rust-crypto` features). `cargo audit`
 ## checks every locked dependency when it and its advisory database are installed (README: Supply chain).
 audit:
-	@for crate in alipay-core alipay-core-python alipay-core-node; do \
+	@for crate in alipay-core alipay-core-python alipay-core-node alipay-core-kotlin; do \
 	  if cargo tree -q -p $$crate -e normal --prefix none | grep -q '^rsa '; then \
 	    echo "the rsa crate is in the default build of $$crate" >&2; exit 1; fi; done
-	@echo "default builds of alipay-core and its Python and Node bindings: no rsa crate"
+	@echo "default builds of alipay-core and its Python, Node and Kotlin bindings: no rsa crate"
 	@if cargo audit --version >/dev/null 2>&1 && [ -d "$${CARGO_HOME:-$$HOME/.cargo}/advisory-db" ]; then \
 	  cargo audit --no-fetch --deny warnings; \
 	else echo "cargo audit skipped: cargo-audit or its advisory database is not installed (README: Supply chain)"; fi
@@ -31,6 +32,7 @@ audit:
 generate:
 	ALIPAY_WRITE_GENERATED=1 cargo test -q -p alipay-core --all-features --test it generated_schema
 	scripts/generate-models
+	scripts/generate-uniffi
 
 ## Fails when a checked-in generated file is stale. The schemas themselves are checked by `test-rust`
 ## (the core's `generated_schema` test); each language's files here, regenerated into a scratch folder.
@@ -67,6 +69,14 @@ test-node:
 	scripts/node-consumer "$(CURDIR)/target/node-consumer"
 	cd bindings-node && npm install --no-audit --no-fund --loglevel=error
 	cd bindings-node && ALIPAY_BIN="$(CURDIR)/target/debug/alipay" node --test tests/
+
+## The Kotlin binding on the JVM: the checked-in generated Kotlin compiled by Maven against the library
+## (JNA loads target/debug/libalipay_core_ffi.so), and its JUnit 5 tests against `alipay sandbox`.
+test-kotlin:
+	cargo build -q -p alipay-cli
+	cargo build -q -p alipay-core-kotlin
+	cd bindings-kotlin/jvm && ALIPAY_BIN="$(CURDIR)/target/debug/alipay" mvn -B --no-transfer-progress test \
+	  -Dnative.dir="$(CURDIR)/target/debug"
 
 ## The official Java SDK (Maven Central) drives `alipay sandbox` and checks its answers and notifications
 ## with its own code: GBK as Java writes it, Java's blank rule, rsaCheckV1 in the trade's charset.

@@ -51,7 +51,12 @@ pub fn build_sign_content(params: HashMap<String, String>) -> String {
 
 /// Signs `params`; the base64 `sign`. `sign_type` `RSA2` or `RSA`, `charset` `utf-8` or `GBK`.
 #[uniffi::export]
-pub fn sign_params(params: HashMap<String, String>, private_key: String, sign_type: String, charset: String) -> Result<String> {
+pub fn sign_params(
+    params: HashMap<String, String>,
+    private_key: String,
+    sign_type: String,
+    charset: String,
+) -> Result<String> {
     guarded_sync(|| Ok(alipay_core::primitives::sign_params(&sorted(&params), &private_key, &sign_type, &charset)?))
 }
 

@@ -131,7 +131,11 @@ impl Workflows {
     }
 
     /// Verifies a notification and says whether it is new (by `notify_id`, in the journal).
-    pub async fn receive_notification(&self, notification: NotificationInput, rule: String) -> Result<ReceivedNotification> {
+    pub async fn receive_notification(
+        &self,
+        notification: NotificationInput,
+        rule: String,
+    ) -> Result<ReceivedNotification> {
         guarded(async {
             let rule = notify_rule(&rule)?;
             let params = notification.to_core().into_params()?;
