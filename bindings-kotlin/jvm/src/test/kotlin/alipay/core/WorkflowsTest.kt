@@ -131,6 +131,43 @@ class WorkflowsTest {
         assertEquals("out_request_no", changed.field)
     }
 
+    @Test
+    fun `notifications are verified, checked against the order and de-duplicated`() = runBlocking {
+        val journal = java.nio.file.Files.createTempDirectory("alipay-journal").resolve("notes.sqlite3").toString()
+        val client = clientOf(sandbox).withOptions(alipay.core.models.CallOptions(notifyUrl = "http://127.0.0.1:9/notify"))
+        val no = sandbox.order("NOTE")
+        client.tradePay(pay(no, "pays_at_once", "6.60"))
+        val form = notificationOf(no)
+        val body = form.entries.joinToString("&") { (k, v) -> "${encode(k)}=${encode(v)}" }.toByteArray()
+
+        val workflows = Workflows(clientOf(sandbox), journal, null, null, null, null)
+        val first = workflows.receiveNotification(NotificationInput.Body(body), "v1")
+        assertTrue(first.firstDelivery)
+        assertEquals("6.60", first.notification.fields()["total_amount"])
+        first.notification.check(alipay.core.models.ExpectedOrder(appId = sandbox.appId, outTradeNo = no, totalAmount = BigDecimal("6.60")))
+        val mismatch = assertThrows<alipay.core.models.AlipayException.InvalidInput> {
+            first.notification.check(alipay.core.models.ExpectedOrder(appId = sandbox.appId, outTradeNo = no, totalAmount = BigDecimal("66")))
+        }
+        assertEquals("total_amount", mismatch.field)
+        workflows.markNotificationHandled(first.notification)
+        val again = Workflows(clientOf(sandbox), journal, null, null, null, null).receiveNotification(NotificationInput.Form(form), "v1")
+        assertEquals(false, again.firstDelivery, "a redelivery is recognised, even by other Workflows on the same journal")
+        assertEquals(first.notification.notifyId(), client.verifyNotification(NotificationInput.Form(form), "v1").notifyId())
+        assertThrows<alipay.core.models.AlipayException.Signature> {
+            runBlocking { workflows.receiveNotification(NotificationInput.Form(form + ("total_amount" to "0.01")), "v1") }
+        }
+        Unit
+    }
+
+    private fun notificationOf(no: String): Map<String, String> {
+        val all = JSONArray(sandbox.control("/sandbox/notifications"))
+        val delivery = (0 until all.length()).map { all.getJSONObject(it) }.first { it.getString("out_trade_no") == no }
+        val params = delivery.getJSONObject("params")
+        return params.keySet().associateWith { params.getString(it) }
+    }
+
+    private fun encode(text: String) = java.net.URLEncoder.encode(text, Charsets.UTF_8)
+
     private fun trade(no: String) =
         JSONArray(sandbox.control("/sandbox/trades")).let { all ->
             (0 until all.length()).map { all.getJSONObject(it) }.first { it.getString("out_trade_no") == no }
