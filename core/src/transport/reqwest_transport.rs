@@ -29,6 +29,10 @@ impl ReqwestTransport {
             })?;
             builder = builder.proxy(proxy);
         }
+        #[cfg(target_os = "android")]
+        {
+            builder = with_bundled_roots(builder)?;
+        }
         let client =
             builder.build().map_err(|e| ConfigError::Invalid { name: "http client", reason: e.to_string() })?;
         Ok(Self { client })
@@ -38,6 +42,18 @@ impl ReqwestTransport {
     pub fn from_client(client: reqwest::Client) -> Self {
         Self { client }
     }
+}
+
+/// `builder` trusting Mozilla's root certificates (bundled) and nothing else: on Android, where asking
+/// the platform's trust store would need the app to hand its JNI context to Rust first.
+#[cfg(any(target_os = "android", test))]
+fn with_bundled_roots(builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, ConfigError> {
+    let roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|der| reqwest::Certificate::from_der(der))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| ConfigError::Invalid { name: "http client", reason: format!("a bundled root certificate: {e}") })?;
+    Ok(builder.tls_certs_only(roots))
 }
 
 impl Transport for ReqwestTransport {
@@ -106,4 +122,16 @@ fn describe(e: &reqwest::Error) -> String {
         source = s.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_roots_android_trusts_make_a_client() {
+        let roots = with_bundled_roots(reqwest::Client::builder()).expect("every bundled root parses");
+        assert!(roots.build().is_ok());
+        assert!(webpki_root_certs::TLS_SERVER_ROOT_CERTS.len() > 100, "Mozilla's root program");
+    }
 }
