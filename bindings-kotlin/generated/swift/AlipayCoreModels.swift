@@ -3264,7 +3264,6 @@ public func FfiConverterTypeRefundPolicy_lower(_ value: RefundPolicy) -> RustBuf
 /**
  * A verified node as every binding shows it: the node's text as signed (`raw`), whether it was
  * signed, and its gateway `code`/`msg`/`sub_code`/`sub_msg`; the parsed node is `raw` read again.
- * [`ResponseNode`] serializes as this.
  */
 public struct ResponseNode: Equatable, Hashable {
     /**

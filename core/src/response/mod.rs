@@ -44,7 +44,7 @@ pub struct ResponseNode {
 
 /// A verified node as every binding shows it: the node's text as signed (`raw`), whether it was
 /// signed, and its gateway `code`/`msg`/`sub_code`/`sub_msg`; the parsed node is `raw` read again.
-/// [`ResponseNode`] serializes as this.
+// (`ResponseNode` serializes as this, and the Kotlin and Swift binding hands it over.)
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "ResponseNode"))]

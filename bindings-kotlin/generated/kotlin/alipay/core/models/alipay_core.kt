@@ -3046,7 +3046,6 @@ public object FfiConverterTypeRefundPolicy: FfiConverterRustBuffer<RefundPolicy>
 /**
  * A verified node as every binding shows it: the node's text as signed (`raw`), whether it was
  * signed, and its gateway `code`/`msg`/`sub_code`/`sub_msg`; the parsed node is `raw` read again.
- * [`ResponseNode`] serializes as this.
  */
 data class ResponseNode (
     /**
