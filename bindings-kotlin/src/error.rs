@@ -28,3 +28,30 @@ pub(crate) async fn guarded<T>(fut: impl std::future::Future<Output = Result<T>>
 pub(crate) fn guarded_sync<T>(f: impl FnOnce() -> Result<T>) -> Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|p| Err(panicked(p)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail_and_kind(e: &AlipayException) -> (&str, alipay_core::ErrorKind) {
+        match e {
+            AlipayException::Internal { detail, kind, .. } => (detail, *kind),
+            other => panic!("not Internal: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_call_becomes_an_internal_exception() {
+        let e = guarded_sync::<()>(|| panic!("boom in a call")).expect_err("a panic is an error");
+        let (detail, kind) = detail_and_kind(&e);
+        assert!(detail.contains("boom in a call"), "{detail}");
+        assert_eq!(kind, alipay_core::ErrorKind::Internal);
+    }
+
+    #[test]
+    fn a_panic_in_a_future_becomes_an_internal_exception() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        let e = runtime.block_on(guarded::<()>(async { panic!("boom in a future") })).expect_err("an error");
+        assert!(detail_and_kind(&e).0.contains("boom in a future"));
+    }
+}

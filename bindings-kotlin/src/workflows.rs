@@ -64,7 +64,7 @@ pub struct Workflows {
 impl Workflows {
     /// Workflows over `client`, journaled in the SQLite file `journal` (created if new; `:memory:`
     /// for tests), with the policies (`barcodePolicy()` … are the defaults) and a listener.
-    #[uniffi::constructor]
+    #[uniffi::constructor(default(listener = None, barcode_policy = None, qr_policy = None, refund_policy = None))]
     pub fn new(
         client: Arc<AlipayClient>,
         journal: String,

@@ -1785,7 +1785,7 @@ open class Workflows: WorkflowsProtocol, @unchecked Sendable {
      * Workflows over `client`, journaled in the SQLite file `journal` (created if new; `:memory:`
      * for tests), with the policies (`barcodePolicy()` … are the defaults) and a listener.
      */
-public convenience init(client: AlipayClient, journal: String, listener: ProgressListener?, barcodePolicy: PollPolicy?, qrPolicy: PollPolicy?, refundPolicy: RefundPolicy?)throws  {
+public convenience init(client: AlipayClient, journal: String, listener: ProgressListener? = nil, barcodePolicy: PollPolicy? = nil, qrPolicy: PollPolicy? = nil, refundPolicy: RefundPolicy? = nil)throws  {
     let handle =
         try rustCallWithError(FfiConverterTypeAlipayException_lift) {
         uniffiCallStatus in
@@ -2655,7 +2655,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_constructor_alipayclient_new() != 39457) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_constructor_workflows_new() != 58515) {
+    if (uniffi_alipay_core_ffi_checksum_constructor_workflows_new() != 61321) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -52,7 +52,10 @@ fn with_bundled_roots(builder: reqwest::ClientBuilder) -> Result<reqwest::Client
         .iter()
         .map(|der| reqwest::Certificate::from_der(der))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| ConfigError::Invalid { name: "http client", reason: format!("a bundled root certificate: {e}") })?;
+        .map_err(|e| ConfigError::Invalid {
+            name: "http client",
+            reason: format!("a bundled root certificate: {e}"),
+        })?;
     Ok(builder.tls_certs_only(roots))
 }
 

@@ -1294,7 +1294,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_constructor_alipayclient_new() and 0xFFFF) != 39457) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_constructor_workflows_new() and 0xFFFF) != 58515) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_constructor_workflows_new() and 0xFFFF) != 61321) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -3593,7 +3593,7 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
      * Workflows over `client`, journaled in the SQLite file `journal` (created if new; `:memory:`
      * for tests), with the policies (`barcodePolicy()` … are the defaults) and a listener.
      */
-    constructor(`client`: AlipayClient, `journal`: kotlin.String, `listener`: ProgressListener?, `barcodePolicy`: PollPolicy?, `qrPolicy`: PollPolicy?, `refundPolicy`: RefundPolicy?) :
+    constructor(`client`: AlipayClient, `journal`: kotlin.String, `listener`: ProgressListener? = null, `barcodePolicy`: PollPolicy? = null, `qrPolicy`: PollPolicy? = null, `refundPolicy`: RefundPolicy? = null) :
         this(UniffiWithHandle, 
     uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_constructor_workflows_new(

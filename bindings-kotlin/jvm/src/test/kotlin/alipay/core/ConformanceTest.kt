@@ -110,7 +110,7 @@ class ConformanceTest {
                         queryInterval = java.time.Duration.ofMillis((policy.getDouble("query_interval") * 1000).toLong()),
                         cancelInterval = java.time.Duration.ofMillis((policy.getDouble("cancel_interval") * 1000).toLong()),
                     )
-                    val workflows = Workflows(clientOf(sandbox), ":memory:", null, fast, null, null)
+                    val workflows = Workflows(clientOf(sandbox), ":memory:", barcodePolicy = fast)
                     scenario.optJSONObject("fault")?.let { sandbox.control("/sandbox/faults", it.strings()) }
                     val outcome = runBlocking {
                         workflows.payAndWait(

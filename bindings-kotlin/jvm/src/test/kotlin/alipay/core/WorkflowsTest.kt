@@ -54,7 +54,7 @@ class WorkflowsTest {
     }
 
     private fun workflows(events: Events? = null, barcode: alipay.core.models.PollPolicy = fastPolicy()) =
-        Workflows(clientOf(sandbox), ":memory:", events, barcode, null, refundPolicy().copy(interval = Duration.ofMillis(50)))
+        Workflows(clientOf(sandbox), ":memory:", events, barcodePolicy = barcode, refundPolicy = refundPolicy().copy(interval = Duration.ofMillis(50)))
 
     private fun pay(no: String, buyer: String, amount: String = "10") =
         TradePayRequest(outTradeNo = no, totalAmount = BigDecimal(amount), subject = "茶", authCode = sandbox.buyers.getValue(buyer))
@@ -140,7 +140,7 @@ class WorkflowsTest {
         val form = notificationOf(no)
         val body = form.entries.joinToString("&") { (k, v) -> "${encode(k)}=${encode(v)}" }.toByteArray()
 
-        val workflows = Workflows(clientOf(sandbox), journal, null, null, null, null)
+        val workflows = Workflows(clientOf(sandbox), journal)
         val first = workflows.receiveNotification(NotificationInput.Body(body), "v1")
         assertTrue(first.firstDelivery)
         assertEquals("6.60", first.notification.fields()["total_amount"])
@@ -150,7 +150,7 @@ class WorkflowsTest {
         }
         assertEquals("total_amount", mismatch.field)
         workflows.markNotificationHandled(first.notification)
-        val again = Workflows(clientOf(sandbox), journal, null, null, null, null).receiveNotification(NotificationInput.Form(form), "v1")
+        val again = Workflows(clientOf(sandbox), journal).receiveNotification(NotificationInput.Form(form), "v1")
         assertEquals(false, again.firstDelivery, "a redelivery is recognised, even by other Workflows on the same journal")
         assertEquals(first.notification.notifyId(), client.verifyNotification(NotificationInput.Form(form), "v1").notifyId())
         assertThrows<alipay.core.models.AlipayException.Signature> {
