@@ -81,11 +81,8 @@ impl AlipayClient {
     ) -> Result<Arc<VerifiedNotification>> {
         guarded(async {
             let rule = notify_rule(&rule)?;
-            let verified = match self.client.verify_notification_now(notification.to_core(), rule)? {
-                Ok(verified) => verified,
-                Err(params) => self.client.receive_notification_params(params, rule).await?,
-            };
-            Ok(Arc::new(VerifiedNotification::from(verified)))
+            let params = notification.to_core().into_params()?;
+            Ok(Arc::new(VerifiedNotification::from(self.client.receive_notification_params(params, rule).await?)))
         })
         .await
     }

@@ -7,7 +7,7 @@
 const native = require('../native.cjs');
 const { Calls, KEY_SETTINGS } = require('./calls.cjs');
 const errors = require('./errors.cjs');
-const { Notification, ReceivedNotification, notificationInput } = require('./notifications.cjs');
+const { Notification, ReceivedNotification, asBytes } = require('./notifications.cjs');
 const { PaymentHandle } = require('./handles.cjs');
 const { Workflows } = require('./workflows.cjs');
 
@@ -62,7 +62,7 @@ class AlipayClient extends Calls {
    * notifications, the default) or `v2`. Throws SignatureError for one that must not be believed.
    */
   async verifyNotification(notification, rule = 'v1') {
-    return new Notification(await mapped(() => this._native.verifyNotification(notificationInput(notification), rule)));
+    return new Notification(await mapped(() => this._native.verifyNotification(asBytes(notification), rule)));
   }
 }
 
@@ -94,8 +94,8 @@ module.exports = {
   ReceivedNotification,
   buildSignContent: (params) => mappedSync(() => native.buildSignContent(params)),
   signParams: (...args) => mappedSync(() => native.signParams(...args)),
-  verifyResponse: (raw, ...rest) => mappedSync(() => native.verifyResponse(notificationInput(raw), ...rest)),
-  verifyNotify: (notification, ...rest) => mappedSync(() => native.verifyNotify(notificationInput(notification), ...rest)),
+  verifyResponse: (raw, ...rest) => mappedSync(() => native.verifyResponse(asBytes(raw), ...rest)),
+  verifyNotify: (notification, ...rest) => mappedSync(() => native.verifyNotify(asBytes(notification), ...rest)),
   certSn: (pem) => mappedSync(() => native.certSn(pem)),
   rootCertSn: (pem) => mappedSync(() => native.rootCertSn(pem)),
   AlipayError: errors.AlipayError,

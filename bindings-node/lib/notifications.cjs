@@ -6,11 +6,11 @@ const { EXPECTED_ORDER_AMOUNTS } = require('./calls.cjs');
 const { mappedSync, refuseNumberAmounts } = require('./errors.cjs');
 
 /**
- * A raw notification body as the addon takes it: a Buffer (`express.raw`, Fastify) as it is, a string
- * as its UTF-8 bytes, a decoded form (`express.urlencoded`) as an object of strings.
+ * A raw body (a notification, a gateway answer) as the addon takes it: a string as its UTF-8 bytes;
+ * a Buffer, or a decoded form (`express.urlencoded`, an object of strings), as it is.
  */
-function notificationInput(notification) {
-  return typeof notification === 'string' ? Buffer.from(notification, 'utf8') : notification;
+function asBytes(body) {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
 }
 
 /** A notification whose signature verified. Act on it only after `check(order)` passes. */
@@ -45,4 +45,4 @@ class ReceivedNotification extends Notification {
   }
 }
 
-module.exports = { Notification, ReceivedNotification, notificationInput };
+module.exports = { Notification, ReceivedNotification, asBytes };

@@ -9,7 +9,7 @@ const { NativeWorkflows } = require('../native.cjs');
 const { WorkflowCalls } = require('./calls.cjs');
 const { mapped, mappedSync, invalidInput } = require('./errors.cjs');
 const { PaymentHandle, cancelOnAbort } = require('./handles.cjs');
-const { Notification, ReceivedNotification, notificationInput } = require('./notifications.cjs');
+const { Notification, ReceivedNotification, asBytes } = require('./notifications.cjs');
 
 /**
  * `onEvent`, shielded: an exception it throws becomes a process warning and never disturbs the
@@ -97,7 +97,7 @@ class Workflows extends WorkflowCalls {
    * it is new, by `notify_id`, in the journal.
    */
   async receiveNotification(notification, rule = 'v1') {
-    const native = await mapped(() => this._native.receiveNotification(notificationInput(notification), rule));
+    const native = await mapped(() => this._native.receiveNotification(asBytes(notification), rule));
     return new ReceivedNotification(native);
   }
 

@@ -103,11 +103,8 @@ impl NativeClient {
         rule: Option<String>,
     ) -> napi::Result<NativeNotification> {
         let rule = notify_rule(rule)?;
-        let verified = match self.client.verify_notification_now(notify_input(&notification), rule) {
-            Ok(Ok(verified)) => verified,
-            Ok(Err(params)) => self.client.receive_notification_params(params, rule).await.map_err(|e| to_js(&e))?,
-            Err(e) => return Err(to_js(&e)),
-        };
+        let params = notify_input(&notification).into_params().map_err(|e| to_js(&e))?;
+        let verified = self.client.receive_notification_params(params, rule).await.map_err(|e| to_js(&e))?;
         Ok(NativeNotification::verified(verified))
     }
 }
