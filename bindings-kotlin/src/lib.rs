@@ -18,4 +18,5 @@ pub mod client;
 pub mod error;
 pub mod notification;
 pub mod primitives;
+pub mod testing;
 pub mod workflows;

@@ -2475,6 +2475,33 @@ public func verifyResponse(rawBody: Data, method: String, alipayPublicKey: Strin
 })
 }
 /**
+ * Panics inside a call, behind the same guard as every export.
+ */
+public func panicForTests()throws   {try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_func_panic_for_tests(uniffiCallStatus
+    )
+}
+}
+/**
+ * Panics inside the future of a `suspend` function (Swift `async`), behind the same guard as every
+ * async export.
+ */
+public func panicInFutureForTests()async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_alipay_core_ffi_fn_func_panic_in_future_for_tests(
+                )
+            },
+            pollFunc: ffi_alipay_core_ffi_rust_future_poll_void,
+            completeFunc: ffi_alipay_core_ffi_rust_future_complete_void,
+            freeFunc: ffi_alipay_core_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeAlipayException_lift
+        )
+}
+/**
  * The barcode default: as the official SDK, 5 queries 5 s apart, then cancel.
  */
 public func barcodePolicy() -> PollPolicy  {
@@ -2536,6 +2563,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_func_verify_response() != 34426) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_func_panic_for_tests() != 13521) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_func_panic_in_future_for_tests() != 49245) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_func_barcode_policy() != 14889) {

@@ -529,6 +529,18 @@ RustBuffer uniffi_alipay_core_ffi_fn_func_verify_notify(RustBuffer notification,
 RustBuffer uniffi_alipay_core_ffi_fn_func_verify_response(RustBuffer raw_body, RustBuffer method, RustBuffer alipay_public_key, RustBuffer sign_type, RustBuffer charset, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_PANIC_FOR_TESTS
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_PANIC_FOR_TESTS
+void uniffi_alipay_core_ffi_fn_func_panic_for_tests(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_PANIC_IN_FUTURE_FOR_TESTS
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_PANIC_IN_FUTURE_FOR_TESTS
+uint64_t uniffi_alipay_core_ffi_fn_func_panic_in_future_for_tests(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_BARCODE_POLICY
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_BARCODE_POLICY
 RustBuffer uniffi_alipay_core_ffi_fn_func_barcode_policy(RustCallStatus *_Nonnull out_status
@@ -840,6 +852,18 @@ uint16_t uniffi_alipay_core_ffi_checksum_func_verify_notify(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_VERIFY_RESPONSE
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_VERIFY_RESPONSE
 uint16_t uniffi_alipay_core_ffi_checksum_func_verify_response(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_PANIC_FOR_TESTS
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_PANIC_FOR_TESTS
+uint16_t uniffi_alipay_core_ffi_checksum_func_panic_for_tests(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_PANIC_IN_FUTURE_FOR_TESTS
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_PANIC_IN_FUTURE_FOR_TESTS
+uint16_t uniffi_alipay_core_ffi_checksum_func_panic_in_future_for_tests(void
     
 );
 #endif

@@ -824,6 +824,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_verify_response(
     ): Int
+    external fun uniffi_alipay_core_ffi_checksum_func_panic_for_tests(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_func_panic_in_future_for_tests(
+    ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_barcode_policy(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_qr_policy(
@@ -1034,6 +1038,10 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_alipay_core_ffi_fn_func_verify_response(`rawBody`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`alipayPublicKey`: RustBuffer.ByValue,`signType`: RustBuffer.ByValue,`charset`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferResponseNode.ByValue
+    external fun uniffi_alipay_core_ffi_fn_func_panic_for_tests(uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_alipay_core_ffi_fn_func_panic_in_future_for_tests(
+    ): Long
     external fun uniffi_alipay_core_ffi_fn_func_barcode_policy(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferPollPolicy.ByValue
     external fun uniffi_alipay_core_ffi_fn_func_qr_policy(uniffi_out_err: UniffiRustCallStatus, 
@@ -1175,6 +1183,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_func_verify_response() and 0xFFFF) != 34426) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_panic_for_tests() and 0xFFFF) != 13521) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_panic_in_future_for_tests() and 0xFFFF) != 49245) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_func_barcode_policy() and 0xFFFF) != 14889) {
@@ -4502,6 +4516,39 @@ object AlipayExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Al
     )
     }
     
+
+        /**
+         * Panics inside a call, behind the same guard as every export.
+         */
+    @Throws(AlipayException::class) fun `panicForTests`()
+        = 
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_func_panic_for_tests(
+    
+        _status)
+}
+    
+    
+
+        /**
+         * Panics inside the future of a `suspend` function (Swift `async`), behind the same guard as every
+         * async export.
+         */
+    @Throws(AlipayException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `panicInFutureForTests`() {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_alipay_core_ffi_fn_func_panic_in_future_for_tests(),
+        { future, callback, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_alipay_core_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        AlipayExceptionExternalErrorHandler,
+    )
+    }
 
         /**
          * The barcode default: as the official SDK, 5 queries 5 s apart, then cancel.
