@@ -7,6 +7,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 import { AlipayClient, InvalidInput, JournalError, SignatureError, Workflows } from 'alipay-core';
 import { control, notificationOf, order, settingsOf, start } from './sandbox.mjs';
@@ -145,6 +148,22 @@ describe('QR pay and refunds', () => {
   });
 });
 
+/** Starts a payment in another process whose buyer never confirms, and SIGKILLs that process while the
+ * payment waits: what a crash leaves in the journal. */
+async function crashWhilePaying(settings, journal, no) {
+  const script = fileURLToPath(new URL('./crash-child.mjs', import.meta.url));
+  const args = JSON.stringify([settings, journal, no, sandbox.buyers.never_confirms]);
+  const child = spawn(process.execPath, [script, args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the crashing child exited early with ${code}`)));
+  });
+  assert.equal(line, 'READY');
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 describe('notifications and recovery', () => {
   test('notifications are verified and de-duplicated, from a body (Buffer or string) or a form', async () => {
     const journal = tempJournal('notes.sqlite3');
@@ -171,10 +190,8 @@ describe('notifications and recovery', () => {
   test('recover finishes what a crash left behind; an ISV passes the tokens, which the journal never keeps', async () => {
     const journal = tempJournal('crash.sqlite3');
     const token = '202611BBsecret-merchant-token';
-    const isv = clientOf().withOptions({ app_auth_token: token });
     const no = order('CRASH');
-    const crashed = workflowsOf({ barcodePolicy: { query_interval: 5, max_queries: 5, cancel_interval: 0.05 } }, journal, isv);
-    (await crashed.startPay({ out_trade_no: no, total_amount: '8', subject: 's', auth_code: sandbox.buyers.never_confirms })).detach();
+    await crashWhilePaying(settingsOf(sandbox, { app_auth_token: token }), journal, no);
     assert.ok(!readFileSync(journal).includes(token), 'the journal keeps only the token fingerprint');
 
     const later = workflowsOf({}, journal);

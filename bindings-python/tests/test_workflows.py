@@ -3,6 +3,8 @@ truth, the buyer who never confirms, cancellation from a handle and from asyncio
 known, progress events, notifications verified and de-duplicated, and recovery from the journal."""
 
 import asyncio
+import json
+import subprocess
 import sys
 import threading
 import urllib.parse
@@ -163,13 +165,37 @@ def test_notifications_are_verified_and_deduplicated_from_a_body_or_a_form(fast_
         asyncio.run(alipay_core.AsyncClient(fast_gateway["app_id"], fast_gateway["app_private_key"], fast_gateway["alipay_public_key"]).verify_notification(forged))
 
 
+CRASHING_CHILD = """
+import json, sys, time
+import alipay_core
+gw, journal, no, token = json.loads(sys.argv[1])
+client = alipay_core.Client(gw["app_id"], gw["app_private_key"], gw["alipay_public_key"], gateway=gw["gateway"])
+if token:
+    client = client.with_options(app_auth_token=token)
+policy = alipay_core.PollPolicy(query_interval=5, max_queries=5, cancel_interval=0.05)
+workflows = alipay_core.Workflows(client, journal, barcode_policy=policy)
+workflows.start_pay(out_trade_no=no, total_amount="8", subject="s", auth_code=sys.argv[2]).detach()
+print("READY", flush=True)
+time.sleep(120)
+"""
+
+
+def crash_while_paying(gw, journal, no, token=None):
+    """Starts a payment in another process, whose buyer never confirms, and SIGKILLs that process
+    while the payment waits: what a crash leaves in the journal."""
+    args = json.dumps([gw, str(journal), no, token])
+    child = subprocess.Popen([sys.executable, "-c", CRASHING_CHILD, args, sandbox.NEVER_CONFIRMS], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "READY"
+    finally:
+        child.kill()
+        child.wait()
+
+
 def test_recover_finishes_what_a_crash_left_behind(fast_gateway, order, tmp_path):
     journal = tmp_path / "crash.sqlite3"
-    policy = PollPolicy(query_interval=5, max_queries=5, cancel_interval=0.05)
-    crashed = workflows_for(fast_gateway, journal=journal, barcode_policy=policy)
     no = order("CRASH")
-    crashed.start_pay(out_trade_no=no, total_amount="8", subject="s", auth_code=sandbox.NEVER_CONFIRMS).detach()
-    del crashed  # the process "dies" while the workflow waits; the journal keeps it unfinished
+    crash_while_paying(fast_gateway, journal, no)
 
     recovered = workflows_for(fast_gateway, journal=journal).recover()
     mine = [r for r in recovered if r.key == f"trade:{no}"]
@@ -177,15 +203,22 @@ def test_recover_finishes_what_a_crash_left_behind(fast_gateway, order, tmp_path
     assert mine[0].outcome.status == "not_paid" and mine[0].outcome.cause == "recovered"
 
 
+def test_recovery_leaves_a_payment_running_in_a_live_process_alone(fast_gateway, order, tmp_path):
+    journal = tmp_path / "live.sqlite3"
+    policy = PollPolicy(query_interval=5, max_queries=5, cancel_interval=0.05)
+    running = workflows_for(fast_gateway, journal=journal, barcode_policy=policy)
+    no = order("LIVE")
+    handle = running.start_pay(out_trade_no=no, total_amount="8", subject="s", auth_code=sandbox.NEVER_CONFIRMS)
+    other = workflows_for(fast_gateway, journal=journal)
+    assert [r for r in other.recover() if r.key == f"trade:{no}"] == []
+    assert handle.wait().cause == "buyer_timeout", "its own process finished it"
+
+
 def test_recovery_for_an_isv_takes_the_merchants_token_from_the_app(fast_gateway, order, tmp_path):
     journal = tmp_path / "isv.sqlite3"
     token = "202611BBsecret-merchant-token"
-    policy = PollPolicy(query_interval=5, max_queries=5, cancel_interval=0.05)
-    isv_client = client_of(fast_gateway, alipay_core.Client).with_options(app_auth_token=token)
-    crashed = alipay_core.Workflows(isv_client, journal, barcode_policy=policy)
     no = order("ISV")
-    crashed.start_pay(out_trade_no=no, total_amount="8", subject="s", auth_code=sandbox.NEVER_CONFIRMS).detach()
-    del crashed
+    crash_while_paying(fast_gateway, journal, no, token=token)
     assert token.encode() not in journal.read_bytes(), "the journal keeps only the token's fingerprint"
 
     later = workflows_for(fast_gateway, journal=journal)

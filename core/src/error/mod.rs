@@ -109,6 +109,8 @@ impl Error {
             Error::Transport(t) if t.outcome_unknown => ErrorKind::OutcomeUnknown,
             Error::Transport(_) => ErrorKind::NotSent,
             Error::Decode(_) => ErrorKind::Decode,
+            // Another instance runs the workflow: what became of the trade is its to find out.
+            Error::Journal(j) if j.is_held_elsewhere() => ErrorKind::OutcomeUnknown,
             Error::Journal(_) => ErrorKind::Journal,
             Error::Internal(_) => ErrorKind::Internal,
         }

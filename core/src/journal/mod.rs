@@ -9,7 +9,24 @@
 //!
 //! The journal also remembers which asynchronous notifications were handled, by `notify_id`, because
 //! Alipay delivers a notification again until it is acknowledged.
+//!
+//! # Many processes, one journal
+//!
+//! Every journal object is an *instance* ([`TradeJournal::instance`]). An instance owns the workflows
+//! it begins, under a lease ([`JournalOptions::lease`]) that it renews while it lives. Another
+//! instance — a second process on the same SQLite file, or another machine on the same PostgreSQL
+//! database — takes a workflow over ([`TradeJournal::take_over`], what `recover()` calls) only once its
+//! owner is gone: its lease expired, or (SQLite) its process no longer holds its lock file. A workflow
+//! whose entry was taken over learns it at its next journal write ([`JournalError::LeaseLost`]) and
+//! stops acting. Two instances recovering at once never both act on one trade.
+//!
+//! Notifications are claimed atomically ([`TradeJournal::claim_notification`]): of two deliveries of one
+//! `notify_id` arriving together on two instances, exactly one is the first.
 
+#[cfg(feature = "sqlite")]
+mod liveness;
+#[cfg(feature = "sqlite")]
+mod mailbox;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -32,12 +49,90 @@ pub const IN_MEMORY: &str = ":memory:";
 /// [`JournalError`] when the file cannot be opened or is not a journal.
 #[cfg(feature = "sqlite")]
 pub fn open(path: impl AsRef<std::path::Path>) -> Result<std::sync::Arc<dyn TradeJournal>, JournalError> {
+    open_with(path, JournalOptions::default())
+}
+
+/// [`open`] with leases and holds of your choosing.
+///
+/// # Errors
+/// As [`open`].
+#[cfg(feature = "sqlite")]
+pub fn open_with(
+    path: impl AsRef<std::path::Path>,
+    options: JournalOptions,
+) -> Result<std::sync::Arc<dyn TradeJournal>, JournalError> {
     let path = path.as_ref();
     Ok(if path.as_os_str() == IN_MEMORY {
-        std::sync::Arc::new(MemoryJournal::new())
+        std::sync::Arc::new(MemoryJournal::with_options(options))
     } else {
-        std::sync::Arc::new(SqliteJournal::open(path)?)
+        std::sync::Arc::new(SqliteJournal::open_with(path, options)?)
     })
+}
+
+/// How long ownership and notification claims last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JournalOptions {
+    /// How long a workflow stays its instance's after the instance last renewed it (default 30 s).
+    /// A live instance renews its leases every third of this; an instance that stops renewing (its
+    /// machine died, its network is cut) has its workflows taken over by the next `recover()` after
+    /// this long.
+    pub lease: Duration,
+    /// How long a notification being handled is held for its first receiver (default 60 s). A
+    /// handler that crashed before [`TradeJournal::mark_notification_handled`] has the notification
+    /// offered again as a first delivery once this has passed.
+    pub notification_hold: Duration,
+}
+
+impl Default for JournalOptions {
+    fn default() -> Self {
+        Self { lease: Duration::from_secs(30), notification_hold: Duration::from_secs(60) }
+    }
+}
+
+impl JournalOptions {
+    /// The default options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// With this lease.
+    #[must_use]
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// With this notification hold.
+    #[must_use]
+    pub fn with_notification_hold(mut self, hold: Duration) -> Self {
+        self.notification_hold = hold;
+        self
+    }
+
+    /// How often a live instance renews its leases.
+    pub(crate) fn renew_every(&self) -> Duration {
+        (self.lease / 3).max(Duration::from_millis(10))
+    }
+}
+
+/// A name for a new journal instance, unique across machines and processes: `host:pid:random`.
+pub(crate) fn new_instance_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_string());
+    let mut random = [0u8; 6];
+    // Without randomness the pid and a counter still keep names unique within this machine.
+    if getrandom::fill(&mut random).is_err() {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        random[..].copy_from_slice(&COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed).to_be_bytes()[2..]);
+    }
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let host: String = host.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.')).take(64).collect();
+    format!("{host}:{}:{hex}", std::process::id())
 }
 
 use crate::future::BoxFuture;
@@ -139,6 +234,11 @@ pub struct JournalEntry {
     pub created_at: SystemTime,
     /// When the entry last changed.
     pub updated_at: SystemTime,
+    /// The instance ([`TradeJournal::instance`]) running the workflow, while one does. `None` once it
+    /// ended, settled or unresolved: anyone's `recover()` may then pick an unresolved one up.
+    pub owner: Option<String>,
+    /// Until when the owner's lease runs, unless renewed.
+    pub lease_until: Option<SystemTime>,
 }
 
 impl fmt::Debug for JournalEntry {
@@ -153,11 +253,31 @@ impl fmt::Debug for JournalEntry {
             .field("app_auth_token_id", &self.app_auth_token_id)
             .field("state", &self.state)
             .field("outcome", &self.outcome)
+            .field("owner", &self.owner)
             .finish_non_exhaustive()
     }
 }
 
 impl JournalEntry {
+    /// A new open entry, not yet owned (the journal makes it its instance's in [`TradeJournal::begin`]).
+    pub fn new(key: String, kind: WorkflowKind, biz_content: String, now: SystemTime) -> Self {
+        Self {
+            key,
+            kind,
+            out_trade_no: None,
+            trade_no: None,
+            out_request_no: None,
+            biz_content,
+            app_auth_token_id: None,
+            state: EntryState::Open,
+            outcome: None,
+            created_at: now,
+            updated_at: now,
+            owner: None,
+            lease_until: None,
+        }
+    }
+
     /// The key of the payment workflow of order `out_trade_no` (one per order, ever).
     pub fn trade_key(out_trade_no: &str) -> String {
         format!("trade:{out_trade_no}")
@@ -215,30 +335,112 @@ pub enum JournalError {
     /// The journal has shut down (its worker stopped).
     #[error("the journal has shut down")]
     Closed,
+    /// This instance no longer owns the workflow: its lease ran out and another instance took it over.
+    /// The workflow stops acting; its new owner finishes it.
+    #[error("journal entry `{key}` was taken over by instance `{holder}`; this instance stops acting on it")]
+    LeaseLost {
+        /// The entry's key.
+        key: String,
+        /// Who holds it now (empty when nobody does).
+        holder: String,
+    },
+    /// Another live instance is running the workflow.
+    #[error("journal entry `{key}` is being worked on by instance `{holder}`")]
+    Held {
+        /// The entry's key.
+        key: String,
+        /// The instance holding it.
+        holder: String,
+    },
+    /// The store was written by a newer alipay-core, with a schema this version does not know.
+    #[error("the journal has schema version {found}; this alipay-core knows versions up to {known}")]
+    NewerSchema {
+        /// The stored version.
+        found: i64,
+        /// The newest version this code knows.
+        known: i64,
+    },
+}
+
+impl JournalError {
+    /// `true` when another instance owns the workflow ([`JournalError::LeaseLost`] or
+    /// [`JournalError::Held`]): what becomes of it is that instance's to find out.
+    pub fn is_held_elsewhere(&self) -> bool {
+        matches!(self, JournalError::LeaseLost { .. } | JournalError::Held { .. })
+    }
+}
+
+/// What [`TradeJournal::claim_notification`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotificationClaim {
+    /// First delivery: this caller handles it, then calls
+    /// [`TradeJournal::mark_notification_handled`].
+    First,
+    /// Another receiver is handling it right now (claimed less than
+    /// [`JournalOptions::notification_hold`] ago, not yet marked handled). Answer Alipay with
+    /// anything but `success`, so it delivers again; by then it is handled or offered again.
+    InProgress,
+    /// Handled before: acknowledge it with `success` and do nothing else.
+    Handled,
+}
+
+impl NotificationClaim {
+    /// The stored and bindings' name: `first`, `in_progress`, `handled`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationClaim::First => "first",
+            NotificationClaim::InProgress => "in_progress",
+            NotificationClaim::Handled => "handled",
+        }
+    }
 }
 
 /// Where workflows record their intent and outcome. Implementations must make a write durable before
 /// its future completes: a workflow sends nothing until its intent is recorded.
+///
+/// The ownership rules (see the module's documentation) are part of the contract: the tests in
+/// `core/tests/it/journal.rs` hold every implementation to them.
 pub trait TradeJournal: Send + Sync + fmt::Debug {
-    /// Records a new workflow. When an entry with the same key exists, nothing is written and the
-    /// existing entry is returned.
+    /// This instance's name, unique among every instance sharing the store (`host:pid:random`).
+    fn instance(&self) -> &str;
+
+    /// Records a new workflow, owned by this instance under a fresh lease. When an entry with the same
+    /// key exists, nothing is written and the existing entry is returned.
     fn begin(&self, entry: JournalEntry) -> BoxFuture<'_, Result<Option<JournalEntry>, JournalError>>;
 
-    /// Changes an entry (and its `updated_at`).
+    /// Makes an existing entry this instance's again, open, under a fresh lease — unless another live
+    /// instance holds it ([`JournalError::Held`]). A refund resumed by calling it again does this.
+    fn acquire<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<JournalEntry, JournalError>>;
+
+    /// Changes an entry this instance owns (and its `updated_at`, and renews the lease). An update to
+    /// [`EntryState::Settled`] or [`EntryState::Unresolved`] ends the ownership. An entry another
+    /// instance took over is not changed: [`JournalError::LeaseLost`].
     fn update<'a>(&'a self, key: &'a str, update: EntryUpdate) -> BoxFuture<'a, Result<(), JournalError>>;
 
     /// One entry.
     fn entry<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<JournalEntry>, JournalError>>;
 
-    /// Every entry not [`EntryState::Settled`], oldest first.
+    /// Every entry not [`EntryState::Settled`], oldest first, whoever owns it (for operators: it
+    /// changes nothing).
     fn unfinished(&self) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>>;
 
-    /// `true` when the notification `notify_id` was already handled.
-    fn notification_handled<'a>(&'a self, notify_id: &'a str) -> BoxFuture<'a, Result<bool, JournalError>>;
+    /// Takes every unfinished entry nobody else can be working on — unowned, owned by this instance,
+    /// or owned by an instance that is gone — and makes it this instance's. Oldest first. Of two
+    /// instances taking over at once, each entry goes to exactly one.
+    fn take_over(&self) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>>;
+
+    /// Claims the notification `notify_id` for handling, atomically across every instance: see
+    /// [`NotificationClaim`].
+    fn claim_notification<'a>(&'a self, notify_id: &'a str) -> BoxFuture<'a, Result<NotificationClaim, JournalError>>;
 
     /// Remembers that the notification `notify_id` was handled. Call it after your handler succeeded,
     /// before acknowledging with `success`.
     fn mark_notification_handled<'a>(&'a self, notify_id: &'a str) -> BoxFuture<'a, Result<(), JournalError>>;
+}
+
+/// `now + d`, as stored (milliseconds).
+pub(crate) fn millis_after(now: SystemTime, d: Duration) -> i64 {
+    to_millis(now).saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Milliseconds since the Unix epoch, as stored.

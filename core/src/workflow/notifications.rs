@@ -3,16 +3,26 @@
 
 use super::workflows::Workflows;
 use crate::error::Error;
+use crate::journal::NotificationClaim;
 use crate::notify::{NotifyRule, VerifiedNotification};
 
-/// A verified notification, and whether it was handled before.
+/// A verified notification, and whether it is this receiver's to handle.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReceivedNotification {
     /// The notification (its signature verified).
     pub notification: VerifiedNotification,
-    /// `false` when this `notify_id` was already handled: acknowledge it and do nothing else.
+    /// `true` exactly when [`ReceivedNotification::delivery`] is [`NotificationClaim::First`]: handle
+    /// it. Otherwise do nothing with it.
     pub first_delivery: bool,
+    /// What the journal said of this `notify_id`, atomically across every instance sharing it:
+    /// - `First`: handle it, [`Workflows::mark_notification_handled`], then answer `success`;
+    /// - `InProgress`: another receiver is handling it now — answer anything but `success`, and
+    ///   Alipay delivers it again;
+    /// - `Handled`: answer `success`.
+    ///
+    /// A notification without a `notify_id` is always `First`.
+    pub delivery: NotificationClaim,
 }
 
 impl Workflows {
@@ -21,8 +31,10 @@ impl Workflows {
     /// checked first.
     ///
     /// Handle a first delivery, then call [`Workflows::mark_notification_handled`], then answer
-    /// [`crate::notify::ACK`]. Two deliveries arriving at the same moment may both look new, so keep the
-    /// handling idempotent (marking an order paid twice must do no harm).
+    /// [`crate::notify::ACK`]. Of deliveries arriving at the same moment — on one instance or many
+    /// sharing the journal — exactly one is first. A receiver that crashes before marking it handled
+    /// leaves it held for [`crate::journal::JournalOptions::notification_hold`]; after that, Alipay's
+    /// next delivery is a first delivery again.
     ///
     /// # Errors
     /// [`Error::Signature`] or [`Error::Decode`] for a notification that must not be believed;
@@ -41,11 +53,11 @@ impl Workflows {
         rule: NotifyRule,
     ) -> Result<ReceivedNotification, Error> {
         let notification = self.client.receive_notification_params(params, rule).await?;
-        let first_delivery = match notification.notify_id() {
-            Some(id) => !self.journal.notification_handled(id).await?,
-            None => true,
+        let delivery = match notification.notify_id() {
+            Some(id) => self.journal.claim_notification(id).await?,
+            None => NotificationClaim::First,
         };
-        Ok(ReceivedNotification { notification, first_delivery })
+        Ok(ReceivedNotification { notification, first_delivery: delivery == NotificationClaim::First, delivery })
     }
 
     /// Records that `notification` was handled, so later deliveries are recognised.

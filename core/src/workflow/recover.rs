@@ -15,7 +15,7 @@ use super::run::{Order, Submission, biz_field, run_payment, run_refund};
 use super::workflows::{Workflows, refund_query, runtime};
 use crate::client::CallOptions;
 use crate::error::{ConfigError, Error};
-use crate::journal::{JournalEntry, JournalError, WorkflowKind};
+use crate::journal::{EntryState, EntryUpdate, JournalEntry, JournalError, WorkflowKind};
 
 /// How many workflows are recovered at once.
 const PARALLEL: usize = 16;
@@ -42,8 +42,11 @@ impl Workflows {
     /// Drives every unfinished workflow in the journal to its end: call it at startup, before taking
     /// new payments, and then now and again (every few minutes): a payment nobody has seen is settled
     /// "not created" only once its own expiry has passed (see [`super::SETTLE_MARGIN`]), so until then
-    /// it stays unresolved and a later call settles it. Workflows running in this process are left
-    /// alone; do not run it while another process works on the same journal.
+    /// it stays unresolved and a later call settles it.
+    ///
+    /// Any number of processes may share the journal and recover at once: each workflow is taken over
+    /// by exactly one ([`crate::journal::TradeJournal::take_over`]), and only when nobody else can be
+    /// running it — workflows running in this process, or in another live one, are left alone.
     ///
     /// # Errors
     /// [`Error::Journal`] when the journal cannot be read; [`crate::error::ConfigError::NoRuntime`].
@@ -67,7 +70,7 @@ impl Workflows {
                 .collect(),
         );
         let runtime = runtime()?;
-        let entries = self.journal.unfinished().await?;
+        let entries = self.journal.take_over().await?;
         let limit = Arc::new(Semaphore::new(PARALLEL));
         let mut tasks = JoinSet::new();
         for entry in entries {
@@ -83,6 +86,14 @@ impl Workflows {
                         Ok(Some(now)) if !now.state.is_unfinished() => None,
                         _ => {
                             let result = workflows.drive(&entry, &tokens).await;
+                            if result.is_err() {
+                                // Not finished here (no token, no verified answer): let any instance try
+                                // again. A workflow that already ended this way, or was taken over, is
+                                // no longer this instance's to release, and refuses.
+                                let release =
+                                    EntryUpdate { state: Some(EntryState::Unresolved), ..EntryUpdate::default() };
+                                let _ = workflows.journal.update(&entry.key, release).await;
+                            }
                             Some(Recovered { entry, result })
                         }
                     }

@@ -46,15 +46,33 @@ impl Context {
         Arc::clone(self.client.clock())
     }
 
-    /// Journals a trade number the first time an answer tells it (progress only: failure is reported,
-    /// not fatal).
-    async fn note_trade_no(&self, known: &mut Option<String>, now: Option<&str>) {
+    /// Journals a trade number the first time an answer tells it. A journal that fails is reported
+    /// and the workflow goes on (the number is progress, not a decision); one that says another
+    /// instance took the workflow over stops it.
+    async fn note_trade_no(&self, known: &mut Option<String>, now: Option<&str>) -> Result<(), Error> {
         if let Some(t) = now.filter(|t| known.as_deref() != Some(*t)) {
             *known = Some(t.to_string());
             let update = EntryUpdate { trade_no: Some(t.to_string()), ..EntryUpdate::default() };
-            if let Err(e) = self.journal.update(&self.key, update).await {
+            self.write(update).await?;
+        }
+        Ok(())
+    }
+
+    /// Confirms, before a step that changes money (a cancel, a refund), that this instance still owns
+    /// the workflow — and renews its lease.
+    async fn hold(&self) -> Result<(), Error> {
+        self.write(EntryUpdate::default()).await
+    }
+
+    /// Writes `update`: a lost lease is the caller's to stop on, any other failure is reported.
+    async fn write(&self, update: EntryUpdate) -> Result<(), Error> {
+        match self.journal.update(&self.key, update).await {
+            Err(e) if e.is_held_elsewhere() => Err(e.into()),
+            Err(e) => {
                 self.emit(EventKind::JournalFailed { message: e.to_string() });
+                Ok(())
             }
+            Ok(()) => Ok(()),
         }
     }
 
@@ -75,6 +93,13 @@ impl Context {
 
     async fn give_up(&self, error: Error) -> Error {
         self.settle(EntryState::Unresolved, json!({"status": "unverifiable", "error": error.to_string()})).await;
+        self.emit(EventKind::Failed { message: error.to_string() });
+        error
+    }
+
+    /// Another instance took the workflow over: it stops here, writing nothing, and its new owner
+    /// finishes it.
+    fn stop(&self, error: Error) -> Error {
         self.emit(EventKind::Failed { message: error.to_string() });
         error
     }
@@ -146,7 +171,9 @@ pub(crate) async fn run_payment(
         Submission::Recover(step) => step,
     };
     loop {
-        ctx.note_trade_no(&mut trade_no, machine.trade_no()).await;
+        if let Err(e) = ctx.note_trade_no(&mut trade_no, machine.trade_no()).await {
+            return Err(ctx.stop(e));
+        }
         if *signal.borrow() == Signal::Stop
             && let Some(cancel) = machine.request_stop()
         {
@@ -178,6 +205,9 @@ pub(crate) async fn run_payment(
                     EventKind::CancelRetry { attempt, of }
                 });
                 clock.sleep(after).await;
+                if let Err(e) = ctx.hold().await {
+                    return Err(ctx.stop(e));
+                }
                 let answer = ctx.client.trade_cancel(&TradeCancelRequest::by_out_trade_no(out_trade_no)).await;
                 machine.observe(clock.now());
                 machine.on_cancel(hear(answer))
@@ -206,13 +236,18 @@ pub(crate) async fn run_refund(
     let amount: Vec<(&str, &str)> = refund_amount.as_deref().map(|a| ("refund_amount", a)).into_iter().collect();
     ctx.emit(EventKind::Submitted);
     loop {
-        ctx.note_trade_no(&mut trade_no, machine.trade_no()).await;
+        if let Err(e) = ctx.note_trade_no(&mut trade_no, machine.trade_no()).await {
+            return Err(ctx.stop(e));
+        }
         step = match step {
             RefundStep::Send { after, attempt } => {
                 if attempt > 1 {
                     ctx.emit(EventKind::RefundRetry { attempt });
                 }
                 clock.sleep(after).await;
+                if let Err(e) = ctx.hold().await {
+                    return Err(ctx.stop(e));
+                }
                 let answer = ctx.client.call_text(TradeRefundRequest::METHOD, &biz_content).await;
                 machine.on_refund(hear(answer))
             }

@@ -16,7 +16,7 @@ use super::refund::RefundMachine;
 use super::run::{Context, Order, Submission, run_payment, run_refund};
 use crate::client::Client;
 use crate::error::{ConfigError, Error, InvalidInput};
-use crate::journal::{EntryState, EntryUpdate, JournalEntry, TradeJournal, WorkflowKind};
+use crate::journal::{JournalEntry, TradeJournal, WorkflowKind};
 use crate::trade::{
     ApiRequest, TradeFastpayRefundQueryRequest, TradePayRequest, TradePrecreateRequest, TradeRefundRequest,
 };
@@ -194,8 +194,8 @@ impl Workflows {
                 )
                 .into());
             }
-            let reopen = EntryUpdate { state: Some(EntryState::Open), ..EntryUpdate::default() };
-            self.journal.update(&key, reopen).await?;
+            // Resumed: this instance's again, unless another live instance is running it.
+            self.journal.acquire(&key).await?;
         }
         let query = refund_query(request.out_trade_no.as_deref(), request.trade_no.as_deref(), &request.out_request_no);
         let (machine, step) = RefundMachine::new(
@@ -244,20 +244,11 @@ impl Workflows {
     }
 
     fn entry(&self, key: String, kind: WorkflowKind, out_trade_no: Option<String>, biz_content: &str) -> JournalEntry {
-        let now = self.client.clock().now();
-        JournalEntry {
-            key,
-            kind,
-            out_trade_no,
-            trade_no: None,
-            out_request_no: None,
-            biz_content: biz_content.to_string(),
-            app_auth_token_id: self.client.options().app_auth_token.as_deref().map(crate::journal::token_fingerprint),
-            state: EntryState::Open,
-            outcome: None,
-            created_at: now,
-            updated_at: now,
-        }
+        let mut entry = JournalEntry::new(key, kind, biz_content.to_string(), self.client.clock().now());
+        entry.out_trade_no = out_trade_no;
+        entry.app_auth_token_id =
+            self.client.options().app_auth_token.as_deref().map(crate::journal::token_fingerprint);
+        entry
     }
 
     /// Journals a payment's intent; an order number seen before is refused.

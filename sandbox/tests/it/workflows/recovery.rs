@@ -24,23 +24,14 @@ fn intent(
     request: &impl Serialize,
     out_request_no: Option<&str>,
 ) -> JournalEntry {
-    let now = SystemTime::now();
-    JournalEntry {
-        key: match out_request_no {
-            Some(r) => JournalEntry::refund_key(out_trade_no, r),
-            None => JournalEntry::trade_key(out_trade_no),
-        },
-        kind,
-        out_trade_no: Some(out_trade_no.to_string()),
-        trade_no: None,
-        out_request_no: out_request_no.map(str::to_string),
-        biz_content: serde_json::to_string(request).expect("json"),
-        app_auth_token_id: None,
-        state: EntryState::Open,
-        outcome: None,
-        created_at: now,
-        updated_at: now,
-    }
+    let key = match out_request_no {
+        Some(r) => JournalEntry::refund_key(out_trade_no, r),
+        None => JournalEntry::trade_key(out_trade_no),
+    };
+    let mut entry = JournalEntry::new(key, kind, serde_json::to_string(request).expect("json"), SystemTime::now());
+    entry.out_trade_no = Some(out_trade_no.to_string());
+    entry.out_request_no = out_request_no.map(str::to_string);
+    entry
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

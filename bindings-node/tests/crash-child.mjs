@@ -1,0 +1,12 @@
+// A process that starts one payment whose buyer never confirms, says READY, and waits to be killed:
+// what a crash leaves in the journal. Run by workflows.test.mjs with one JSON argument:
+// [settings, journal, out_trade_no, auth_code].
+import { AlipayClient, Workflows } from 'alipay-core';
+
+const [settings, journal, outTradeNo, authCode] = JSON.parse(process.argv[2]);
+const workflows = new Workflows(new AlipayClient(settings), journal, {
+  barcodePolicy: { query_interval: 5, max_queries: 5, cancel_interval: 0.05 },
+});
+(await workflows.startPay({ out_trade_no: outTradeNo, total_amount: '8', subject: 's', auth_code: authCode })).detach();
+console.log('READY');
+setTimeout(() => {}, 120_000);
