@@ -25,13 +25,17 @@
 
 #[cfg(feature = "sqlite")]
 mod liveness;
-#[cfg(feature = "sqlite")]
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod mailbox;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use memory::MemoryJournal;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
 
@@ -41,12 +45,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// The path that names a journal kept in memory, as SQLite spells it.
 pub const IN_MEMORY: &str = ":memory:";
 
-/// The journal at `path`: a SQLite file (created if new) — or, for the path [`IN_MEMORY`], a
-/// [`MemoryJournal`] that forgets everything when the process ends (tests only). What the language
-/// bindings open from a user's path.
+/// The journal a user names: a PostgreSQL URL (`postgresql://…` or `postgres://…`, feature
+/// `postgres`) opens a [`PostgresJournal`] shared by every instance; any other path a SQLite file
+/// (created if new); the path [`IN_MEMORY`] a [`MemoryJournal`] that forgets everything when the
+/// process ends (tests only). What the language bindings open from a user's string.
 ///
 /// # Errors
-/// [`JournalError`] when the file cannot be opened or is not a journal.
+/// [`JournalError`] when the store cannot be opened or is not a journal, and for a PostgreSQL URL in
+/// a build without the `postgres` feature.
 #[cfg(feature = "sqlite")]
 pub fn open(path: impl AsRef<std::path::Path>) -> Result<std::sync::Arc<dyn TradeJournal>, JournalError> {
     open_with(path, JournalOptions::default())
@@ -62,11 +68,28 @@ pub fn open_with(
     options: JournalOptions,
 ) -> Result<std::sync::Arc<dyn TradeJournal>, JournalError> {
     let path = path.as_ref();
+    if let Some(url) = path.to_str().filter(|p| is_postgres_url(p)) {
+        #[cfg(feature = "postgres")]
+        return Ok(std::sync::Arc::new(PostgresJournal::open_with(url, options)?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(JournalError::Storage {
+            operation: "open the journal",
+            message: format!(
+                "`{}` is a PostgreSQL URL, and this build of alipay-core has no PostgreSQL journal (feature `postgres`)",
+                url.split('@').next_back().unwrap_or("")
+            ),
+        });
+    }
     Ok(if path.as_os_str() == IN_MEMORY {
         std::sync::Arc::new(MemoryJournal::with_options(options))
     } else {
         std::sync::Arc::new(SqliteJournal::open_with(path, options)?)
     })
+}
+
+/// `true` for a string that names a PostgreSQL database rather than a file.
+pub fn is_postgres_url(s: &str) -> bool {
+    s.starts_with("postgresql://") || s.starts_with("postgres://")
 }
 
 /// How long ownership and notification claims last.

@@ -91,10 +91,42 @@ fn sqlite() -> Store {
     }
 }
 
+/// The PostgreSQL journal, in a schema of its own on the server `ALIPAY_TEST_POSTGRES` names. Without
+/// that variable the PostgreSQL cases are skipped, and say so — except in CI, where they must run.
+#[cfg(feature = "postgres")]
+fn postgres() -> Option<Store> {
+    use alipay_core::journal::PostgresJournal;
+    let url = crate::pg::url()?;
+    let url = crate::pg::fresh_schema(&url);
+    let (open_url, steal_url) = (url.clone(), url.clone());
+    let lease = JournalOptions::default().lease;
+    Some(Store {
+        name: "postgres",
+        open: Box::new(move |options| {
+            Arc::new(PostgresJournal::open_with(&open_url, options).expect("postgres journal"))
+        }),
+        steal: Box::new(move |key| {
+            crate::pg::exec(
+                &steal_url,
+                &format!("UPDATE alipay_workflows SET owner = 'successor' WHERE key = '{key}'"),
+            );
+        }),
+        // Across machines there is no lock file to look at: a gone instance's workflows wait for its
+        // lease to run out (the test's instance leases 300 ms).
+        gone: Box::new(move |_| std::thread::sleep(Duration::from_millis(400).min(lease))),
+    })
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres() -> Option<Store> {
+    None
+}
+
 fn stores() -> Vec<Store> {
     let mut stores = vec![memory()];
     #[cfg(feature = "sqlite")]
     stores.push(sqlite());
+    stores.extend(postgres());
     stores
 }
 
@@ -521,5 +553,99 @@ mod sqlite {
     fn a_directory_that_does_not_exist_is_a_storage_error() {
         let err = SqliteJournal::open("/nonexistent-dir/alipay/journal.db").expect_err("no such directory");
         assert!(matches!(err, JournalError::Storage { .. }), "{err:?}");
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres {
+    use super::*;
+    use alipay_core::journal::PostgresJournal;
+
+    /// A fresh schema on the test server, or `None` (skipped) without one.
+    fn database() -> Option<String> {
+        crate::pg::url().map(|url| crate::pg::fresh_schema(&url))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn journal_open_takes_a_postgresql_url_as_every_binding_passes_it() {
+        let Some(url) = database() else { return };
+        let j = alipay_core::journal::open(&url).expect("open by URL");
+        j.begin(entry("trade:URL1", 0)).await.expect("begin");
+        let again = alipay_core::journal::open(url.replace("postgresql://", "postgres://")).expect("either scheme");
+        assert_eq!(again.unfinished().await.expect("listing").len(), 1, "one database, seen by both");
+        assert!(format!("{j:?}").contains("PostgresJournal"), "{j:?}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn instances_starting_together_create_the_schema_once() {
+        let Some(url) = database() else { return };
+        let opening: Vec<_> = (0..4)
+            .map(|_| {
+                let url = url.clone();
+                std::thread::spawn(move || PostgresJournal::open(&url).map(drop))
+            })
+            .collect();
+        for o in opening {
+            o.join().expect("thread").expect("each opens");
+        }
+    }
+
+    #[test]
+    fn tables_from_a_newer_version_are_refused() {
+        let Some(url) = database() else { return };
+        drop(PostgresJournal::open(&url).expect("create"));
+        crate::pg::exec(&url, "UPDATE alipay_journal_meta SET version = 99");
+        match PostgresJournal::open(&url) {
+            Err(JournalError::NewerSchema { found: 99, known }) => assert!(known < 99),
+            other => panic!("expected NewerSchema, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_url_or_setting_is_named_and_no_password_is_repeated() {
+        let err = PostgresJournal::open("postgresql://pay:hunter2secret@127.0.0.1:1/db?alipay_pool=many")
+            .expect_err("pool is not a number");
+        assert!(err.to_string().contains("alipay_pool"), "{err}");
+        let err = PostgresJournal::open("postgresql://pay:hunter2secret@127.0.0.1:1/db?alipay_statement_timeout=soon")
+            .expect_err("timeout is not milliseconds");
+        assert!(err.to_string().contains("alipay_statement_timeout"), "{err}");
+        let err = PostgresJournal::open("postgresql://pay:hunter2secret@127.0.0.1:1/db?connect_timeout=1")
+            .expect_err("nothing listens on port 1");
+        assert!(matches!(err, JournalError::Storage { .. }), "{err:?}");
+        assert!(!format!("{err} {err:?}").contains("hunter2secret"), "{err}");
+        let err = PostgresJournal::open(
+            "postgresql://pay:hunter2secret@127.0.0.1:1/db?sslmode=require&sslrootcert=/nonexistent.pem",
+        )
+        .expect_err("no such root certificate");
+        assert!(err.to_string().contains("sslrootcert"), "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ten_thousand_concurrent_intents_all_land_in_a_few_transactions() {
+        let Some(url) = database() else { return };
+        let j = Arc::new(PostgresJournal::open(&format!("{url}&alipay_pool=2")).expect("open"));
+        let tasks: Vec<_> = (0..10_000)
+            .map(|i| {
+                let j = Arc::clone(&j);
+                tokio::spawn(async move { j.begin(entry(&format!("trade:P{i:05}"), 0)).await })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.expect("task").expect("begin"), None);
+        }
+        assert_eq!(j.unfinished().await.expect("unfinished").len(), 10_000);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn order_numbers_are_unique_in_the_database_whatever_the_key() {
+        let Some(url) = database() else { return };
+        let j = PostgresJournal::open(&url).expect("open");
+        j.begin(entry("trade:UQ1", 0)).await.expect("begin");
+        let mut same_order = entry("trade:UQ1", 0);
+        same_order.key = "other-key:UQ1".into();
+        same_order.out_trade_no = Some("UQ1".into());
+        let err = j.begin(same_order).await.expect_err("the order number is taken");
+        assert!(err.to_string().contains("order or refund number"), "{err}");
+        j.begin(entry("trade:UQ2", 0)).await.expect("and the journal goes on");
     }
 }

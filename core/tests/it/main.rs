@@ -23,6 +23,8 @@ mod node_sdk;
 mod node_sdk_parity;
 mod notify;
 mod pages;
+#[cfg(feature = "postgres")]
+mod pg;
 mod primitives;
 #[cfg(feature = "reqwest")]
 mod responder;
