@@ -2,6 +2,7 @@
 //! trade operations — one binary over alipay-core.
 
 mod demo;
+mod journal;
 mod profile;
 mod serve;
 mod tools;
@@ -52,6 +53,8 @@ enum Command {
     VerifyNotify(tools::VerifyNotifyArgs),
     /// Operate on a trade through a configured gateway (profile file or ALIPAY_* environment).
     Trade(trade::TradeArgs),
+    /// Inspect a workflow journal (SQLite file or postgresql:// URL), or run its recovery.
+    Journal(journal::JournalArgs),
 }
 
 #[derive(Subcommand)]
@@ -77,6 +80,7 @@ async fn main() -> ExitCode {
         Command::VerifyResponse(args) => tools::verify_response(args),
         Command::VerifyNotify(args) => tools::verify_notify(args),
         Command::Trade(args) => trade::run(args).await,
+        Command::Journal(args) => journal::run(args).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -140,11 +140,19 @@ fn keys_generate_prints_usable_keys_and_cert_sn_matches_the_node_sdk() {
     assert_eq!(bad.status.code(), Some(1));
 }
 
-#[tokio::test]
-async fn sandbox_prints_one_json_line_and_serves_trade_operations() {
+/// `alipay sandbox` served on loopback: the process, its description, a profile file for it, and a
+/// client of it.
+struct Served {
+    child: tokio::process::Child,
+    info: Value,
+    profile: PathBuf,
+    client: alipay_core::Client,
+}
+
+async fn served_sandbox(speed: &str) -> Served {
     use tokio::io::AsyncBufReadExt;
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_alipay"))
-        .args(["sandbox", "--port", "0", "--speed", "10"])
+        .args(["sandbox", "--port", "0", "--speed", speed])
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -152,9 +160,7 @@ async fn sandbox_prints_one_json_line_and_serves_trade_operations() {
     let mut lines = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
     let line = lines.next_line().await.expect("read").expect("one line");
     let info: Value = serde_json::from_str(&line).expect("the first line is JSON");
-    let gateway = info["gateway"].as_str().expect("gateway");
-    assert!(gateway.starts_with("http://127.0.0.1:") && gateway.ends_with("/gateway.do"));
-
+    let gateway = info["gateway"].as_str().expect("gateway").to_string();
     let key_file = temp_file("sandbox_app.pem", info["app_private_key"].as_str().expect("generated key"));
     let pub_file = temp_file("sandbox_alipay.pem", info["alipay_public_key"].as_str().expect("pem"));
     let profile = temp_file(
@@ -171,9 +177,17 @@ async fn sandbox_prints_one_json_line_and_serves_trade_operations() {
         .expect("key")
         .alipay_public_key_text(info["alipay_public_key"].as_str().expect("key"))
         .expect("key")
-        .gateway(alipay_core::Gateway::Custom(gateway.to_string()))
+        .gateway(alipay_core::Gateway::Custom(gateway))
         .build()
         .expect("client");
+    Served { child, info, profile, client }
+}
+
+#[tokio::test]
+async fn sandbox_prints_one_json_line_and_serves_trade_operations() {
+    let Served { mut child, info, profile, client } = served_sandbox("10").await;
+    let gateway = info["gateway"].as_str().expect("gateway");
+    assert!(gateway.starts_with("http://127.0.0.1:") && gateway.ends_with("/gateway.do"));
     let req = alipay_core::trade::TradePayRequest::new(
         "CLI-1",
         "5.00".parse().expect("m"),
@@ -198,6 +212,55 @@ async fn sandbox_prints_one_json_line_and_serves_trade_operations() {
     let closed = run(vec!["close", "--out-trade-no", "CLI-1"]);
     assert_eq!(closed.status.code(), Some(1), "a paid (now refunded) trade cannot be closed");
     assert!(String::from_utf8_lossy(&closed.stderr).contains("ACQ.TRADE_STATUS_ERROR"));
+    child.kill().await.expect("stop the sandbox");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn journal_inspect_lists_what_a_crash_left_and_journal_recover_finishes_it() {
+    use alipay_core::journal::{JournalEntry, SqliteJournal, TradeJournal as _, WorkflowKind};
+    let Served { mut child, profile, client, .. } = served_sandbox("100").await;
+    let journal = temp_file("journal.sqlite3", "");
+    std::fs::remove_file(&journal).expect("a fresh journal");
+    // What a crashed process leaves: an intent, and a payment whose buyer is still deciding.
+    let pay = alipay_core::trade::TradePayRequest::new(
+        "CLI-CRASH-1",
+        "9.00".parse().expect("m"),
+        "x",
+        alipay_sandbox::buyer::NEVER_CONFIRMS,
+    );
+    {
+        let crashed = SqliteJournal::open(&journal).expect("journal");
+        let mut intent = JournalEntry::new(
+            JournalEntry::trade_key("CLI-CRASH-1"),
+            WorkflowKind::Pay,
+            r#"{"out_trade_no":"CLI-CRASH-1","total_amount":"9.00"}"#.into(),
+            std::time::SystemTime::now(),
+        );
+        intent.out_trade_no = Some("CLI-CRASH-1".into());
+        crashed.begin(intent).await.expect("intent");
+        assert!(client.trade_pay(&pay).await.expect("pay").is_waiting_for_buyer());
+    }
+    let j = journal.to_str().expect("path");
+    let inspect = alipay(&["journal", "inspect", "--journal", j]);
+    assert!(inspect.status.success(), "{}", String::from_utf8_lossy(&inspect.stderr));
+    let listed: Value = serde_json::from_str(&stdout(&inspect)).expect("json");
+    assert_eq!(listed[0]["key"], "trade:CLI-CRASH-1", "{listed}");
+    assert_eq!(listed[0]["state"], "open");
+    assert!(listed[0].get("biz_content").is_none(), "no request body is printed");
+
+    let p = profile.to_str().expect("p");
+    let recover = alipay(&["journal", "recover", "--journal", j, "--profile", p]);
+    assert!(recover.status.success(), "{}", String::from_utf8_lossy(&recover.stderr));
+    let report: Value = serde_json::from_str(&stdout(&recover)).expect("json");
+    assert_eq!(report["recovered"][0]["key"], "trade:CLI-CRASH-1", "{report}");
+    assert_eq!(report["recovered"][0]["outcome"]["status"], "not_paid", "{report}");
+    assert_eq!(report["still_unfinished"], 0);
+    let after = alipay(&["journal", "inspect", "--journal", j]);
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&after)).expect("json"), serde_json::json!([]));
+
+    let missing = alipay(&["journal", "inspect"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("--journal"));
     child.kill().await.expect("stop the sandbox");
 }
 
