@@ -44,13 +44,18 @@ pub fn refund_policy() -> RefundPolicy {
     RefundPolicy::default()
 }
 
-/// A notification the workflows verified and looked up in the journal by its `notify_id`.
+/// A notification the workflows verified and claimed in the journal by its `notify_id`, atomically
+/// across every instance sharing the journal.
 #[derive(uniffi::Record)]
 pub struct ReceivedNotification {
     /// The verified notification.
     pub notification: Arc<VerifiedNotification>,
-    /// `false` when it was handled before: answer `success` and do nothing else.
+    /// `true` when this receiver is the one to handle it (`delivery == "first"`).
     pub first_delivery: bool,
+    /// `first`: handle it, `markNotificationHandled`, then answer `success`; `in_progress`: another
+    /// receiver is handling it now — answer anything but `success`, and Alipay delivers it again;
+    /// `handled`: answer `success` and do nothing else.
+    pub delivery: String,
 }
 
 /// The journaled workflows over one client: barcode pay polled to the truth and cancelled if the
@@ -62,8 +67,8 @@ pub struct Workflows {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Workflows {
-    /// Workflows over `client`, journaled in the SQLite file `journal` (created if new; `:memory:`
-    /// for tests), with the policies (`barcodePolicy()` … are the defaults) and a listener.
+    /// Workflows over `client`, journaled in `journal`: a SQLite file (created if new), a
+    /// `postgresql://` URL shared by every instance (not on Android or iOS), or `:memory:` for tests; with the policies (`barcodePolicy()` … are the defaults) and a listener.
     #[uniffi::constructor(default(listener = None, barcode_policy = None, qr_policy = None, refund_policy = None))]
     pub fn new(
         client: Arc<AlipayClient>,
@@ -143,6 +148,7 @@ impl Workflows {
             Ok(ReceivedNotification {
                 notification: Arc::new(received.notification.into()),
                 first_delivery: received.first_delivery,
+                delivery: received.delivery.as_str().to_string(),
             })
         })
         .await

@@ -59,9 +59,19 @@ export declare class Notification {
   check(order: ExpectedOrder): void;
 }
 
-/** A notification the workflows verified and looked up in the journal by its `notify_id`. */
+/**
+ * A notification the workflows verified and claimed in the journal by its `notify_id`, atomically
+ * across every instance sharing the journal.
+ */
 export declare class ReceivedNotification extends Notification {
-  /** `false` when it was handled before: answer `success` and do nothing else. */
+  /**
+   * - `first`: handle it, `markNotificationHandled`, then answer `success`;
+   * - `in_progress`: another receiver is handling it now; answer anything but `success`, and Alipay
+   *   delivers it again;
+   * - `handled`: answer `success` and do nothing else.
+   */
+  readonly delivery: 'first' | 'in_progress' | 'handled';
+  /** `true` when this receiver is the one to handle it (`delivery === 'first'`). */
   readonly firstDelivery: boolean;
 }
 

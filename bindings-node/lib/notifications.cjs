@@ -36,12 +36,14 @@ class Notification {
   }
 }
 
-/** A notification the workflows verified and looked up in the journal by its `notify_id`. */
+/** A notification the workflows verified and claimed in the journal by its `notify_id`. */
 class ReceivedNotification extends Notification {
   constructor(native) {
     super(native);
-    /** `false` when it was handled before: answer `success` and do nothing else. */
-    this.firstDelivery = native.firstDelivery;
+    /** `first`, `in_progress` (another receiver handles it now) or `handled`, across every instance. */
+    this.delivery = native.delivery;
+    /** `true` when this receiver is the one to handle it (`delivery === 'first'`). */
+    this.firstDelivery = this.delivery === 'first';
   }
 }
 

@@ -43,8 +43,8 @@ function signalOf(options) {
 /** The journaled workflows over one client (see the generated methods of WorkflowCalls). */
 class Workflows extends WorkflowCalls {
   /**
-   * Workflows over `client`, journaled in the SQLite file `journal` (created if new; ':memory:' for
-   * tests). `options.onEvent` is called with each WorkflowEvent; `barcodePolicy`, `qrPolicy` and
+   * Workflows over `client`, journaled in `journal`: a SQLite file (created if new), a
+   * `postgresql://` URL whose database every instance of the backend shares, or ':memory:' for tests. `options.onEvent` is called with each WorkflowEvent; `barcodePolicy`, `qrPolicy` and
    * `refundPolicy` (the core's PollPolicy and RefundPolicy fields) are laid over the defaults.
    */
   constructor(client, journal, options = {}) {

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use alipay_core::fields::from_fields;
+use alipay_core::journal::NotificationClaim;
 use alipay_core::notify::{ExpectedOrder, VerifiedNotification};
 use napi_derive::napi;
 use serde_json::Value;
@@ -14,18 +15,18 @@ use crate::errors::{js, order_mismatch};
 #[napi]
 pub struct NativeNotification {
     inner: VerifiedNotification,
-    first_delivery: Option<bool>,
+    delivery: Option<NotificationClaim>,
 }
 
 impl NativeNotification {
     /// A notification the client verified (nothing is known of earlier deliveries).
     pub(crate) fn verified(inner: VerifiedNotification) -> Self {
-        Self { inner, first_delivery: None }
+        Self { inner, delivery: None }
     }
 
-    /// A notification the workflows verified and looked up in the journal.
-    pub(crate) fn received(inner: VerifiedNotification, first_delivery: bool) -> Self {
-        Self { inner, first_delivery: Some(first_delivery) }
+    /// A notification the workflows verified and claimed in the journal.
+    pub(crate) fn received(inner: VerifiedNotification, delivery: NotificationClaim) -> Self {
+        Self { inner, delivery: Some(delivery) }
     }
 
     /// The core's verified notification.
@@ -42,10 +43,11 @@ impl NativeNotification {
         self.inner.params().clone()
     }
 
-    /// `false` when the journal has seen this `notify_id` handled before; `null` from the client.
+    /// What the journal said of this `notify_id`: `first`, `in_progress` or `handled`; `null` from the
+    /// client.
     #[napi(getter)]
-    pub fn first_delivery(&self) -> Option<bool> {
-        self.first_delivery
+    pub fn delivery(&self) -> Option<&'static str> {
+        self.delivery.map(NotificationClaim::as_str)
     }
 
     /// Checks a trade notification against the merchant's order (the core's `ExpectedOrder`).

@@ -31,7 +31,8 @@ pub struct NativeWorkflows {
 
 #[napi]
 impl NativeWorkflows {
-    /// Workflows over `client`, journaled in the SQLite file `journal` (`:memory:` for tests), with
+    /// Workflows over `client`, journaled in `journal` (a SQLite file, a `postgresql://` URL shared by
+    /// every instance, or `:memory:` for tests), with
     /// `policies` (`barcode_policy`, `qr_policy`, `refund_policy`: each laid over the core's default)
     /// and `on_event`, called with each `WorkflowEvent`.
     #[napi(constructor)]
@@ -110,7 +111,7 @@ impl NativeWorkflows {
         let rule = notify_rule(rule)?;
         let params = notify_input(&notification).into_params().map_err(|e| to_js(&e))?;
         let received = self.workflows.receive_notification_params(params, rule).await.map_err(|e| to_js(&e))?;
-        Ok(NativeNotification::received(received.notification, received.first_delivery))
+        Ok(NativeNotification::received(received.notification, received.delivery))
     }
 
     /// Records that the notification was handled, so its redeliveries are recognised.

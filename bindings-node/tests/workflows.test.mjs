@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
@@ -148,11 +148,25 @@ describe('QR pay and refunds', () => {
   });
 });
 
+/** A PostgreSQL journal URL (a schema of its own on `ALIPAY_TEST_POSTGRES`); skips the test without
+ * one, except in CI, where it must run. */
+function postgresJournal(t) {
+  const url = process.env.ALIPAY_TEST_POSTGRES;
+  if (!url) {
+    assert.ok(!process.env.CI, 'CI must run the PostgreSQL journal tests: set ALIPAY_TEST_POSTGRES');
+    t.skip('the PostgreSQL journal (set ALIPAY_TEST_POSTGRES to a database URL)');
+    return null;
+  }
+  const schema = `node_${process.pid}_${Date.now()}`;
+  execFileSync('psql', [url, '-qc', `CREATE SCHEMA ${schema}`]);
+  return `${url}${url.includes('?') ? '&' : '?'}options=-csearch_path%3D${schema}`;
+}
+
 /** Starts a payment in another process whose buyer never confirms, and SIGKILLs that process while the
  * payment waits: what a crash leaves in the journal. */
-async function crashWhilePaying(settings, journal, no) {
+async function crashWhilePaying(options, journal, no) {
   const script = fileURLToPath(new URL('./crash-child.mjs', import.meta.url));
-  const args = JSON.stringify([settings, journal, no, sandbox.buyers.never_confirms]);
+  const args = JSON.stringify([settingsOf(sandbox), options, journal, no, sandbox.buyers.never_confirms]);
   const child = spawn(process.execPath, [script, args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
@@ -179,6 +193,7 @@ describe('notifications and recovery', () => {
     await workflows.markNotificationHandled(first);
     const again = await workflowsOf({}, journal).receiveNotification(form);
     assert.equal(again.firstDelivery, false, 'a redelivery is recognised, even by other Workflows on the same journal');
+    assert.equal(again.delivery, 'handled');
     assert.equal((await workflows.receiveNotification(body)).firstDelivery, false);
     assert.equal((await client.verifyNotification(form)).notifyId, first.notifyId);
 
@@ -191,7 +206,7 @@ describe('notifications and recovery', () => {
     const journal = tempJournal('crash.sqlite3');
     const token = '202611BBsecret-merchant-token';
     const no = order('CRASH');
-    await crashWhilePaying(settingsOf(sandbox, { app_auth_token: token }), journal, no);
+    await crashWhilePaying({ app_auth_token: token }, journal, no);
     assert.ok(!readFileSync(journal).includes(token), 'the journal keeps only the token fingerprint');
 
     const later = workflowsOf({}, journal);
@@ -202,6 +217,31 @@ describe('notifications and recovery', () => {
     assert.equal(mine.length, 1);
     assert.equal(mine[0].error, null);
     assert.deepEqual([mine[0].outcome.status, mine[0].outcome.cause], ['not_paid', 'recovered']);
+  });
+
+  test('a PostgreSQL journal is opened by URL and shared by every instance', async (t) => {
+    const url = postgresJournal(t);
+    if (!url) return;
+    const [here, there] = [workflowsOf({}, url), workflowsOf({}, url)];
+    const no = order('PG');
+    const paid = await here.payAndWait({ out_trade_no: no, total_amount: '6.60', subject: 's', auth_code: sandbox.buyers.pays_at_once });
+    assert.equal(paid.is_paid, true);
+    await assert.rejects(
+      there.payAndWait({ out_trade_no: no, total_amount: '6.60', subject: 's', auth_code: sandbox.buyers.pays_at_once }),
+      InvalidInput,
+    );
+    const refund = await there.refundUntilKnown({ out_trade_no: no, refund_amount: '1.00', out_request_no: 'R1' });
+    assert.equal(refund.status, 'refunded');
+
+    const client = clientOf().withOptions({ notify_url: 'http://127.0.0.1:9/notify' });
+    const noted = order('PGN');
+    await client.tradePay({ out_trade_no: noted, total_amount: '2.00', subject: 's', auth_code: sandbox.buyers.pays_at_once });
+    const form = (await notificationOf(sandbox, noted)).params;
+    const [first, second] = await Promise.all([here.receiveNotification(form), there.receiveNotification(form)]);
+    assert.deepEqual([first.delivery, second.delivery].sort(), ['first', 'in_progress'], 'exactly one handles it');
+    const winner = first.firstDelivery ? here : there;
+    await winner.markNotificationHandled(first.firstDelivery ? first : second);
+    assert.equal((await here.receiveNotification(form)).delivery, 'handled');
   });
 
   test('a journal that cannot be opened is a JournalError; a bad policy names its field', () => {

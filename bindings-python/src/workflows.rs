@@ -120,18 +120,19 @@ impl NativeWorkflows {
         serialized(py, &report.recovered)
     }
 
-    /// Verifies a notification and looks its `notify_id` up in the journal: `(fields, first_delivery)`.
+    /// Verifies a notification and claims its `notify_id` in the journal: `(notification, delivery)`,
+    /// the delivery `first`, `in_progress` or `handled`.
     #[pyo3(signature = (notification, rule = "v1"))]
     fn receive_notification(
         &self,
         py: Python<'_>,
         notification: &Bound<'_, PyAny>,
         rule: &str,
-    ) -> PyResult<(VerifiedNotification, bool)> {
+    ) -> PyResult<(VerifiedNotification, &'static str)> {
         let (params, rule) = notify_params(notification, rule)?;
         let workflows = self.workflows.clone();
         let received = block_on(py, async move { workflows.receive_notification_params(params, rule).await })?;
-        Ok((received.notification.into(), received.first_delivery))
+        Ok((received.notification.into(), received.delivery.as_str()))
     }
 
     /// `receive_notification`, awaitable.
@@ -145,7 +146,7 @@ impl NativeWorkflows {
         let (params, rule) = notify_params(notification, rule)?;
         let workflows = self.workflows.clone();
         awaitable(py, async move { workflows.receive_notification_params(params, rule).await }, |_, received| {
-            Ok((VerifiedNotification::from(received.notification), received.first_delivery))
+            Ok((VerifiedNotification::from(received.notification), received.delivery.as_str()))
         })
     }
 

@@ -65,3 +65,21 @@ def async_client(gateway):
 def order():
     """A fresh order number: `order("PAY")` → `PAY-<hex>`. Order numbers are never reused."""
     return lambda tag: f"{tag}-{uuid.uuid4().hex[:16]}"
+
+
+@pytest.fixture
+def postgres_journal():
+    """A PostgreSQL journal URL (a schema of its own on the server ``ALIPAY_TEST_POSTGRES`` names).
+    Skipped without that variable — except in CI, which must run these tests."""
+    import os
+    import subprocess
+
+    url = os.environ.get("ALIPAY_TEST_POSTGRES")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the PostgreSQL journal tests: set ALIPAY_TEST_POSTGRES")
+        pytest.skip("the PostgreSQL journal (set ALIPAY_TEST_POSTGRES to a database URL)")
+    schema = f"py_{uuid.uuid4().hex[:12]}"
+    subprocess.run(["psql", url, "-qc", f"CREATE SCHEMA {schema}"], check=True)
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options=-csearch_path%3D{schema}"

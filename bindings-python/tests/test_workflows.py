@@ -156,6 +156,7 @@ def test_notifications_are_verified_and_deduplicated_from_a_body_or_a_form(fast_
     workflows.mark_notification_handled(first)
     again = workflows_for(fast_gateway, journal=journal).receive_notification(form)
     assert not again.first_delivery, "a redelivery is recognised, even by another Workflows on the same journal"
+    assert again.delivery == "handled"
     assert client.verify_notification(form)["notify_id"] == first.notify_id
 
     forged = dict(form, total_amount="0.01")
@@ -163,6 +164,28 @@ def test_notifications_are_verified_and_deduplicated_from_a_body_or_a_form(fast_
         workflows.receive_notification(forged)
     with pytest.raises(alipay_core.SignatureError):
         asyncio.run(alipay_core.AsyncClient(fast_gateway["app_id"], fast_gateway["app_private_key"], fast_gateway["alipay_public_key"]).verify_notification(forged))
+
+
+def test_a_postgresql_journal_is_opened_by_url_and_shared_by_every_instance(fast_gateway, order, postgres_journal):
+    here, there = workflows_for(fast_gateway, journal=postgres_journal), workflows_for(fast_gateway, journal=postgres_journal)
+    no = order("PG")
+    paid = here.pay_and_wait(out_trade_no=no, total_amount="6.60", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+    assert paid.is_paid
+    with pytest.raises(alipay_core.InvalidInput, match="already used"):
+        there.pay_and_wait(out_trade_no=no, total_amount="6.60", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+    refund = there.refund_until_known(out_trade_no=no, refund_amount="1.00", out_request_no="R1")
+    assert refund.status == "refunded"
+
+    # Alipay's notification lands on both instances at once: exactly one handles it.
+    client = client_of(fast_gateway).with_options(notify_url="http://127.0.0.1:9/notify")
+    noted = order("PGN")
+    client.trade_pay(out_trade_no=noted, total_amount="2.00", subject="s", auth_code=sandbox.PAYS_AT_ONCE)
+    form = next(d for d in sandbox.control(fast_gateway, "/sandbox/notifications") if d["out_trade_no"] == noted)["params"]
+    first, second = here.receive_notification(form), there.receive_notification(form)
+    assert (first.delivery, second.delivery) == ("first", "in_progress")
+    assert (first.first_delivery, second.first_delivery) == (True, False)
+    here.mark_notification_handled(first)
+    assert there.receive_notification(form).delivery == "handled"
 
 
 CRASHING_CHILD = """

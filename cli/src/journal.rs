@@ -4,7 +4,7 @@
 
 use std::time::UNIX_EPOCH;
 
-use alipay_core::journal::{JournalEntry, TradeJournal as _};
+use alipay_core::journal::JournalEntry;
 use alipay_core::workflow::Workflows;
 use clap::Subcommand;
 use serde_json::{Value, json};

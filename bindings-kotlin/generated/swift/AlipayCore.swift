@@ -1782,8 +1782,8 @@ open class Workflows: WorkflowsProtocol, @unchecked Sendable {
         return try! rustCall { uniffi_alipay_core_ffi_fn_clone_workflows(self.handle, $0) }
     }
     /**
-     * Workflows over `client`, journaled in the SQLite file `journal` (created if new; `:memory:`
-     * for tests), with the policies (`barcodePolicy()` … are the defaults) and a listener.
+     * Workflows over `client`, journaled in `journal`: a SQLite file (created if new), a
+     * `postgresql://` URL shared by every instance (not on Android or iOS), or `:memory:` for tests; with the policies (`barcodePolicy()` … are the defaults) and a listener.
      */
 public convenience init(client: AlipayClient, journal: String, listener: ProgressListener? = nil, barcodePolicy: PollPolicy? = nil, qrPolicy: PollPolicy? = nil, refundPolicy: RefundPolicy? = nil)throws  {
     let handle =
@@ -2000,7 +2000,8 @@ public func FfiConverterTypeWorkflows_lower(_ value: Workflows) -> UInt64 {
 
 
 /**
- * A notification the workflows verified and looked up in the journal by its `notify_id`.
+ * A notification the workflows verified and claimed in the journal by its `notify_id`, atomically
+ * across every instance sharing the journal.
  */
 public struct ReceivedNotification {
     /**
@@ -2008,9 +2009,15 @@ public struct ReceivedNotification {
      */
     public var notification: VerifiedNotification
     /**
-     * `false` when it was handled before: answer `success` and do nothing else.
+     * `true` when this receiver is the one to handle it (`delivery == "first"`).
      */
     public var firstDelivery: Bool
+    /**
+     * `first`: handle it, `markNotificationHandled`, then answer `success`; `in_progress`: another
+     * receiver is handling it now — answer anything but `success`, and Alipay delivers it again;
+     * `handled`: answer `success` and do nothing else.
+     */
+    public var delivery: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2019,10 +2026,16 @@ public struct ReceivedNotification {
          * The verified notification.
          */notification: VerifiedNotification, 
         /**
-         * `false` when it was handled before: answer `success` and do nothing else.
-         */firstDelivery: Bool) {
+         * `true` when this receiver is the one to handle it (`delivery == "first"`).
+         */firstDelivery: Bool, 
+        /**
+         * `first`: handle it, `markNotificationHandled`, then answer `success`; `in_progress`: another
+         * receiver is handling it now — answer anything but `success`, and Alipay delivers it again;
+         * `handled`: answer `success` and do nothing else.
+         */delivery: String) {
         self.notification = notification
         self.firstDelivery = firstDelivery
+        self.delivery = delivery
     }
 
     
@@ -2042,13 +2055,15 @@ public struct FfiConverterTypeReceivedNotification: FfiConverterRustBuffer {
         return
             try ReceivedNotification(
                 notification: FfiConverterTypeVerifiedNotification.read(from: &buf), 
-                firstDelivery: FfiConverterBool.read(from: &buf)
+                firstDelivery: FfiConverterBool.read(from: &buf), 
+                delivery: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: ReceivedNotification, into buf: inout [UInt8]) {
         FfiConverterTypeVerifiedNotification.write(value.notification, into: &buf)
         FfiConverterBool.write(value.firstDelivery, into: &buf)
+        FfiConverterString.write(value.delivery, into: &buf)
     }
 }
 
@@ -2688,7 +2703,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_constructor_alipayclient_new() != 39457) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_constructor_workflows_new() != 61321) {
+    if (uniffi_alipay_core_ffi_checksum_constructor_workflows_new() != 63808) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -1,7 +1,7 @@
 """The face-to-face workflows: barcode pay polled to the truth, QR pay, refunds until known.
 
-Every workflow is journaled (SQLite file, or ``":memory:"`` for tests) before anything is sent, so a
-crash loses nothing: :meth:`Workflows.recover` finishes what was left. An ``out_trade_no`` is never
+Every workflow is journaled (a SQLite file, a PostgreSQL database shared by every instance of the
+backend, or ``":memory:"`` for tests) before anything is sent, so a crash loses nothing: :meth:`Workflows.recover` finishes what was left. An ``out_trade_no`` is never
 sent twice; a refund's ``out_request_no`` is reused only to retry that same refund.
 
 Progress events go to ``on_event`` — called on a worker thread of the Rust runtime (from asyncio,
@@ -30,16 +30,27 @@ from .notifications import OrderLookup, _check
 
 @dataclasses.dataclass(frozen=True)
 class ReceivedNotification:
-    """A verified notification. ``first_delivery`` is ``False`` when its ``notify_id`` was handled
-    before: answer ``success`` and do nothing else."""
+    """A verified notification, and what the journal said of its ``notify_id`` — atomically across
+    every process sharing the journal:
+
+    - ``delivery == "first"`` (``first_delivery``): handle it, ``mark_notification_handled``, then
+      answer ``success``;
+    - ``"in_progress"``: another receiver is handling it right now; answer anything but ``success``
+      and Alipay delivers it again;
+    - ``"handled"``: answer ``success`` and do nothing else."""
 
     fields: Dict[str, str]
-    first_delivery: bool
+    delivery: str
     _verified: Optional[VerifiedNotification] = dataclasses.field(default=None, repr=False, compare=False)
 
     @classmethod
-    def _of(cls, verified: VerifiedNotification, first_delivery: bool) -> ReceivedNotification:
-        return cls(verified.fields, first_delivery, verified)
+    def _of(cls, verified: VerifiedNotification, delivery: str) -> ReceivedNotification:
+        return cls(verified.fields, delivery, verified)
+
+    @property
+    def first_delivery(self) -> bool:
+        """``True`` when this receiver is the one to handle it (``delivery == "first"``)."""
+        return self.delivery == "first"
 
     @property
     def notify_id(self) -> Optional[str]:
@@ -81,8 +92,10 @@ class _WorkflowsBase:
         qr_policy: Optional[PollPolicy] = None,
         refund_policy: Optional[RefundPolicy] = None,
     ) -> None:
-        """Workflows over ``client``, journaled in the SQLite file ``journal`` (created if new; the
-        string ``":memory:"`` keeps it in memory, for tests only)."""
+        """Workflows over ``client``, journaled in ``journal``: a SQLite file (created if new), a
+        ``postgresql://`` URL whose database every instance of the backend shares (each workflow is
+        owned by the instance running it; ``recover()`` on any instance takes over only those of
+        instances that are gone), or ``":memory:"`` for tests only."""
         callback = None if on_event is None else (lambda data: on_event(WorkflowEvent._from(data)))
         self._native = NativeWorkflows(
             client.native,
@@ -119,7 +132,8 @@ class Workflows(_WorkflowsBase, WorkflowCalls):
         return _recovered(self._native.recover(list(app_auth_tokens)))
 
     def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
-        """Verifies a notification and says whether it is new (by ``notify_id``, in the journal)."""
+        """Verifies a notification and claims its ``notify_id`` in the journal (see
+        :class:`ReceivedNotification`)."""
         return ReceivedNotification._of(*self._native.receive_notification(notification, rule))
 
     def mark_notification_handled(self, notification: ReceivedNotification) -> None:

@@ -24,6 +24,7 @@ mod node_sdk_parity;
 mod notify;
 mod pages;
 #[cfg(feature = "postgres")]
+#[path = "../../../tests/support/postgres.rs"]
 mod pg;
 mod primitives;
 #[cfg(feature = "reqwest")]

@@ -16,6 +16,8 @@ mod node_fidelity;
 #[path = "../../../tests/support/node_sdk.rs"]
 mod node_sdk;
 mod notifications;
+#[path = "../../../tests/support/postgres.rs"]
+mod pg;
 mod support;
 mod trades;
 mod workflows;

@@ -3,6 +3,7 @@
 
 mod crash;
 mod handles;
+mod instances;
 mod leases;
 mod matrix;
 mod notifications;

@@ -1308,7 +1308,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_constructor_alipayclient_new() and 0xFFFF) != 39457) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_constructor_workflows_new() and 0xFFFF) != 61321) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_constructor_workflows_new() and 0xFFFF) != 63808) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -3604,8 +3604,8 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         this.cleanable = null
     }
     /**
-     * Workflows over `client`, journaled in the SQLite file `journal` (created if new; `:memory:`
-     * for tests), with the policies (`barcodePolicy()` … are the defaults) and a listener.
+     * Workflows over `client`, journaled in `journal`: a SQLite file (created if new), a
+     * `postgresql://` URL shared by every instance (not on Android or iOS), or `:memory:` for tests; with the policies (`barcodePolicy()` … are the defaults) and a listener.
      */
     constructor(`client`: AlipayClient, `journal`: kotlin.String, `listener`: ProgressListener? = null, `barcodePolicy`: PollPolicy? = null, `qrPolicy`: PollPolicy? = null, `refundPolicy`: RefundPolicy? = null) :
         this(UniffiWithHandle, 
@@ -3921,7 +3921,8 @@ public object FfiConverterTypeWorkflows: FfiConverter<Workflows, Long> {
 
 
 /**
- * A notification the workflows verified and looked up in the journal by its `notify_id`.
+ * A notification the workflows verified and claimed in the journal by its `notify_id`, atomically
+ * across every instance sharing the journal.
  */
 data class ReceivedNotification (
     /**
@@ -3930,9 +3931,16 @@ data class ReceivedNotification (
     var `notification`: VerifiedNotification
     , 
     /**
-     * `false` when it was handled before: answer `success` and do nothing else.
+     * `true` when this receiver is the one to handle it (`delivery == "first"`).
      */
     var `firstDelivery`: kotlin.Boolean
+    , 
+    /**
+     * `first`: handle it, `markNotificationHandled`, then answer `success`; `in_progress`: another
+     * receiver is handling it now — answer anything but `success`, and Alipay delivers it again;
+     * `handled`: answer `success` and do nothing else.
+     */
+    var `delivery`: kotlin.String
     
 ): Disposable{
     
@@ -3945,7 +3953,8 @@ data class ReceivedNotification (
         
     Disposable.destroy(
         this.`notification`,
-        this.`firstDelivery`
+        this.`firstDelivery`,
+        this.`delivery`
     )
     }
     
@@ -3960,17 +3969,20 @@ public object FfiConverterTypeReceivedNotification: FfiConverterRustBuffer<Recei
         return ReceivedNotification(
             FfiConverterTypeVerifiedNotification.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
         )
     }
 
     override fun allocationSize(value: ReceivedNotification) = (
             FfiConverterTypeVerifiedNotification.allocationSize(value.`notification`) +
-            FfiConverterBoolean.allocationSize(value.`firstDelivery`)
+            FfiConverterBoolean.allocationSize(value.`firstDelivery`) +
+            FfiConverterString.allocationSize(value.`delivery`)
     )
 
     override fun write(value: ReceivedNotification, buf: ByteBuffer) {
             FfiConverterTypeVerifiedNotification.write(value.`notification`, buf)
             FfiConverterBoolean.write(value.`firstDelivery`, buf)
+            FfiConverterString.write(value.`delivery`, buf)
     }
 }
 

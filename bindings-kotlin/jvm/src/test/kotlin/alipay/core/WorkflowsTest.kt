@@ -152,11 +152,50 @@ class WorkflowsTest {
         workflows.markNotificationHandled(first.notification)
         val again = Workflows(clientOf(sandbox), journal).receiveNotification(NotificationInput.Form(form), "v1")
         assertEquals(false, again.firstDelivery, "a redelivery is recognised, even by other Workflows on the same journal")
+        assertEquals("handled", again.delivery)
         assertEquals(first.notification.notifyId(), client.verifyNotification(NotificationInput.Form(form), "v1").notifyId())
         assertThrows<alipay.core.models.AlipayException.Signature> {
             runBlocking { workflows.receiveNotification(NotificationInput.Form(form + ("total_amount" to "0.01")), "v1") }
         }
         Unit
+    }
+
+    @Test
+    fun `a PostgreSQL journal is opened by URL and shared by every instance`() = runBlocking {
+        val url = postgresJournal() ?: return@runBlocking
+        val (here, there) = Workflows(clientOf(sandbox), url) to Workflows(clientOf(sandbox), url)
+        val no = sandbox.order("PG")
+        assertTrue(here.payAndWait(pay(no, "pays_at_once")).isPaid)
+        val reused = assertThrows<alipay.core.models.AlipayException.InvalidInput> {
+            runBlocking { there.payAndWait(pay(no, "pays_at_once")) }
+        }
+        assertEquals("out_trade_no", reused.field, "one order number across every instance")
+        val refund = there.refundUntilKnown(TradeRefundRequest(outTradeNo = no, refundAmount = BigDecimal("1"), outRequestNo = "R1"))
+        assertEquals(RefundState.REFUNDED, refund.status)
+
+        val client = clientOf(sandbox).withOptions(alipay.core.models.CallOptions(notifyUrl = "http://127.0.0.1:9/notify"))
+        val noted = sandbox.order("PGN")
+        client.tradePay(pay(noted, "pays_at_once", "2.00"))
+        val form = notificationOf(noted)
+        val first = here.receiveNotification(NotificationInput.Form(form), "v1")
+        val second = there.receiveNotification(NotificationInput.Form(form), "v1")
+        assertEquals(listOf("first", "in_progress"), listOf(first.delivery, second.delivery), "exactly one instance handles it")
+        here.markNotificationHandled(first.notification)
+        assertEquals("handled", there.receiveNotification(NotificationInput.Form(form), "v1").delivery)
+    }
+
+    /** A PostgreSQL journal URL, a schema of its own on `ALIPAY_TEST_POSTGRES`; `null` (skipped) without
+     * one, except in CI, where the test must run. */
+    private fun postgresJournal(): String? {
+        val url = System.getenv("ALIPAY_TEST_POSTGRES")
+        if (url.isNullOrEmpty()) {
+            check(System.getenv("CI") == null) { "CI must run the PostgreSQL journal tests: set ALIPAY_TEST_POSTGRES" }
+            org.junit.jupiter.api.Assumptions.abort<Unit>("the PostgreSQL journal (set ALIPAY_TEST_POSTGRES to a database URL)")
+        }
+        val schema = "kt_${ProcessHandle.current().pid()}_${System.nanoTime()}"
+        val psql = ProcessBuilder("psql", url, "-qc", "CREATE SCHEMA $schema").inheritIO().start()
+        check(psql.waitFor() == 0) { "psql could not create $schema" }
+        return url + (if ('?' in url!!) "&" else "?") + "options=-csearch_path%3D$schema"
     }
 
     private fun notificationOf(no: String): Map<String, String> {

@@ -1,6 +1,6 @@
 //! The PostgreSQL server the tests may use: `ALIPAY_TEST_POSTGRES` (a URL), which `.ci/run` starts
 //! and sets. Each test works in a schema of its own, so tests run side by side and leave nothing
-//! behind that another run could trip over.
+//! behind that another run could trip over. Shared by the core's and the sandbox's tests.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
