@@ -404,12 +404,22 @@ impl Worker {
         let worker = Arc::new(self);
         let every = worker.options.renew_every();
         let mut renewed = std::time::Instant::now();
+        // Batches run side by side, one per pooled connection. While every connection is busy the
+        // commands wait in the mailbox, so the next batch takes all of them: the busier the journal,
+        // the more writes share one commit.
+        let connections = Arc::new(tokio::sync::Semaphore::new(worker.pool.status().max_size));
         loop {
+            let Ok(connection) = runtime.block_on(Arc::clone(&connections).acquire_owned()) else { return };
             match next_batch(inbox, every) {
                 Err(()) => return,
-                // Batches run side by side, as many as the pool has connections.
-                Ok(Some(batch)) => drop(runtime.spawn(Arc::clone(&worker).run_batch(batch))),
-                Ok(None) => {}
+                Ok(Some(batch)) => {
+                    let worker = Arc::clone(&worker);
+                    drop(runtime.spawn(async move {
+                        worker.run_batch(batch).await;
+                        drop(connection);
+                    }));
+                }
+                Ok(None) => drop(connection),
             }
             if renewed.elapsed() >= every {
                 drop(runtime.spawn(Arc::clone(&worker).renew()));
