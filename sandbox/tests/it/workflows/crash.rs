@@ -67,7 +67,8 @@ fn child_process() {
     });
 }
 
-fn fast_polls(queries: u32) -> PollPolicy {
+/// Polls fast enough for a child to finish its sales in seconds.
+pub(super) fn fast_polls(queries: u32) -> PollPolicy {
     PollPolicy::barcode()
         .with_query_interval(Duration::from_millis(25))
         .with_max_queries(queries)
@@ -75,7 +76,7 @@ fn fast_polls(queries: u32) -> PollPolicy {
 }
 
 /// One sale: a payment of some kind, and for a paid one, one partial refund.
-async fn one_sale(workflows: &Workflows, i: usize, out_trade_no: String) {
+pub(super) async fn one_sale(workflows: &Workflows, i: usize, out_trade_no: String) {
     let amount = "20.00".parse().expect("money");
     let outcome = match i % 6 {
         5 => match workflows.precreate_and_wait(TradePrecreateRequest::new(&out_trade_no, amount, "QR")).await {

@@ -19,10 +19,12 @@ use std::time::Duration;
 use alipay_core::client::CallOptions;
 use alipay_core::journal::{EntryState, JournalEntry, JournalOptions, NotificationClaim};
 use alipay_core::notify::NotifyRule;
-use alipay_core::trade::{TradePayRequest, TradePrecreateRequest, TradeRefundRequest, TradeStatus};
+use alipay_core::trade::TradeStatus;
 use alipay_core::workflow::{PollPolicy, RefundPolicy, SETTLE_MARGIN, Workflows};
 use alipay_core::{Client, Gateway};
-use alipay_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig, buyer};
+use alipay_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
+
+use super::crash::{fast_polls, one_sale};
 
 const ENV_GATEWAY: &str = "ALIPAY_INSTANCES_GATEWAY";
 const ENV_APP_KEY: &str = "ALIPAY_INSTANCES_APP_KEY";
@@ -104,39 +106,6 @@ fn say(line: &str) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}");
     let _ = out.flush();
-}
-
-fn fast_polls(queries: u32) -> PollPolicy {
-    PollPolicy::barcode()
-        .with_query_interval(Duration::from_millis(25))
-        .with_max_queries(queries)
-        .with_cancel(3, Duration::from_millis(10))
-}
-
-/// One sale: a payment of some kind, and for a paid one, one partial refund.
-async fn one_sale(workflows: &Workflows, i: usize, out_trade_no: String) {
-    let amount = "20.00".parse().expect("money");
-    let outcome = match i % 6 {
-        5 => match workflows.precreate_and_wait(TradePrecreateRequest::new(&out_trade_no, amount, "QR")).await {
-            Ok(handle) => handle.outcome().await,
-            Err(e) => Err(e),
-        },
-        k => {
-            let code = [
-                buyer::PAYS_AT_ONCE.to_string(),
-                buyer::confirms_after(3),
-                buyer::NEVER_CONFIRMS.to_string(),
-                buyer::SYSTEM_ERROR_PAID.to_string(),
-                buyer::INSUFFICIENT_BALANCE.to_string(),
-            ][k]
-                .clone();
-            workflows.pay_and_wait(TradePayRequest::new(&out_trade_no, amount, "three instances", code)).await
-        }
-    };
-    if outcome.is_ok_and(|o| o.is_paid()) {
-        let refund = TradeRefundRequest::by_out_trade_no(&out_trade_no, "5.00".parse().expect("money"), "");
-        let _ = workflows.refund_until_known(refund).await;
-    }
 }
 
 /// A child process and the lines it prints.
