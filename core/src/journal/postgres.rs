@@ -16,8 +16,10 @@
 //! - `alipay_statement_timeout=MS`: PostgreSQL's `statement_timeout` for the journal's statements
 //!   (default 10,000 ms), so a locked table is an error, not a hang.
 //!
-//! `sslmode=require` (or `verify-full`, `verify-ca`) connects over TLS (rustls), trusting Mozilla's
-//! roots, or the file `sslrootcert=…` names; `sslmode=disable` (the default on loopback) does not.
+//! `sslmode=require` (or `verify-full`, `verify-ca`) connects over TLS (rustls) and verifies the
+//! server's certificate — against Mozilla's roots, or the file `sslrootcert=…` names — for every one
+//! of the three: unlike libpq's `require`, the journal never trusts a certificate it cannot verify.
+//! Without `sslmode` (or with `disable`, `allow`, `prefer`) it connects in the clear.
 
 use std::fmt;
 use std::str::FromStr as _;
@@ -167,6 +169,7 @@ impl Settings {
     fn parse(url: &str) -> Result<Self, JournalError> {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let (mut pool, mut timeout_ms, mut root_cert, mut kept) = (4usize, 10_000u64, None, Vec::new());
+        let mut tls = false;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
             match name {
@@ -182,18 +185,13 @@ impl Settings {
                 }
                 // tokio-postgres does not read it: our TLS setup does.
                 "sslrootcert" => root_cert = Some(percent_decode(value)),
+                "sslmode" => tls = tls_wanted(value)?,
                 _ => kept.push(pair),
             }
         }
         let rest = if kept.is_empty() { base.to_string() } else { format!("{base}?{}", kept.join("&")) };
-        let sslmode = kept.iter().find_map(|p| p.strip_prefix("sslmode=")).unwrap_or("");
-        // tokio-postgres knows disable/prefer/require; the verifying modes are `require` with
-        // certificate checks, which rustls always does.
-        let rest = match sslmode {
-            "verify-full" | "verify-ca" => rest.replace(&format!("sslmode={sslmode}"), "sslmode=require"),
-            _ => rest,
-        };
         let mut config = tokio_postgres::Config::from_str(&rest).map_err(|e| invalid_url(redact(&e.to_string())))?;
+        config.ssl_mode(if tls { SslMode::Require } else { SslMode::Disable });
         let options = config.get_options().map(str::to_string).unwrap_or_default();
         config.options(format!("{options} -c statement_timeout={timeout_ms}").trim());
         if config.get_application_name().is_none() {
@@ -218,6 +216,19 @@ impl Settings {
         let user = self.config.get_user().unwrap_or("");
         let db = self.config.get_dbname().unwrap_or("");
         format!("{user}@{}:{port}/{db}", hosts.join(","))
+    }
+}
+
+/// Whether `sslmode=value` asks for TLS. The journal never talks to a server it cannot verify, so
+/// every mode that encrypts also verifies the certificate (libpq's `require` does not); the modes that
+/// merely allow TLS (`allow`, `prefer`, libpq's default) connect in the clear — to encrypt, say so.
+fn tls_wanted(value: &str) -> Result<bool, JournalError> {
+    match value {
+        "disable" | "allow" | "prefer" => Ok(false),
+        "require" | "verify-ca" | "verify-full" => Ok(true),
+        other => Err(invalid_url(format!(
+            "sslmode must be disable, allow, prefer, require, verify-ca or verify-full, not `{other}`"
+        ))),
     }
 }
 
@@ -253,8 +264,18 @@ fn storage(operation: &'static str) -> impl Fn(tokio_postgres::Error) -> Journal
     }
 }
 
+/// A pool error with its causes (a TLS failure says why: "invalid peer certificate: UnknownIssuer").
 fn pool_error(e: deadpool_postgres::PoolError) -> JournalError {
-    JournalError::Storage { operation: "connect to the journal database", message: redact(&e.to_string()) }
+    let mut message = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !message.contains(&text) {
+            message = format!("{message}: {text}");
+        }
+        cause = c.source();
+    }
+    JournalError::Storage { operation: "connect to the journal database", message: redact(&message) }
 }
 
 impl PostgresJournal {

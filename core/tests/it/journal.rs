@@ -609,6 +609,9 @@ mod postgres {
         let err = PostgresJournal::open("postgresql://pay:hunter2secret@127.0.0.1:1/db?alipay_statement_timeout=soon")
             .expect_err("timeout is not milliseconds");
         assert!(err.to_string().contains("alipay_statement_timeout"), "{err}");
+        let err = PostgresJournal::open("postgresql://pay:hunter2secret@127.0.0.1:1/db?sslmode=maybe")
+            .expect_err("no such sslmode");
+        assert!(err.to_string().contains("sslmode"), "{err}");
         let err = PostgresJournal::open("postgresql://pay:hunter2secret@127.0.0.1:1/db?connect_timeout=1")
             .expect_err("nothing listens on port 1");
         assert!(matches!(err, JournalError::Storage { .. }), "{err:?}");
@@ -618,6 +621,29 @@ mod postgres {
         )
         .expect_err("no such root certificate");
         assert!(err.to_string().contains("sslrootcert"), "{err}");
+    }
+
+    /// The test server's CA (`ALIPAY_TEST_POSTGRES_CA`, which `.ci/run` sets): skipped without it,
+    /// except in CI.
+    fn test_ca() -> Option<String> {
+        match std::env::var("ALIPAY_TEST_POSTGRES_CA") {
+            Ok(ca) if !ca.is_empty() => Some(ca),
+            _ if std::env::var_os("CI").is_some() => panic!("CI must run the TLS case: set ALIPAY_TEST_POSTGRES_CA"),
+            _ => {
+                eprintln!("skipped: the PostgreSQL TLS case (set ALIPAY_TEST_POSTGRES_CA to the server's CA file)");
+                None
+            }
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn tls_verifies_the_server_against_the_root_the_url_names() {
+        let (Some(url), Some(ca)) = (database(), test_ca()) else { return };
+        let j = PostgresJournal::open(&format!("{url}&sslmode=verify-full&sslrootcert={ca}")).expect("over TLS");
+        j.begin(entry("trade:TLS1", 0)).await.expect("a write over TLS");
+        let err = PostgresJournal::open(&format!("{url}&sslmode=require"))
+            .expect_err("Mozilla's roots do not know the test CA: the server is refused, not trusted blindly");
+        assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -165,7 +165,11 @@ async fn the_journal_holds_no_usable_credential_and_recovery_gets_the_token_from
     let (sandbox, workflows, journal) = setup();
     const TOKEN: &str = "202611BBsecret-merchant-token";
     let isv_client = workflows.client().with_options(alipay_core::CallOptions::new().app_auth_token(TOKEN));
-    let isv = alipay_core::workflow::Workflows::new(isv_client, std::sync::Arc::new(journal.clone()));
+    // The held payment must still be payable when it is released, however slow this machine is:
+    // at 2000× virtual time the default 2-minute expiry lasts 60 real ms.
+    let patient = alipay_core::workflow::PollPolicy::barcode().with_trade_expiry(Duration::from_secs(24 * 3600));
+    let isv = alipay_core::workflow::Workflows::new(isv_client, std::sync::Arc::new(journal.clone()))
+        .with_barcode_policy(patient);
     let request = TradePayRequest::new(order("ISV"), money("5.00"), "for a merchant", buyer::PAYS_AT_ONCE);
     let key = JournalEntry::trade_key(&request.out_trade_no);
     sandbox.inject(Some("alipay.trade.pay"), Fault::Hold);
