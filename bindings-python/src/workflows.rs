@@ -31,6 +31,7 @@ impl NativeWorkflows {
     #[new]
     #[pyo3(signature = (client, journal, *, on_event = None, barcode_policy = None, qr_policy = None, refund_policy = None))]
     fn new(
+        py: Python<'_>,
         client: &NativeClient,
         journal: PathBuf,
         on_event: Option<Py<PyAny>>,
@@ -38,7 +39,8 @@ impl NativeWorkflows {
         qr_policy: Option<&Bound<'_, PyDict>>,
         refund_policy: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let journal = alipay_core::journal::open(&journal).map_err(|e| to_py(e.into()))?;
+        // Opening may wait on a database connection: other Python threads run meanwhile.
+        let journal = py.detach(|| alipay_core::journal::open(&journal)).map_err(|e| to_py(e.into()))?;
         let mut workflows = Workflows::new(client.client.clone(), journal);
         if let Some(p) = barcode_policy {
             workflows =
