@@ -36,20 +36,9 @@ fn child_process() {
     let env = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by the parent"));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async move {
-        let client = Client::builder()
-            .app_id(SandboxConfig::default().app_id)
-            .app_private_key_text(&env(ENV_APP_KEY))
-            .expect("app key")
-            .alipay_public_key_text(&env(ENV_ALIPAY_KEY))
-            .expect("alipay key")
-            .gateway(Gateway::Custom(gateway))
-            .build()
-            .expect("client");
+        let client = child_client(gateway, &env(ENV_APP_KEY), &env(ENV_ALIPAY_KEY));
         let journal = SqliteJournal::open(env(ENV_JOURNAL)).expect("journal");
-        let workflows = Workflows::new(client, Arc::new(journal))
-            .with_barcode_policy(fast_polls(5))
-            .with_qr_policy(fast_polls(4))
-            .with_refund_policy(RefundPolicy::default().with_interval(Duration::from_millis(10)));
+        let workflows = fast_workflows(client, Arc::new(journal));
         println!("{READY}");
         let prefix = env(ENV_PREFIX);
         let mut tasks = Vec::new();
@@ -67,8 +56,29 @@ fn child_process() {
     });
 }
 
+/// A child's client of the sandbox at `gateway`, with the keys its parent passed on.
+pub(super) fn child_client(gateway: String, app_key: &str, alipay_key: &str) -> Client {
+    Client::builder()
+        .app_id(SandboxConfig::default().app_id)
+        .app_private_key_text(app_key)
+        .expect("app key")
+        .alipay_public_key_text(alipay_key)
+        .expect("alipay key")
+        .gateway(Gateway::Custom(gateway))
+        .build()
+        .expect("client")
+}
+
+/// A child's workflows: fast polls and retries, so that its sales finish in seconds.
+pub(super) fn fast_workflows(client: Client, journal: Arc<dyn TradeJournal>) -> Workflows {
+    Workflows::new(client, journal)
+        .with_barcode_policy(fast_polls(5))
+        .with_qr_policy(fast_polls(4))
+        .with_refund_policy(RefundPolicy::default().with_interval(Duration::from_millis(10)))
+}
+
 /// Polls fast enough for a child to finish its sales in seconds.
-pub(super) fn fast_polls(queries: u32) -> PollPolicy {
+fn fast_polls(queries: u32) -> PollPolicy {
     PollPolicy::barcode()
         .with_query_interval(Duration::from_millis(25))
         .with_max_queries(queries)

@@ -20,11 +20,10 @@ use alipay_core::client::CallOptions;
 use alipay_core::journal::{EntryState, JournalEntry, JournalOptions, NotificationClaim};
 use alipay_core::notify::NotifyRule;
 use alipay_core::trade::TradeStatus;
-use alipay_core::workflow::{PollPolicy, RefundPolicy, SETTLE_MARGIN, Workflows};
-use alipay_core::{Client, Gateway};
+use alipay_core::workflow::{PollPolicy, SETTLE_MARGIN, Workflows};
 use alipay_sandbox::{Fault, FaultRule, Sandbox, SandboxConfig};
 
-use super::crash::{fast_polls, one_sale};
+use super::crash::{child_client, fast_workflows, one_sale};
 
 const ENV_GATEWAY: &str = "ALIPAY_INSTANCES_GATEWAY";
 const ENV_APP_KEY: &str = "ALIPAY_INSTANCES_APP_KEY";
@@ -48,22 +47,11 @@ fn instance_process() {
     let env = |name: &str| std::env::var(name).unwrap_or_else(|_| panic!("{name} is set by the parent"));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     runtime.block_on(async move {
-        let client = Client::builder()
-            .app_id(SandboxConfig::default().app_id)
-            .app_private_key_text(&env(ENV_APP_KEY))
-            .expect("app key")
-            .alipay_public_key_text(&env(ENV_ALIPAY_KEY))
-            .expect("alipay key")
-            .gateway(Gateway::Custom(gateway))
-            .build()
-            .expect("client")
+        let client = child_client(gateway, &env(ENV_APP_KEY), &env(ENV_ALIPAY_KEY))
             .with_options(CallOptions::new().notify_url("http://127.0.0.1:9/notify"));
         let journal = alipay_core::journal::open_with(env(ENV_JOURNAL), JournalOptions::default().with_lease(LEASE))
             .expect("journal");
-        let workflows = Workflows::new(client, journal)
-            .with_barcode_policy(fast_polls(5))
-            .with_qr_policy(fast_polls(4))
-            .with_refund_policy(RefundPolicy::default().with_interval(Duration::from_millis(10)));
+        let workflows = fast_workflows(client, journal);
         let (from, to) = env(ENV_RANGE)
             .split_once("..")
             .map(|(a, b)| (a.parse().expect("n"), b.parse().expect("n")))
