@@ -15,7 +15,7 @@ cd "$repo"
 rustup target add aarch64-linux-android armv7-linux-androideabi x86_64-linux-android
 # 16 KB pages: NDK r28+ links that way by default; the flag makes older NDKs do the same.
 # Packed relocations (Android's APS2 format, read by Android 6+, below minSdk 24) shrink the library.
-# No HTTP/2 on a terminal (`--no-default-features`): see bindings-kotlin/Cargo.toml.
+# No HTTP/2 and no PostgreSQL journal on a terminal (`--no-default-features`): see bindings-kotlin/Cargo.toml.
 RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384 -C link-arg=-Wl,--pack-dyn-relocs=android" \
   cargo ndk -t arm64-v8a -t armeabi-v7a -t x86_64 -o "$here/src/main/jniLibs" \
   build --profile release-small -p alipay-core-kotlin --no-default-features

@@ -14,7 +14,7 @@ cd "$repo"
 
 rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios
 for target in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
-  # No HTTP/2 on a device (`--no-default-features`): see bindings-kotlin/Cargo.toml.
+  # No HTTP/2 and no PostgreSQL journal on a device (`--no-default-features`): see bindings-kotlin/Cargo.toml.
   cargo build --profile release-small -p alipay-core-kotlin --no-default-features --target "$target"
 done
 
