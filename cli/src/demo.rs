@@ -96,8 +96,7 @@ fn money(s: &str) -> Money {
 }
 
 fn qr_lines(content: &str) -> Result<String, String> {
-    let code = qrcode::QrCode::new(content.as_bytes()).map_err(|e| e.to_string())?;
-    Ok(code.render::<qrcode::render::unicode::Dense1x2>().quiet_zone(true).build())
+    alipay_core::qr::terminal(content).map_err(err)
 }
 
 fn err(e: alipay_core::Error) -> String {

@@ -4,6 +4,7 @@
 mod demo;
 mod journal;
 mod profile;
+mod qr;
 mod serve;
 mod tools;
 mod trade;
@@ -55,6 +56,8 @@ enum Command {
     Trade(trade::TradeArgs),
     /// Inspect a workflow journal (SQLite file or postgresql:// URL), or run its recovery.
     Journal(journal::JournalArgs),
+    /// Draw a QR code (a precreate qr_code) in the terminal, or write it as SVG or PNG.
+    Qr(qr::QrArgs),
 }
 
 #[derive(Subcommand)]
@@ -81,6 +84,7 @@ async fn main() -> ExitCode {
         Command::VerifyNotify(args) => tools::verify_notify(args),
         Command::Trade(args) => trade::run(args).await,
         Command::Journal(args) => journal::run(args).await,
+        Command::Qr(args) => qr::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

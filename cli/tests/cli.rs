@@ -264,6 +264,25 @@ async fn journal_inspect_lists_what_a_crash_left_and_journal_recover_finishes_it
     child.kill().await.expect("stop the sandbox");
 }
 
+#[test]
+fn qr_draws_in_the_terminal_and_writes_svg_and_png() {
+    let text = "https://qr.alipay.com/bax08431ptpwnzudonnb00f5";
+    let drawn = alipay(&["qr", text]);
+    assert!(drawn.status.success(), "{}", String::from_utf8_lossy(&drawn.stderr));
+    assert!(stdout(&drawn).contains('█'), "half blocks: {}", stdout(&drawn));
+    let svg = temp_file("qr.svg", "");
+    let png = temp_file("qr.png", "");
+    let (svg_path, png_path) = (svg.to_str().expect("p"), png.to_str().expect("p"));
+    let written = alipay(&["qr", text, "--svg", svg_path, "--png", png_path, "--size", "300"]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    assert!(stdout(&written).is_empty(), "files only, unless --terminal");
+    assert!(std::fs::read_to_string(&svg).expect("svg").contains("<svg"));
+    assert_eq!(&std::fs::read(&png).expect("png")[..4], b"\x89PNG");
+    let too_small = alipay(&["qr", text, "--png", png_path, "--size", "10"]);
+    assert_eq!(too_small.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&too_small.stderr).contains("size"));
+}
+
 #[tokio::test]
 async fn a_profile_in_certificate_mode_with_aes_over_v3_follows_a_rotation() {
     use alipay_core::transport::{HttpMethod, HttpRequest, ReqwestTransport, Transport, TransportSettings};

@@ -23,6 +23,8 @@ pub mod keys;
 pub mod money;
 pub mod notify;
 pub mod primitives;
+#[cfg(feature = "qr")]
+pub mod qr;
 mod random;
 pub mod response;
 #[cfg(feature = "schema")]

@@ -27,6 +27,8 @@ mod pages;
 #[path = "../../../tests/support/postgres.rs"]
 mod pg;
 mod primitives;
+#[cfg(feature = "qr")]
+mod qr_images;
 #[cfg(feature = "reqwest")]
 mod responder;
 mod response_vectors;
