@@ -149,7 +149,11 @@ async fn with_the_wrong_alipay_key_nothing_is_cancelled_blindly_and_recovery_fin
         .expect("a well-formed key")
         .build()
         .expect("client");
-    let misconfigured = Workflows::new(client, Arc::new(journal.clone()));
+    // The trade must still be waiting when the fixed client recovers it, however slow this machine
+    // is: at 2000× virtual time the default 2-minute expiry lasts 60 real ms, after which the
+    // sandbox closes it by itself and there is nothing left to cancel.
+    let patient = alipay_core::workflow::PollPolicy::barcode().with_trade_expiry(Duration::from_secs(24 * 3600));
+    let misconfigured = Workflows::new(client, Arc::new(journal.clone())).with_barcode_policy(patient);
     let request = pay(buyer::NEVER_CONFIRMS);
     let out_trade_no = request.out_trade_no.clone();
     let err = misconfigured.pay_and_wait(request).await.expect_err("nothing verifies");
