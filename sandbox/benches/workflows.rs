@@ -157,6 +157,13 @@ impl TradeJournal for Counting {
     fn unfinished(&self) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>> {
         self.inner.unfinished()
     }
+    fn created_between(
+        &self,
+        from: std::time::SystemTime,
+        to: std::time::SystemTime,
+    ) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>> {
+        self.inner.created_between(from, to)
+    }
     fn take_over(&self) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>> {
         self.count();
         self.inner.take_over()

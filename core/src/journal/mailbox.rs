@@ -26,6 +26,8 @@ pub(super) enum Command {
     Update(String, EntryUpdate, Reply<()>),
     Entry(String, Reply<Option<JournalEntry>>),
     Unfinished(Reply<Vec<JournalEntry>>),
+    /// Entries created in `from..to` (milliseconds since the epoch, as stored).
+    CreatedBetween(i64, i64, Reply<Vec<JournalEntry>>),
     TakeOver(Reply<Vec<JournalEntry>>),
     ClaimNotification(String, Reply<NotificationClaim>),
     MarkNotification(String, Reply<()>),
@@ -38,7 +40,9 @@ impl Command {
             Command::Begin(_, r) | Command::Entry(_, r) => drop(r.send(Err(error))),
             Command::Acquire(_, r) => drop(r.send(Err(error))),
             Command::Update(_, _, r) | Command::MarkNotification(_, r) => drop(r.send(Err(error))),
-            Command::Unfinished(r) | Command::TakeOver(r) => drop(r.send(Err(error))),
+            Command::Unfinished(r) | Command::TakeOver(r) | Command::CreatedBetween(_, _, r) => {
+                drop(r.send(Err(error)))
+            }
             Command::ClaimNotification(_, r) => drop(r.send(Err(error))),
         }
     }
@@ -133,6 +137,16 @@ macro_rules! mailbox_journal {
             ) -> $crate::future::BoxFuture<'_, Result<Vec<$crate::journal::JournalEntry>, $crate::journal::JournalError>>
             {
                 super::mailbox::ask(&self.commands, super::mailbox::Command::Unfinished)
+            }
+
+            fn created_between(
+                &self,
+                from: std::time::SystemTime,
+                to: std::time::SystemTime,
+            ) -> $crate::future::BoxFuture<'_, Result<Vec<$crate::journal::JournalEntry>, $crate::journal::JournalError>>
+            {
+                let (from, to) = ($crate::journal::to_millis(from), $crate::journal::to_millis(to));
+                super::mailbox::ask(&self.commands, |r| super::mailbox::Command::CreatedBetween(from, to, r))
             }
 
             fn take_over(

@@ -192,6 +192,17 @@ impl TradeJournal for MemoryJournal {
         ready(Ok(open))
     }
 
+    fn created_between(
+        &self,
+        from: SystemTime,
+        to: SystemTime,
+    ) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>> {
+        let mut found: Vec<_> =
+            self.lock().entries.values().filter(|e| (from..to).contains(&e.created_at)).cloned().collect();
+        found.sort_by(|a, b| (a.created_at, &a.key).cmp(&(b.created_at, &b.key)));
+        ready(Ok(found))
+    }
+
     fn take_over(&self) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>> {
         let mut store = self.lock();
         let takeable: Vec<String> = store

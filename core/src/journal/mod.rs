@@ -447,6 +447,14 @@ pub trait TradeJournal: Send + Sync + fmt::Debug {
     /// changes nothing).
     fn unfinished(&self) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>>;
 
+    /// Every entry whose intent was written ([`JournalEntry::created_at`]) in `from..to`, in any
+    /// state, oldest first (for reconciliation: it changes nothing).
+    fn created_between(
+        &self,
+        from: SystemTime,
+        to: SystemTime,
+    ) -> BoxFuture<'_, Result<Vec<JournalEntry>, JournalError>>;
+
     /// Takes every unfinished entry nobody else can be working on — unowned, owned by this instance,
     /// or owned by an instance that is gone — and makes it this instance's. Oldest first. Of two
     /// instances taking over at once, each entry goes to exactly one.

@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS alipay_workflows (
     lease_until    TIMESTAMPTZ
 );
 CREATE INDEX IF NOT EXISTS alipay_workflows_unfinished ON alipay_workflows (created_at) WHERE state <> 'settled';
+CREATE INDEX IF NOT EXISTS alipay_workflows_created ON alipay_workflows (created_at);
 CREATE INDEX IF NOT EXISTS alipay_workflows_owned ON alipay_workflows (owner) WHERE state = 'open';
 CREATE UNIQUE INDEX IF NOT EXISTS alipay_workflows_order ON alipay_workflows (out_trade_no) WHERE kind <> 'refund';
 CREATE UNIQUE INDEX IF NOT EXISTS alipay_workflows_refund
@@ -575,7 +576,7 @@ fn answer(command: Command, result: Result<Answer, JournalError>) -> Outbox {
                 _ => None,
             }),
         ),
-        Command::Unfinished(r) | Command::TakeOver(r) => deliver(
+        Command::Unfinished(r) | Command::TakeOver(r) | Command::CreatedBetween(_, _, r) => deliver(
             r,
             typed(result, |a| match a {
                 Answer::Entries(e) => Some(e),
@@ -613,7 +614,10 @@ impl Tx<'_> {
             Command::Acquire(key, _) => self.acquire(key).await.map(Answer::Acquired),
             Command::Update(key, update, _) => self.update(key, update).await.map(|()| Answer::Done),
             Command::Entry(key, _) => self.load(key).await.map(Answer::Entry),
-            Command::Unfinished(_) => self.list().await.map(Answer::Entries),
+            Command::Unfinished(_) => self.list("state <> 'settled'", &[]).await.map(Answer::Entries),
+            Command::CreatedBetween(from, to, _) => {
+                self.list("created_at >= $1 AND created_at < $2", &[from, to]).await.map(Answer::Entries)
+            }
             Command::TakeOver(_) => self.take_over().await.map(Answer::Entries),
             Command::ClaimNotification(id, _) => self.claim_notification(id).await.map(Answer::Claim),
             Command::MarkNotification(id, _) => self
@@ -747,15 +751,17 @@ impl Tx<'_> {
             .transpose()
     }
 
-    async fn list(&self) -> Result<Vec<JournalEntry>, JournalError> {
+    async fn list(
+        &self,
+        filter: &str,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<JournalEntry>, JournalError> {
         let statement = self
             .tx
-            .prepare_cached(&format!(
-                "SELECT {COLUMNS} FROM alipay_workflows WHERE state <> 'settled' ORDER BY created_at, key"
-            ))
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM alipay_workflows WHERE {filter} ORDER BY created_at, key"))
             .await
-            .map_err(storage("list unfinished entries"))?;
-        let rows = self.tx.query(&statement, &[]).await.map_err(storage("list unfinished entries"))?;
+            .map_err(storage("list entries"))?;
+        let rows = self.tx.query(&statement, params).await.map_err(storage("list entries"))?;
         rows.iter().map(read_row).collect()
     }
 }

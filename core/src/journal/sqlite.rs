@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS notifications (
 /// What schema 3 adds to a table of schema 1 or 2, then the indexes of every version.
 const INDEXES: &str = "
 CREATE INDEX IF NOT EXISTS workflows_unfinished ON workflows (created_at) WHERE state <> 'settled';
+CREATE INDEX IF NOT EXISTS workflows_created ON workflows (created_at);
 CREATE INDEX IF NOT EXISTS workflows_owned ON workflows (owner) WHERE state = 'open';
 CREATE UNIQUE INDEX IF NOT EXISTS workflows_order ON workflows (out_trade_no) WHERE kind <> 'refund';
 CREATE UNIQUE INDEX IF NOT EXISTS workflows_refund
@@ -311,7 +312,10 @@ impl Tx<'_> {
             Command::Acquire(key, reply) => deliver(reply, self.acquire(&key)),
             Command::Update(key, update, reply) => deliver(reply, self.update(&key, &update)),
             Command::Entry(key, reply) => deliver(reply, self.load(&key)),
-            Command::Unfinished(reply) => deliver(reply, self.list("state <> 'settled'")),
+            Command::Unfinished(reply) => deliver(reply, self.list("state <> 'settled'", [])),
+            Command::CreatedBetween(from, to, reply) => {
+                deliver(reply, self.list("created_at >= ?1 AND created_at < ?2", [from, to]))
+            }
             Command::TakeOver(reply) => deliver(reply, self.take_over()),
             Command::ClaimNotification(id, reply) => deliver(reply, self.claim_notification(&id)),
             Command::MarkNotification(id, reply) => deliver(
@@ -427,7 +431,7 @@ impl Tx<'_> {
     fn take_over(&self) -> Result<Vec<JournalEntry>, JournalError> {
         let now = SystemTime::now();
         let mut taken = Vec::new();
-        for mut entry in self.list("state <> 'settled'")? {
+        for mut entry in self.list("state <> 'settled'", [])? {
             if self.held_elsewhere(&entry, now) {
                 continue;
             }
@@ -479,13 +483,13 @@ impl Tx<'_> {
             .transpose()
     }
 
-    fn list(&self, filter: &str) -> Result<Vec<JournalEntry>, JournalError> {
+    fn list(&self, filter: &str, params: impl rusqlite::Params) -> Result<Vec<JournalEntry>, JournalError> {
         let mut statement = self
             .tx
             .prepare(&format!("SELECT {COLUMNS} FROM workflows WHERE {filter} ORDER BY created_at, key"))
-            .map_err(storage("list unfinished entries"))?;
-        let rows = statement.query_map([], read_row).map_err(storage("list unfinished entries"))?;
-        rows.map(|r| r.map_err(storage("list unfinished entries"))?).collect()
+            .map_err(storage("list entries"))?;
+        let rows = statement.query_map(params, read_row).map_err(storage("list entries"))?;
+        rows.map(|r| r.map_err(storage("list entries"))?).collect()
     }
 }
 

@@ -283,6 +283,26 @@ async fn acquire_reopens_an_ended_workflow_for_its_caller() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn created_between_lists_the_entries_begun_in_the_window_in_any_state_oldest_first() {
+    for store in stores() {
+        let (name, j) = (store.name, store.instance());
+        for (key, age) in [("trade:W300", 300), ("trade:W200", 200), ("trade:W100", 100), ("trade:W0", 0)] {
+            j.begin(entry(key, age)).await.expect("begin");
+        }
+        let settled = EntryUpdate { state: Some(EntryState::Settled), ..EntryUpdate::default() };
+        j.update("trade:W100", settled).await.expect("settle");
+        let at = |age: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000 - age);
+        let found = j.created_between(at(250), at(50)).await.expect("list");
+        let keys: Vec<&str> = found.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["trade:W200", "trade:W100"], "{name}");
+        assert_eq!(found[1].state, EntryState::Settled, "{name}: settled ones too");
+        let edges = j.created_between(at(300), at(0)).await.expect("list");
+        let keys: Vec<&str> = edges.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(keys, ["trade:W300", "trade:W200", "trade:W100"], "{name}: from is in, to is out");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notification_is_first_once_then_in_progress_until_handled_then_handled() {
     for store in stores() {
         let (name, a, b) = (store.name, store.instance(), store.instance());
