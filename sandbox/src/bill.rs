@@ -84,10 +84,11 @@ impl Sandbox {
             Some(t) if t.expires_at >= now => {
                 let trades = self.trades();
                 let exported = format_shanghai(now);
+                let misstated = self.state().bill_misstatements.clone();
                 let zip = if t.bill_type == "trade" {
-                    trade_bill_zip(&trades, &t.bill_date, self.seller_id(), &exported)
+                    trade_bill_zip(&trades, &t.bill_date, self.seller_id(), &exported, &misstated)
                 } else {
-                    account_bill_zip(&trades, &t.bill_date, self.seller_id(), &exported)
+                    account_bill_zip(&trades, &t.bill_date, self.seller_id(), &exported, &misstated)
                 };
                 Reply::Http(HttpResponse {
                     status: 200,
@@ -119,6 +120,59 @@ fn yuan(fen: i64) -> String {
     alipay_core::Amount::from_fen(fen).to_string()
 }
 
+/// How long after a payment or refund completes Alipay books it into the bill. A trade paid in the
+/// last seconds of a day is in the next day's bill, as on the real platform; its `完成时间` still says
+/// when it was paid.
+pub const BOOKING_DELAY: Duration = Duration::from_secs(5);
+
+/// The service fee (服务费) the sandbox charges: 0.6 %, the standard face-to-face rate, rounded half
+/// up to the fen; a refund returns its share of the fee.
+pub const SERVICE_FEE_PER_MILLE: i64 = 6;
+
+/// The fee of `fen` yuan-cents of business, as the bill shows it: negative for a payment (charged),
+/// positive for a refund (returned).
+fn service_fee(fen: i64) -> i64 {
+    let fee = (fen.abs() * SERVICE_FEE_PER_MILLE + 500) / 1000;
+    if fen >= 0 { -fee } else { fee }
+}
+
+/// A bill that disagrees with the trades, on purpose: what reconciliation must catch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BillMisstatement {
+    /// Every row of the trade is left out of the bill.
+    Omit {
+        /// The trade.
+        out_trade_no: String,
+    },
+    /// The trade's payment row shows this order amount (and receipt) instead.
+    PaymentAmount {
+        /// The trade.
+        out_trade_no: String,
+        /// The amount the bill shows.
+        amount: alipay_core::Amount,
+    },
+    /// The refund's row shows this amount instead (negative, as refunds are in the bill).
+    RefundAmount {
+        /// The refund's `out_request_no`.
+        out_request_no: String,
+        /// The amount the bill shows.
+        amount: alipay_core::Amount,
+    },
+}
+
+impl Sandbox {
+    /// From now on, every bill built misstates this (until [`Sandbox::clear_bill_misstatements`]).
+    pub fn misstate_bill(&self, misstatement: BillMisstatement) {
+        self.state().bill_misstatements.push(misstatement);
+    }
+
+    /// Bills are true again.
+    pub fn clear_bill_misstatements(&self) {
+        self.state().bill_misstatements.clear();
+    }
+}
+
 /// One line of the detail file: a payment or a refund.
 struct Line {
     trade_no: String,
@@ -129,14 +183,32 @@ struct Line {
     finished: String,
     store: String,
     fen: i64,
+    fee: i64,
     refund_no: String,
 }
 
-fn lines_on(trades: &[Trade], date_prefix: &str) -> Vec<Line> {
+/// The lines booked in the period `date_prefix` names (`yyyy-MM-dd` or `yyyy-MM`), misstated as asked.
+fn lines_on(trades: &[Trade], date_prefix: &str, misstatements: &[BillMisstatement]) -> Vec<Line> {
+    let booked_in = |at: SystemTime| format_shanghai(at + BOOKING_DELAY).starts_with(date_prefix);
     let mut lines = Vec::new();
     for t in trades {
+        if misstatements
+            .iter()
+            .any(|m| matches!(m, BillMisstatement::Omit { out_trade_no } if *out_trade_no == t.out_trade_no))
+        {
+            continue;
+        }
         let store = t.store_id.clone().unwrap_or_default();
-        if let Some(paid) = t.paid_at.filter(|at| format_shanghai(*at).starts_with(date_prefix)) {
+        if let Some(paid) = t.paid_at.filter(|at| booked_in(*at)) {
+            let fen = misstatements
+                .iter()
+                .find_map(|m| match m {
+                    BillMisstatement::PaymentAmount { out_trade_no, amount } if *out_trade_no == t.out_trade_no => {
+                        Some(amount.fen())
+                    }
+                    _ => None,
+                })
+                .unwrap_or(t.total_amount.fen());
             lines.push(Line {
                 trade_no: t.trade_no.clone(),
                 out_trade_no: t.out_trade_no.clone(),
@@ -145,11 +217,23 @@ fn lines_on(trades: &[Trade], date_prefix: &str) -> Vec<Line> {
                 created: format_shanghai(t.created_at),
                 finished: format_shanghai(paid),
                 store: store.clone(),
-                fen: t.total_amount.fen(),
+                fen,
+                fee: service_fee(fen),
                 refund_no: String::new(),
             });
         }
-        for r in t.refunds.iter().filter(|r| format_shanghai(r.at).starts_with(date_prefix)) {
+        for r in t.refunds.iter().filter(|r| booked_in(r.at)) {
+            let fen = misstatements
+                .iter()
+                .find_map(|m| match m {
+                    BillMisstatement::RefundAmount { out_request_no, amount }
+                        if *out_request_no == r.out_request_no =>
+                    {
+                        Some(amount.fen())
+                    }
+                    _ => None,
+                })
+                .unwrap_or(-r.amount.fen());
             lines.push(Line {
                 trade_no: t.trade_no.clone(),
                 out_trade_no: t.out_trade_no.clone(),
@@ -158,17 +242,26 @@ fn lines_on(trades: &[Trade], date_prefix: &str) -> Vec<Line> {
                 created: format_shanghai(t.created_at),
                 finished: format_shanghai(r.at),
                 store: store.clone(),
-                fen: -r.amount.fen(),
+                fen,
+                fee: service_fee(fen),
                 refund_no: r.out_request_no.clone(),
             });
         }
     }
+    lines.sort_by(|a, b| a.finished.cmp(&b.finished));
     lines
 }
 
-/// Builds the trade bill zip for `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) of account `pid`.
-pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at: &str) -> Vec<u8> {
-    let lines = lines_on(trades, bill_date);
+/// Builds the trade bill zip for `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) of account `pid`: every
+/// payment and refund booked in the period, with its service fee.
+pub fn trade_bill_zip(
+    trades: &[Trade],
+    bill_date: &str,
+    pid: &str,
+    exported_at: &str,
+    misstatements: &[BillMisstatement],
+) -> Vec<u8> {
+    let lines = lines_on(trades, bill_date, misstatements);
     let account = format!("{pid}0156");
     let compact = bill_date.replace('-', "");
     let (start, end) = (format!("{bill_date} 00:00:00"), exported_at.to_string());
@@ -179,7 +272,7 @@ pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at:
     for l in &lines {
         let amount = yuan(l.fen);
         detail.push_str(&format!(
-            "{},{},{}\t,{},{},{},{},{},\t,\t,{}\t,{amount},{amount},0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,{},0.00,0.00,{}\r\n",
+            "{},{},{}\t,{},{},{},{},{},\t,\t,{}\t,{amount},{amount},0.00,0.00,0.00,0.00,0.00,,0.00\t,0.00,{},{},0.00,{}\r\n",
             tabbed(&l.trade_no),
             tabbed(&l.out_trade_no),
             l.kind,
@@ -190,6 +283,7 @@ pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at:
             tabbed(&l.store),
             BUYER_LOGON_ID,
             tabbed(&l.refund_no),
+            yuan(l.fee),
             cell(&l.subject)
         ));
     }
@@ -204,7 +298,10 @@ pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at:
         sum(&refunds)
     ));
 
-    let mut per_store: BTreeMap<String, (u64, u64, i64)> = BTreeMap::new();
+    /// Per store: payments, refunds, amount, fees.
+    #[derive(Default, Clone, Copy)]
+    struct Totals(u64, u64, i64, i64);
+    let mut per_store: BTreeMap<String, Totals> = BTreeMap::new();
     for l in &lines {
         let entry = per_store.entry(l.store.clone()).or_default();
         if l.kind == "交易" {
@@ -213,19 +310,20 @@ pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at:
             entry.1 += 1
         }
         entry.2 += l.fen;
+        entry.3 += l.fee;
     }
     let mut summary = format!(
         "#支付宝业务汇总查询\r\n#账号：[{account}]\r\n#起始日期：[{start}]   终止日期：[{end}]\r\n\
          #-----------------------------------------业务汇总列表----------------------------------------\r\n{SUMMARY_HEADER}\r\n"
     );
-    let row = |store: &str, name: &str, (p, r, fen): (u64, u64, i64)| {
-        let y = yuan(fen);
-        format!("{},{},{p},{r},{y},{y},0.00,0.00,0.00,0.00,0.00,{y}\r\n", cell(store), cell(name))
+    let row = |store: &str, name: &str, Totals(p, r, fen, fee): Totals| {
+        let (y, f, net) = (yuan(fen), yuan(fee), yuan(fen + fee));
+        format!("{},{},{p},{r},{y},{y},0.00,0.00,0.00,{f},0.00,{net}\r\n", cell(store), cell(name))
     };
-    let mut total = (0, 0, 0);
-    for (store, counts) in &per_store {
-        summary.push_str(&row(store, store, *counts));
-        total = (total.0 + counts.0, total.1 + counts.1, total.2 + counts.2);
+    let mut total = Totals::default();
+    for (store, t) in &per_store {
+        summary.push_str(&row(store, store, *t));
+        total = Totals(total.0 + t.0, total.1 + t.1, total.2 + t.2, total.3 + t.3);
     }
     summary.push_str(&row("合计", "", total));
     summary.push_str(&format!(
@@ -238,31 +336,41 @@ pub fn trade_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at:
 }
 
 /// Builds the account (signcustomer) bill: every balance movement of the day.
-pub fn account_bill_zip(trades: &[Trade], bill_date: &str, pid: &str, exported_at: &str) -> Vec<u8> {
+pub fn account_bill_zip(
+    trades: &[Trade],
+    bill_date: &str,
+    pid: &str,
+    exported_at: &str,
+    misstatements: &[BillMisstatement],
+) -> Vec<u8> {
     let account = format!("{pid}0156");
     let mut text = format!(
         "#支付宝账务明细查询\r\n#账号：[{account}]\r\n#起始日期：[{bill_date} 00:00:00]   终止日期：[{exported_at}]\r\n\
          账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注\r\n"
     );
     let mut balance = 0i64;
-    let mut lines = lines_on(trades, bill_date);
-    lines.sort_by(|a, b| a.finished.cmp(&b.finished));
-    for (i, l) in lines.iter().enumerate() {
-        balance += l.fen;
-        let (income, expense, kind) = if l.fen >= 0 {
-            (yuan(l.fen), "0.00".to_string(), "在线支付")
-        } else {
-            ("0.00".to_string(), yuan(l.fen), "交易退款")
-        };
+    let mut log_no = 0;
+    let mut movement = |text: &mut String, l: &Line, fen: i64, kind: &str, remark: String| {
+        balance += fen;
+        log_no += 1;
+        let (income, expense) =
+            if fen >= 0 { (yuan(fen), "0.00".to_string()) } else { ("0.00".to_string(), yuan(fen)) };
         text.push_str(&format!(
-            "{:020}\t,{},{},{},{},{BUYER_LOGON_ID},{income},{expense},{},支付宝,{kind},\r\n",
-            i + 1,
+            "{log_no:020}\t,{},{},{},{},{BUYER_LOGON_ID},{income},{expense},{},支付宝,{kind},{}\r\n",
             tabbed(&l.trade_no),
             tabbed(&l.out_trade_no),
             cell(&l.subject),
             l.finished,
-            yuan(balance)
+            yuan(balance),
+            cell(&remark)
         ));
+    };
+    // Each payment or refund, then the service fee it was charged or returned, as its own movement.
+    for l in &lines_on(trades, bill_date, misstatements) {
+        movement(&mut text, l, l.fen, if l.fen >= 0 { "在线支付" } else { "交易退款" }, String::new());
+        if l.fee != 0 {
+            movement(&mut text, l, l.fee, "收费", format!("交易服务费[{}]", l.trade_no));
+        }
     }
     text.push_str(&format!("#导出时间：[{exported_at}]\r\n"));
     let compact = bill_date.replace('-', "");

@@ -58,7 +58,7 @@ mod trades;
 mod transport;
 mod view;
 
-pub use bill::BILL_URL_VALIDITY;
+pub use bill::{BILL_URL_VALIDITY, BOOKING_DELAY, BillMisstatement, SERVICE_FEE_PER_MILLE};
 pub use certs::SandboxCertificates;
 pub use clock::VirtualClock;
 pub use error::SandboxError;

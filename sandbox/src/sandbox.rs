@@ -84,6 +84,8 @@ pub(crate) struct State {
     pub(crate) bills: HashMap<String, BillTicket>,
     /// The sequence number in the last bill token.
     pub(crate) bill_seq: u64,
+    /// How bills are to disagree with the trades ([`Sandbox::misstate_bill`]).
+    pub(crate) bill_misstatements: Vec<crate::bill::BillMisstatement>,
 }
 
 pub(crate) struct Inner {

@@ -46,7 +46,11 @@ impl PaymentOutcome {
         let mut v = json!({"out_trade_no": self.out_trade_no, "trade_no": self.trade_no});
         let fields = match &self.status {
             PaymentStatus::Paid(e) => {
-                json!({"status": "paid", "evidence": match e { PaidEvidence::Pay(_) => "pay", PaidEvidence::Query(_) => "query" }})
+                let (evidence, paid_at) = match e {
+                    PaidEvidence::Pay(r) => ("pay", r.gmt_payment.clone()),
+                    PaidEvidence::Query(r) => ("query", r.send_pay_date.clone()),
+                };
+                json!({"status": "paid", "evidence": evidence, "paid_at": paid_at})
             }
             PaymentStatus::NotPaid(reason) => {
                 let mut r = json!({"status": "not_paid", "reason": reason.as_str()});
@@ -213,8 +217,12 @@ impl RefundOutcome {
             "queries": self.history.queries,
         });
         let fields = match &self.status {
-            RefundResult::Refunded(RefundEvidence::Refund(_)) => json!({"status": "refunded", "evidence": "refund"}),
-            RefundResult::Refunded(RefundEvidence::Query(_)) => json!({"status": "refunded", "evidence": "query"}),
+            RefundResult::Refunded(RefundEvidence::Refund(r)) => {
+                json!({"status": "refunded", "evidence": "refund", "refunded_at": r.gmt_refund_pay})
+            }
+            RefundResult::Refunded(RefundEvidence::Query(r)) => {
+                json!({"status": "refunded", "evidence": "query", "refunded_at": r.gmt_refund_pay})
+            }
             RefundResult::Rejected(g) => {
                 json!({"status": "rejected", "sub_code": g.sub_code.as_deref().unwrap_or(&g.code)})
             }
