@@ -26,6 +26,7 @@ pub mod primitives;
 #[cfg(feature = "qr")]
 pub mod qr;
 mod random;
+pub mod reconcile;
 pub mod response;
 #[cfg(feature = "schema")]
 pub mod schema;

@@ -29,6 +29,7 @@ mod pg;
 mod primitives;
 #[cfg(feature = "qr")]
 mod qr_images;
+mod reconcile_orders;
 #[cfg(feature = "reqwest")]
 mod responder;
 mod response_vectors;

@@ -18,6 +18,7 @@ mod node_sdk;
 mod notifications;
 #[path = "../../../tests/support/postgres.rs"]
 mod pg;
+mod reconcile;
 mod support;
 mod trades;
 mod workflows;
