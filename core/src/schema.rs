@@ -36,6 +36,7 @@ use crate::bill::{
 use crate::client::{ClientSettings, V3Response};
 use crate::error::ErrorInfo;
 use crate::notify::{DepositBackNotification, ExpectedOrder, TradeNotification};
+use crate::reconcile::{MerchantOrder, ReconciliationReport};
 use crate::response::ResponseNode;
 use crate::trade::{
     TradeAppPayRequest, TradeCancelRequest, TradeCancelResponse, TradeCloseRequest, TradeCloseResponse,
@@ -69,6 +70,7 @@ pub fn answers() -> Value {
         root::<RefundOutcome>(&mut generator),
         root::<WorkflowEvent>(&mut generator),
         root::<Recovered>(&mut generator),
+        root::<ReconciliationReport>(&mut generator),
         root::<ErrorInfo>(&mut generator),
         root::<ResponseNode>(&mut generator),
         root::<V3Response>(&mut generator),
@@ -102,6 +104,7 @@ pub fn requests() -> Value {
         root::<ClientSettings>(&mut generator),
         root::<CallOptions>(&mut generator),
         root::<ExpectedOrder>(&mut generator),
+        root::<MerchantOrder>(&mut generator),
     ];
     let mut doc = document(
         "alipay-core requests",

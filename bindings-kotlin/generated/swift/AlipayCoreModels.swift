@@ -2480,6 +2480,124 @@ public func FfiConverterTypeHistory_lower(_ value: History) -> RustBuffer {
 
 
 /**
+ * One of the merchant's orders.
+ *
+ * In a CSV, the columns are named by a header row (in any order; unknown columns are ignored):
+ * `out_trade_no`, `amount` and `status` are required; `refund_amount`, `paid_at` and `trade_no` are
+ * optional. JSON is an array of objects with the same fields; amounts are strings (`"12.30"`) or
+ * whole numbers, never fractional numbers.
+ */
+public struct MerchantOrder: Equatable, Hashable {
+    /**
+     * The order number sent to Alipay.
+     */
+    public var outTradeNo: String
+    /**
+     * The order amount.
+     */
+    public var amount: Money
+    /**
+     * Where the order stands.
+     */
+    public var status: OrderStatus
+    /**
+     * What was refunded of it in the bill's period. For `refunded` orders without it, the whole
+     * amount.
+     */
+    public var refundAmount: Money?
+    /**
+     * When it was paid (`yyyy-MM-dd HH:mm:ss`, Shanghai). When given, a payment outside the bill's
+     * period is not looked for in the bill; without it, every paid order is.
+     */
+    public var paidAt: String?
+    /**
+     * Alipay's trade number, when the order system kept it.
+     */
+    public var tradeNo: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The order number sent to Alipay.
+         */outTradeNo: String, 
+        /**
+         * The order amount.
+         */amount: Money, 
+        /**
+         * Where the order stands.
+         */status: OrderStatus, 
+        /**
+         * What was refunded of it in the bill's period. For `refunded` orders without it, the whole
+         * amount.
+         */refundAmount: Money? = nil, 
+        /**
+         * When it was paid (`yyyy-MM-dd HH:mm:ss`, Shanghai). When given, a payment outside the bill's
+         * period is not looked for in the bill; without it, every paid order is.
+         */paidAt: String? = nil, 
+        /**
+         * Alipay's trade number, when the order system kept it.
+         */tradeNo: String? = nil) {
+        self.outTradeNo = outTradeNo
+        self.amount = amount
+        self.status = status
+        self.refundAmount = refundAmount
+        self.paidAt = paidAt
+        self.tradeNo = tradeNo
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MerchantOrder: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMerchantOrder: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MerchantOrder {
+        return
+            try MerchantOrder(
+                outTradeNo: FfiConverterString.read(from: &buf), 
+                amount: FfiConverterTypeMoney.read(from: &buf), 
+                status: FfiConverterTypeOrderStatus.read(from: &buf), 
+                refundAmount: FfiConverterOptionTypeMoney.read(from: &buf), 
+                paidAt: FfiConverterOptionString.read(from: &buf), 
+                tradeNo: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MerchantOrder, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.outTradeNo, into: &buf)
+        FfiConverterTypeMoney.write(value.amount, into: &buf)
+        FfiConverterTypeOrderStatus.write(value.status, into: &buf)
+        FfiConverterOptionTypeMoney.write(value.refundAmount, into: &buf)
+        FfiConverterOptionString.write(value.paidAt, into: &buf)
+        FfiConverterOptionString.write(value.tradeNo, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMerchantOrder_lift(_ buf: RustBuffer) throws -> MerchantOrder {
+    return try FfiConverterTypeMerchantOrder.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMerchantOrder_lower(_ value: MerchantOrder) -> RustBuffer {
+    return FfiConverterTypeMerchantOrder.lower(value)
+}
+
+
+/**
  * One payment channel of a notification's `fund_bill_list` (notifications spell it `fundChannel`).
  */
 public struct NotifyFundBill: Equatable, Hashable {
@@ -2862,6 +2980,458 @@ public func FfiConverterTypePollPolicy_lift(_ buf: RustBuffer) throws -> PollPol
 #endif
 public func FfiConverterTypePollPolicy_lower(_ value: PollPolicy) -> RustBuffer {
     return FfiConverterTypePollPolicy.lower(value)
+}
+
+
+/**
+ * One line of the report.
+ */
+public struct ReconciliationItem: Equatable, Hashable {
+    /**
+     * What the comparison found.
+     */
+    public var finding: Finding
+    /**
+     * A payment, a refund or a trade's refund total.
+     */
+    public var kind: ItemKind
+    /**
+     * The record compared with; `None` for [`Finding::InBillOnly`], which no record knows.
+     */
+    public var source: RecordSource?
+    /**
+     * The merchant's order number.
+     */
+    public var outTradeNo: String
+    /**
+     * Alipay's trade number, when the bill or the record gives it.
+     */
+    public var tradeNo: String?
+    /**
+     * The refund's number (refunds only).
+     */
+    public var outRequestNo: String?
+    /**
+     * The amount in the bill: a payment's order amount, a refund's amount (positive), a trade's
+     * refunds summed. `None` when the bill does not have it.
+     */
+    public var billAmount: Amount?
+    /**
+     * The amount in our record. `None` when the record has none (or there is no record).
+     */
+    public var recordedAmount: Amount?
+    /**
+     * What our record says: `paid`, `not_paid (closed)`, `refunded`, `open`, `unresolved`, …
+     */
+    public var recordedStatus: String?
+    /**
+     * When our record says it was paid or refunded (`yyyy-MM-dd HH:mm:ss`, Shanghai).
+     */
+    public var recordedAt: String?
+    /**
+     * The row's `完成时间` in the bill.
+     */
+    public var billedAt: String?
+    /**
+     * The row's `服务费` (negative when charged).
+     */
+    public var serviceFee: Amount?
+    /**
+     * In words, for the person who looks into it.
+     */
+    public var detail: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What the comparison found.
+         */finding: Finding, 
+        /**
+         * A payment, a refund or a trade's refund total.
+         */kind: ItemKind, 
+        /**
+         * The record compared with; `None` for [`Finding::InBillOnly`], which no record knows.
+         */source: RecordSource?, 
+        /**
+         * The merchant's order number.
+         */outTradeNo: String, 
+        /**
+         * Alipay's trade number, when the bill or the record gives it.
+         */tradeNo: String?, 
+        /**
+         * The refund's number (refunds only).
+         */outRequestNo: String?, 
+        /**
+         * The amount in the bill: a payment's order amount, a refund's amount (positive), a trade's
+         * refunds summed. `None` when the bill does not have it.
+         */billAmount: Amount?, 
+        /**
+         * The amount in our record. `None` when the record has none (or there is no record).
+         */recordedAmount: Amount?, 
+        /**
+         * What our record says: `paid`, `not_paid (closed)`, `refunded`, `open`, `unresolved`, …
+         */recordedStatus: String?, 
+        /**
+         * When our record says it was paid or refunded (`yyyy-MM-dd HH:mm:ss`, Shanghai).
+         */recordedAt: String?, 
+        /**
+         * The row's `完成时间` in the bill.
+         */billedAt: String?, 
+        /**
+         * The row's `服务费` (negative when charged).
+         */serviceFee: Amount?, 
+        /**
+         * In words, for the person who looks into it.
+         */detail: String) {
+        self.finding = finding
+        self.kind = kind
+        self.source = source
+        self.outTradeNo = outTradeNo
+        self.tradeNo = tradeNo
+        self.outRequestNo = outRequestNo
+        self.billAmount = billAmount
+        self.recordedAmount = recordedAmount
+        self.recordedStatus = recordedStatus
+        self.recordedAt = recordedAt
+        self.billedAt = billedAt
+        self.serviceFee = serviceFee
+        self.detail = detail
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReconciliationItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReconciliationItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReconciliationItem {
+        return
+            try ReconciliationItem(
+                finding: FfiConverterTypeFinding.read(from: &buf), 
+                kind: FfiConverterTypeItemKind.read(from: &buf), 
+                source: FfiConverterOptionTypeRecordSource.read(from: &buf), 
+                outTradeNo: FfiConverterString.read(from: &buf), 
+                tradeNo: FfiConverterOptionString.read(from: &buf), 
+                outRequestNo: FfiConverterOptionString.read(from: &buf), 
+                billAmount: FfiConverterOptionTypeAmount.read(from: &buf), 
+                recordedAmount: FfiConverterOptionTypeAmount.read(from: &buf), 
+                recordedStatus: FfiConverterOptionString.read(from: &buf), 
+                recordedAt: FfiConverterOptionString.read(from: &buf), 
+                billedAt: FfiConverterOptionString.read(from: &buf), 
+                serviceFee: FfiConverterOptionTypeAmount.read(from: &buf), 
+                detail: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReconciliationItem, into buf: inout [UInt8]) {
+        FfiConverterTypeFinding.write(value.finding, into: &buf)
+        FfiConverterTypeItemKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeRecordSource.write(value.source, into: &buf)
+        FfiConverterString.write(value.outTradeNo, into: &buf)
+        FfiConverterOptionString.write(value.tradeNo, into: &buf)
+        FfiConverterOptionString.write(value.outRequestNo, into: &buf)
+        FfiConverterOptionTypeAmount.write(value.billAmount, into: &buf)
+        FfiConverterOptionTypeAmount.write(value.recordedAmount, into: &buf)
+        FfiConverterOptionString.write(value.recordedStatus, into: &buf)
+        FfiConverterOptionString.write(value.recordedAt, into: &buf)
+        FfiConverterOptionString.write(value.billedAt, into: &buf)
+        FfiConverterOptionTypeAmount.write(value.serviceFee, into: &buf)
+        FfiConverterString.write(value.detail, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconciliationItem_lift(_ buf: RustBuffer) throws -> ReconciliationItem {
+    return try FfiConverterTypeReconciliationItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconciliationItem_lower(_ value: ReconciliationItem) -> RustBuffer {
+    return FfiConverterTypeReconciliationItem.lower(value)
+}
+
+
+/**
+ * A day's or a month's trade bill compared with the journal, and with the merchant's orders when
+ * they were given.
+ */
+public struct ReconciliationReport: Equatable, Hashable {
+    /**
+     * The bill's date: `yyyy-MM-dd` or `yyyy-MM`.
+     */
+    public var billDate: String
+    /**
+     * The period's first second (Shanghai).
+     */
+    public var periodStart: String
+    /**
+     * The first second after the period (Shanghai).
+     */
+    public var periodEnd: String
+    /**
+     * `true` when the bill was compared with the journal.
+     */
+    public var comparedWithJournal: Bool
+    /**
+     * `true` when the bill was compared with the merchant's orders.
+     */
+    public var comparedWithOrders: Bool
+    /**
+     * The day whose bill was checked for records the period's bill lacks (Alipay books a trade paid
+     * in the last seconds of a day in the next day's bill), or `None` when nothing needed it.
+     */
+    public var nextBillDate: String?
+    /**
+     * Why the next bill could not be checked, when it could not (not out yet, or the download failed).
+     */
+    public var nextBillProblem: String?
+    /**
+     * Every item, ordered by order number, then payment before refunds.
+     */
+    public var items: [ReconciliationItem]
+    /**
+     * The bill's sums and the count of matches and mismatches.
+     */
+    public var totals: ReconciliationTotals
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The bill's date: `yyyy-MM-dd` or `yyyy-MM`.
+         */billDate: String, 
+        /**
+         * The period's first second (Shanghai).
+         */periodStart: String, 
+        /**
+         * The first second after the period (Shanghai).
+         */periodEnd: String, 
+        /**
+         * `true` when the bill was compared with the journal.
+         */comparedWithJournal: Bool, 
+        /**
+         * `true` when the bill was compared with the merchant's orders.
+         */comparedWithOrders: Bool, 
+        /**
+         * The day whose bill was checked for records the period's bill lacks (Alipay books a trade paid
+         * in the last seconds of a day in the next day's bill), or `None` when nothing needed it.
+         */nextBillDate: String?, 
+        /**
+         * Why the next bill could not be checked, when it could not (not out yet, or the download failed).
+         */nextBillProblem: String?, 
+        /**
+         * Every item, ordered by order number, then payment before refunds.
+         */items: [ReconciliationItem], 
+        /**
+         * The bill's sums and the count of matches and mismatches.
+         */totals: ReconciliationTotals) {
+        self.billDate = billDate
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.comparedWithJournal = comparedWithJournal
+        self.comparedWithOrders = comparedWithOrders
+        self.nextBillDate = nextBillDate
+        self.nextBillProblem = nextBillProblem
+        self.items = items
+        self.totals = totals
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReconciliationReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReconciliationReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReconciliationReport {
+        return
+            try ReconciliationReport(
+                billDate: FfiConverterString.read(from: &buf), 
+                periodStart: FfiConverterString.read(from: &buf), 
+                periodEnd: FfiConverterString.read(from: &buf), 
+                comparedWithJournal: FfiConverterBool.read(from: &buf), 
+                comparedWithOrders: FfiConverterBool.read(from: &buf), 
+                nextBillDate: FfiConverterOptionString.read(from: &buf), 
+                nextBillProblem: FfiConverterOptionString.read(from: &buf), 
+                items: FfiConverterSequenceTypeReconciliationItem.read(from: &buf), 
+                totals: FfiConverterTypeReconciliationTotals.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReconciliationReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.billDate, into: &buf)
+        FfiConverterString.write(value.periodStart, into: &buf)
+        FfiConverterString.write(value.periodEnd, into: &buf)
+        FfiConverterBool.write(value.comparedWithJournal, into: &buf)
+        FfiConverterBool.write(value.comparedWithOrders, into: &buf)
+        FfiConverterOptionString.write(value.nextBillDate, into: &buf)
+        FfiConverterOptionString.write(value.nextBillProblem, into: &buf)
+        FfiConverterSequenceTypeReconciliationItem.write(value.items, into: &buf)
+        FfiConverterTypeReconciliationTotals.write(value.totals, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconciliationReport_lift(_ buf: RustBuffer) throws -> ReconciliationReport {
+    return try FfiConverterTypeReconciliationReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconciliationReport_lower(_ value: ReconciliationReport) -> RustBuffer {
+    return FfiConverterTypeReconciliationReport.lower(value)
+}
+
+
+/**
+ * The bill's sums, and how many items matched.
+ */
+public struct ReconciliationTotals: Equatable, Hashable {
+    /**
+     * Payment rows in the bill.
+     */
+    public var payments: UInt64
+    /**
+     * Their order amounts, summed.
+     */
+    public var paymentAmount: Amount
+    /**
+     * Refund rows in the bill.
+     */
+    public var refunds: UInt64
+    /**
+     * Their amounts, summed (negative, as in the bill).
+     */
+    public var refundAmount: Amount
+    /**
+     * Every row's service fee, summed (negative when charged).
+     */
+    public var serviceFee: Amount
+    /**
+     * What the period leaves the merchant: payments, refunds and fees together.
+     */
+    public var net: Amount
+    /**
+     * Items that are not mismatches ([`Finding::is_mismatch`]).
+     */
+    public var agreed: UInt64
+    /**
+     * Items someone must look into.
+     */
+    public var mismatched: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Payment rows in the bill.
+         */payments: UInt64, 
+        /**
+         * Their order amounts, summed.
+         */paymentAmount: Amount, 
+        /**
+         * Refund rows in the bill.
+         */refunds: UInt64, 
+        /**
+         * Their amounts, summed (negative, as in the bill).
+         */refundAmount: Amount, 
+        /**
+         * Every row's service fee, summed (negative when charged).
+         */serviceFee: Amount, 
+        /**
+         * What the period leaves the merchant: payments, refunds and fees together.
+         */net: Amount, 
+        /**
+         * Items that are not mismatches ([`Finding::is_mismatch`]).
+         */agreed: UInt64, 
+        /**
+         * Items someone must look into.
+         */mismatched: UInt64) {
+        self.payments = payments
+        self.paymentAmount = paymentAmount
+        self.refunds = refunds
+        self.refundAmount = refundAmount
+        self.serviceFee = serviceFee
+        self.net = net
+        self.agreed = agreed
+        self.mismatched = mismatched
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReconciliationTotals: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReconciliationTotals: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReconciliationTotals {
+        return
+            try ReconciliationTotals(
+                payments: FfiConverterUInt64.read(from: &buf), 
+                paymentAmount: FfiConverterTypeAmount.read(from: &buf), 
+                refunds: FfiConverterUInt64.read(from: &buf), 
+                refundAmount: FfiConverterTypeAmount.read(from: &buf), 
+                serviceFee: FfiConverterTypeAmount.read(from: &buf), 
+                net: FfiConverterTypeAmount.read(from: &buf), 
+                agreed: FfiConverterUInt64.read(from: &buf), 
+                mismatched: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReconciliationTotals, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.payments, into: &buf)
+        FfiConverterTypeAmount.write(value.paymentAmount, into: &buf)
+        FfiConverterUInt64.write(value.refunds, into: &buf)
+        FfiConverterTypeAmount.write(value.refundAmount, into: &buf)
+        FfiConverterTypeAmount.write(value.serviceFee, into: &buf)
+        FfiConverterTypeAmount.write(value.net, into: &buf)
+        FfiConverterUInt64.write(value.agreed, into: &buf)
+        FfiConverterUInt64.write(value.mismatched, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconciliationTotals_lift(_ buf: RustBuffer) throws -> ReconciliationTotals {
+    return try FfiConverterTypeReconciliationTotals.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReconciliationTotals_lower(_ value: ReconciliationTotals) -> RustBuffer {
+    return FfiConverterTypeReconciliationTotals.lower(value)
 }
 
 
@@ -8735,6 +9305,218 @@ public func FfiConverterTypeEvidence_lower(_ value: Evidence) -> RustBuffer {
 
 
 /**
+ * What became of one payment, refund or refund total when the bill and a record were compared.
+ */
+
+public enum Finding: Equatable, Hashable {
+    
+    /**
+     * The bill and the record agree.
+     */
+    case matched
+    /**
+     * Our record says it happened just before the period ended, and Alipay booked it in the next
+     * bill (which was checked): not a mismatch.
+     */
+    case inNextBill
+    /**
+     * In the bill, but neither the journal nor the merchant's orders know it.
+     */
+    case inBillOnly
+    /**
+     * Our record says it was paid (or refunded) in the period, and the bill does not have it.
+     */
+    case missingFromBill
+    /**
+     * Both have it, with different amounts.
+     */
+    case amountDiffers
+    /**
+     * The bill has it, and our record says it did not happen (not paid, rejected) or does not know
+     * how it ended (a workflow still open or unresolved: run `recover()`).
+     */
+    case statusDiffers
+    /**
+     * The refunds of a trade in the bill add up to a different total than our record's.
+     */
+    case refundTotalDiffers
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Finding: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFinding: FfiConverterRustBuffer {
+    typealias SwiftType = Finding
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Finding {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .matched
+        
+        case 2: return .inNextBill
+        
+        case 3: return .inBillOnly
+        
+        case 4: return .missingFromBill
+        
+        case 5: return .amountDiffers
+        
+        case 6: return .statusDiffers
+        
+        case 7: return .refundTotalDiffers
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Finding, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .matched:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .inNextBill:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .inBillOnly:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .missingFromBill:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .amountDiffers:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .statusDiffers:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .refundTotalDiffers:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinding_lift(_ buf: RustBuffer) throws -> Finding {
+    return try FfiConverterTypeFinding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFinding_lower(_ value: Finding) -> RustBuffer {
+    return FfiConverterTypeFinding.lower(value)
+}
+
+
+
+/**
+ * What an item is about.
+ */
+
+public enum ItemKind: Equatable, Hashable {
+    
+    /**
+     * A payment (`交易` row).
+     */
+    case payment
+    /**
+     * One refund (`退款` row), by its `out_request_no`.
+     */
+    case refund
+    /**
+     * All the refunds of one trade in the period, summed.
+     */
+    case refundTotal
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ItemKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeItemKind: FfiConverterRustBuffer {
+    typealias SwiftType = ItemKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ItemKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .payment
+        
+        case 2: return .refund
+        
+        case 3: return .refundTotal
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ItemKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .payment:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .refund:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .refundTotal:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeItemKind_lift(_ buf: RustBuffer) throws -> ItemKind {
+    return try FfiConverterTypeItemKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeItemKind_lower(_ value: ItemKind) -> RustBuffer {
+    return FfiConverterTypeItemKind.lower(value)
+}
+
+
+
+/**
  * How a payment ended unpaid.
  */
 
@@ -8835,6 +9617,91 @@ public func FfiConverterTypeNotPaidKind_lift(_ buf: RustBuffer) throws -> NotPai
 #endif
 public func FfiConverterTypeNotPaidKind_lower(_ value: NotPaidKind) -> RustBuffer {
     return FfiConverterTypeNotPaidKind.lower(value)
+}
+
+
+
+/**
+ * Where an order stands in the merchant's own system.
+ */
+
+public enum OrderStatus: Equatable, Hashable {
+    
+    /**
+     * Paid (refunds, if any, in `refund_amount`).
+     */
+    case paid
+    /**
+     * Paid, then refunded (in full unless `refund_amount` says how much).
+     */
+    case refunded
+    /**
+     * Never paid: closed, cancelled, abandoned.
+     */
+    case notPaid
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OrderStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOrderStatus: FfiConverterRustBuffer {
+    typealias SwiftType = OrderStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OrderStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .paid
+        
+        case 2: return .refunded
+        
+        case 3: return .notPaid
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OrderStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .paid:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .refunded:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .notPaid:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderStatus_lift(_ buf: RustBuffer) throws -> OrderStatus {
+    return try FfiConverterTypeOrderStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOrderStatus_lower(_ value: OrderStatus) -> RustBuffer {
+    return FfiConverterTypeOrderStatus.lower(value)
 }
 
 
@@ -9157,6 +10024,81 @@ public func FfiConverterTypePaymentState_lift(_ buf: RustBuffer) throws -> Payme
 #endif
 public func FfiConverterTypePaymentState_lower(_ value: PaymentState) -> RustBuffer {
     return FfiConverterTypePaymentState.lower(value)
+}
+
+
+
+/**
+ * Which of our records the bill was compared with.
+ */
+
+public enum RecordSource: Equatable, Hashable {
+    
+    /**
+     * The workflow journal: what this SDK's workflows did.
+     */
+    case journal
+    /**
+     * The merchant's own orders, as supplied to the reconciliation.
+     */
+    case orders
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RecordSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRecordSource: FfiConverterRustBuffer {
+    typealias SwiftType = RecordSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RecordSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .journal
+        
+        case 2: return .orders
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RecordSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .journal:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .orders:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordSource_lift(_ buf: RustBuffer) throws -> RecordSource {
+    return try FfiConverterTypeRecordSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRecordSource_lower(_ value: RecordSource) -> RustBuffer {
+    return FfiConverterTypeRecordSource.lower(value)
 }
 
 
@@ -9627,6 +10569,30 @@ fileprivate struct FfiConverterOptionTypePaidEvidence: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRecordSource: FfiConverterRustBuffer {
+    typealias SwiftType = RecordSource?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRecordSource.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRecordSource.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRefundEvidence: FfiConverterRustBuffer {
     typealias SwiftType = RefundEvidence?
 
@@ -9715,6 +10681,30 @@ fileprivate struct FfiConverterOptionTypeDepositBackStatus: FfiConverterRustBuff
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDepositBackStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMoney: FfiConverterRustBuffer {
+    typealias SwiftType = Money?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMoney.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMoney.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9962,6 +10952,31 @@ fileprivate struct FfiConverterSequenceTypeNotifyFundBill: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNotifyFundBill.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeReconciliationItem: FfiConverterRustBuffer {
+    typealias SwiftType = [ReconciliationItem]
+
+    public static func write(_ value: [ReconciliationItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReconciliationItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReconciliationItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReconciliationItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReconciliationItem.read(from: &buf))
         }
         return seq
     }

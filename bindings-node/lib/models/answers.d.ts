@@ -24,6 +24,7 @@ export type AlipayCoreAnswers =
   | RefundOutcome
   | WorkflowEvent
   | Recovered
+  | ReconciliationReport
   | ErrorInfo
   | ResponseNode
   | V3Response;
@@ -71,6 +72,10 @@ export type RefundEvidence = TradeRefundResponse | TradeFastpayRefundQueryRespon
  * Either workflow's outcome. Serialized as the outcome itself.
  */
 export type Outcome = PaymentOutcome | RefundOutcome;
+/**
+ * Which of our records the bill was compared with.
+ */
+export type RecordSource = "journal" | "orders";
 
 /**
  * The answer to `alipay.trade.pay`: code `10000` (paid) or `10003` (the buyer must confirm; poll).
@@ -1241,6 +1246,151 @@ export interface Recovered {
    * Its outcome now, when it could be established.
    */
   outcome: Outcome | null;
+  [k: string]: unknown;
+}
+/**
+ * A day's or a month's trade bill compared with the journal, and with the merchant's orders when
+ * they were given.
+ */
+export interface ReconciliationReport {
+  /**
+   * The bill's date: `yyyy-MM-dd` or `yyyy-MM`.
+   */
+  bill_date: string;
+  /**
+   * `true` when the bill was compared with the journal.
+   */
+  compared_with_journal: boolean;
+  /**
+   * `true` when the bill was compared with the merchant's orders.
+   */
+  compared_with_orders: boolean;
+  /**
+   * Every item, ordered by order number, then payment before refunds.
+   */
+  items: ReconciliationItem[];
+  /**
+   * The day whose bill was checked for records the period's bill lacks (Alipay books a trade paid
+   * in the last seconds of a day in the next day's bill), or `None` when nothing needed it.
+   */
+  next_bill_date: string | null;
+  /**
+   * Why the next bill could not be checked, when it could not (not out yet, or the download failed).
+   */
+  next_bill_problem: string | null;
+  /**
+   * The first second after the period (Shanghai).
+   */
+  period_end: string;
+  /**
+   * The period's first second (Shanghai).
+   */
+  period_start: string;
+  totals: ReconciliationTotals;
+  [k: string]: unknown;
+}
+/**
+ * One line of the report.
+ */
+export interface ReconciliationItem {
+  /**
+   * The amount in the bill: a payment's order amount, a refund's amount (positive), a trade's
+   * refunds summed. `None` when the bill does not have it.
+   */
+  bill_amount: string | null;
+  /**
+   * The row's `完成时间` in the bill.
+   */
+  billed_at: string | null;
+  /**
+   * In words, for the person who looks into it.
+   */
+  detail: string;
+  /**
+   * What the comparison found.
+   */
+  finding:
+    | "matched"
+    | "in_next_bill"
+    | "in_bill_only"
+    | "missing_from_bill"
+    | "amount_differs"
+    | "status_differs"
+    | "refund_total_differs";
+  /**
+   * A payment, a refund or a trade's refund total.
+   */
+  kind: "payment" | "refund" | "refund_total";
+  /**
+   * The refund's number (refunds only).
+   */
+  out_request_no: string | null;
+  /**
+   * The merchant's order number.
+   */
+  out_trade_no: string;
+  /**
+   * The amount in our record. `None` when the record has none (or there is no record).
+   */
+  recorded_amount: string | null;
+  /**
+   * When our record says it was paid or refunded (`yyyy-MM-dd HH:mm:ss`, Shanghai).
+   */
+  recorded_at: string | null;
+  /**
+   * What our record says: `paid`, `not_paid (closed)`, `refunded`, `open`, `unresolved`, …
+   */
+  recorded_status: string | null;
+  /**
+   * The row's `服务费` (negative when charged).
+   */
+  service_fee: string | null;
+  /**
+   * The record compared with; `None` for `InBillOnly`, which no record knows.
+   */
+  source: RecordSource | null;
+  /**
+   * Alipay's trade number, when the bill or the record gives it.
+   */
+  trade_no: string | null;
+  [k: string]: unknown;
+}
+/**
+ * The bill's sums and the count of matches and mismatches.
+ */
+export interface ReconciliationTotals {
+  /**
+   * Items that are not mismatches (`is_mismatch`).
+   */
+  agreed: number;
+  /**
+   * Items someone must look into.
+   */
+  mismatched: number;
+  /**
+   * What the period leaves the merchant: payments, refunds and fees together.
+   */
+  net: string;
+  /**
+   * Their order amounts, summed.
+   */
+  payment_amount: string;
+  /**
+   * Payment rows in the bill.
+   */
+  payments: number;
+  /**
+   * Their amounts, summed (negative, as in the bill).
+   */
+  refund_amount: string;
+  /**
+   * Refund rows in the bill.
+   */
+  refunds: number;
+  /**
+   * Every row's service fee, summed (negative when charged).
+   */
+  service_fee: string;
   [k: string]: unknown;
 }
 /**

@@ -20,7 +20,8 @@ export type AlipayCoreRequests =
   | RefundPolicy
   | ClientSettings
   | CallOptions
-  | ExpectedOrder;
+  | ExpectedOrder
+  | MerchantOrder;
 /**
  * Which bill.
  */
@@ -721,4 +722,40 @@ export interface ExpectedOrder {
    * The amount you charged.
    */
   total_amount: string;
+}
+/**
+ * One of the merchant's orders.
+ *
+ * In a CSV, the columns are named by a header row (in any order; unknown columns are ignored):
+ * `out_trade_no`, `amount` and `status` are required; `refund_amount`, `paid_at` and `trade_no` are
+ * optional. JSON is an array of objects with the same fields; amounts are strings (`"12.30"`) or
+ * whole numbers, never fractional numbers.
+ */
+export interface MerchantOrder {
+  /**
+   * The order amount.
+   */
+  amount: string;
+  /**
+   * The order number sent to Alipay.
+   */
+  out_trade_no: string;
+  /**
+   * When it was paid (`yyyy-MM-dd HH:mm:ss`, Shanghai). When given, a payment outside the bill's
+   * period is not looked for in the bill; without it, every paid order is.
+   */
+  paid_at?: string | null;
+  /**
+   * What was refunded of it in the bill's period. For `refunded` orders without it, the whole
+   * amount.
+   */
+  refund_amount?: string | null;
+  /**
+   * Where the order stands.
+   */
+  status: "paid" | "refunded" | "not_paid";
+  /**
+   * Alipay's trade number, when the order system kept it.
+   */
+  trade_no?: string | null;
 }

@@ -357,6 +357,43 @@ class Evidence(str, Enum):
     """
 
 
+class Finding(str, Enum):
+    """
+    What became of one payment, refund or refund total when the bill and a record were compared.
+    """
+
+    MATCHED = 'matched'
+    """
+    The bill and the record agree.
+    """
+    IN_NEXT_BILL = 'in_next_bill'
+    """
+    Our record says it happened just before the period ended, and Alipay booked it in the next
+    bill (which was checked): not a mismatch.
+    """
+    IN_BILL_ONLY = 'in_bill_only'
+    """
+    In the bill, but neither the journal nor the merchant's orders know it.
+    """
+    MISSING_FROM_BILL = 'missing_from_bill'
+    """
+    Our record says it was paid (or refunded) in the period, and the bill does not have it.
+    """
+    AMOUNT_DIFFERS = 'amount_differs'
+    """
+    Both have it, with different amounts.
+    """
+    STATUS_DIFFERS = 'status_differs'
+    """
+    The bill has it, and our record says it did not happen (not paid, rejected) or does not know
+    how it ended (a workflow still open or unresolved: run `recover()`).
+    """
+    REFUND_TOTAL_DIFFERS = 'refund_total_differs'
+    """
+    The refunds of a trade in the bill add up to a different total than our record's.
+    """
+
+
 @dataclass(frozen=True)
 class FundBill(Model):
     """
@@ -382,6 +419,25 @@ class FundBill(Model):
     real_amount: Decimal | None = None
     """
     The amount actually paid on this channel.
+    """
+
+
+class ItemKind(str, Enum):
+    """
+    What an item is about.
+    """
+
+    PAYMENT = 'payment'
+    """
+    A payment (`交易` row).
+    """
+    REFUND = 'refund'
+    """
+    One refund (`退款` row), by its `out_request_no`.
+    """
+    REFUND_TOTAL = 'refund_total'
+    """
+    All the refunds of one trade in the period, summed.
     """
 
 
@@ -445,6 +501,61 @@ class PaymentState(str, Enum):
     UNKNOWN = 'unknown'
     """
     Could not be established: do not hand over the goods; `recover()` finishes it.
+    """
+
+
+@dataclass(frozen=True)
+class ReconciliationTotals(Model):
+    """
+    The bill's sums, and how many items matched.
+    """
+
+    agreed: int
+    """
+    Items that are not mismatches (`is_mismatch`).
+    """
+    mismatched: int
+    """
+    Items someone must look into.
+    """
+    net: Decimal
+    """
+    What the period leaves the merchant: payments, refunds and fees together.
+    """
+    payment_amount: Decimal
+    """
+    Their order amounts, summed.
+    """
+    payments: int
+    """
+    Payment rows in the bill.
+    """
+    refund_amount: Decimal
+    """
+    Their amounts, summed (negative, as in the bill).
+    """
+    refunds: int
+    """
+    Refund rows in the bill.
+    """
+    service_fee: Decimal
+    """
+    Every row's service fee, summed (negative when charged).
+    """
+
+
+class RecordSource(str, Enum):
+    """
+    Which of our records the bill was compared with.
+    """
+
+    JOURNAL = 'journal'
+    """
+    The workflow journal: what this SDK's workflows did.
+    """
+    ORDERS = 'orders'
+    """
+    The merchant's own orders, as supplied to the reconciliation.
     """
 
 
@@ -1155,6 +1266,113 @@ class ErrorInfo(Model):
 
 
 @dataclass(frozen=True)
+class ReconciliationItem(Model):
+    """
+    One line of the report.
+    """
+
+    bill_amount: Decimal | None
+    """
+    The amount in the bill: a payment's order amount, a refund's amount (positive), a trade's
+    refunds summed. `None` when the bill does not have it.
+    """
+    billed_at: str | None
+    """
+    The row's `完成时间` in the bill.
+    """
+    detail: str
+    """
+    In words, for the person who looks into it.
+    """
+    finding: Finding
+    """
+    What the comparison found.
+    """
+    kind: ItemKind
+    """
+    A payment, a refund or a trade's refund total.
+    """
+    out_request_no: str | None
+    """
+    The refund's number (refunds only).
+    """
+    out_trade_no: str
+    """
+    The merchant's order number.
+    """
+    recorded_amount: Decimal | None
+    """
+    The amount in our record. `None` when the record has none (or there is no record).
+    """
+    recorded_at: str | None
+    """
+    When our record says it was paid or refunded (`yyyy-MM-dd HH:mm:ss`, Shanghai).
+    """
+    recorded_status: str | None
+    """
+    What our record says: `paid`, `not_paid (closed)`, `refunded`, `open`, `unresolved`, …
+    """
+    service_fee: Decimal | None
+    """
+    The row's `服务费` (negative when charged).
+    """
+    source: RecordSource | None
+    """
+    The record compared with; `None` for `InBillOnly`, which no record knows.
+    """
+    trade_no: str | None
+    """
+    Alipay's trade number, when the bill or the record gives it.
+    """
+
+
+@dataclass(frozen=True)
+class ReconciliationReport(Model):
+    """
+    A day's or a month's trade bill compared with the journal, and with the merchant's orders when
+    they were given.
+    """
+
+    bill_date: str
+    """
+    The bill's date: `yyyy-MM-dd` or `yyyy-MM`.
+    """
+    compared_with_journal: bool
+    """
+    `true` when the bill was compared with the journal.
+    """
+    compared_with_orders: bool
+    """
+    `true` when the bill was compared with the merchant's orders.
+    """
+    items: list[ReconciliationItem]
+    """
+    Every item, ordered by order number, then payment before refunds.
+    """
+    next_bill_date: str | None
+    """
+    The day whose bill was checked for records the period's bill lacks (Alipay books a trade paid
+    in the last seconds of a day in the next day's bill), or `None` when nothing needed it.
+    """
+    next_bill_problem: str | None
+    """
+    Why the next bill could not be checked, when it could not (not out yet, or the download failed).
+    """
+    period_end: str
+    """
+    The first second after the period (Shanghai).
+    """
+    period_start: str
+    """
+    The period's first second (Shanghai).
+    """
+    totals: ReconciliationTotals
+    """
+    The bill's sums and the count of matches and mismatches.
+    """
+
+
+@dataclass(frozen=True)
 class TradeFastpayRefundQueryResponse(Model):
     """
     The answer to `alipay.trade.fastpay.refund.query`. No `refund_status` means the refund was not
@@ -1656,7 +1874,7 @@ class WorkflowEvent(Model):
     """
 
 
-AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | AlipayError | ResponseNode | V3Response
+AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | ReconciliationReport | AlipayError | ResponseNode | V3Response
 """
 What alipay-core hands out: answers, bills, notifications, outcomes, events.
 """

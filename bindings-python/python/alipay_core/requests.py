@@ -202,6 +202,12 @@ class GoodsDetail(TypedDict):
     """
 
 
+OrderStatus: TypeAlias = Literal['paid', 'refunded', 'not_paid']
+"""
+Where an order stands in the merchant's own system.
+"""
+
+
 class PollPolicy(TypedDict, closed=True):
     """
     Polling and cancelling for `pay_and_wait` and
@@ -730,7 +736,45 @@ class BillDownloadUrlQueryRequest(TypedDict):
     """
 
 
-AlipayCoreRequests: TypeAlias = TradePayRequest | TradePrecreateRequest | TradeCreateRequest | TradeQueryRequest | TradeRefundRequest | TradeFastpayRefundQueryRequest | TradeCancelRequest | TradeCloseRequest | BillDownloadUrlQueryRequest | TradePagePayRequest | TradeWapPayRequest | TradeAppPayRequest | PollPolicy | RefundPolicy | ClientSettings | CallOptions | ExpectedOrder
+class MerchantOrder(TypedDict, closed=True):
+    """
+    One of the merchant's orders.
+
+    In a CSV, the columns are named by a header row (in any order; unknown columns are ignored):
+    `out_trade_no`, `amount` and `status` are required; `refund_amount`, `paid_at` and `trade_no` are
+    optional. JSON is an array of objects with the same fields; amounts are strings (`"12.30"`) or
+    whole numbers, never fractional numbers.
+    """
+
+    amount: MoneyLike
+    """
+    The order amount.
+    """
+    out_trade_no: str
+    """
+    The order number sent to Alipay.
+    """
+    paid_at: NotRequired[str | None]
+    """
+    When it was paid (`yyyy-MM-dd HH:mm:ss`, Shanghai). When given, a payment outside the bill's
+    period is not looked for in the bill; without it, every paid order is.
+    """
+    refund_amount: NotRequired[MoneyLike]
+    """
+    What was refunded of it in the bill's period. For `refunded` orders without it, the whole
+    amount.
+    """
+    status: OrderStatus
+    """
+    Where the order stands.
+    """
+    trade_no: NotRequired[str | None]
+    """
+    Alipay's trade number, when the order system kept it.
+    """
+
+
+AlipayCoreRequests: TypeAlias = TradePayRequest | TradePrecreateRequest | TradeCreateRequest | TradeQueryRequest | TradeRefundRequest | TradeFastpayRefundQueryRequest | TradeCancelRequest | TradeCloseRequest | BillDownloadUrlQueryRequest | TradePagePayRequest | TradeWapPayRequest | TradeAppPayRequest | PollPolicy | RefundPolicy | ClientSettings | CallOptions | ExpectedOrder | MerchantOrder
 """
 What alipay-core takes: typed requests, page/wap/app pay inputs, policies, client settings and call options.
 """

@@ -2478,6 +2478,92 @@ public object FfiConverterTypeHistory: FfiConverterRustBuffer<History> {
 
 
 /**
+ * One of the merchant's orders.
+ *
+ * In a CSV, the columns are named by a header row (in any order; unknown columns are ignored):
+ * `out_trade_no`, `amount` and `status` are required; `refund_amount`, `paid_at` and `trade_no` are
+ * optional. JSON is an array of objects with the same fields; amounts are strings (`"12.30"`) or
+ * whole numbers, never fractional numbers.
+ */
+data class MerchantOrder (
+    /**
+     * The order number sent to Alipay.
+     */
+    var `outTradeNo`: kotlin.String
+    , 
+    /**
+     * The order amount.
+     */
+    var `amount`: Money
+    , 
+    /**
+     * Where the order stands.
+     */
+    var `status`: OrderStatus
+    , 
+    /**
+     * What was refunded of it in the bill's period. For `refunded` orders without it, the whole
+     * amount.
+     */
+    var `refundAmount`: Money? = null 
+    , 
+    /**
+     * When it was paid (`yyyy-MM-dd HH:mm:ss`, Shanghai). When given, a payment outside the bill's
+     * period is not looked for in the bill; without it, every paid order is.
+     */
+    var `paidAt`: kotlin.String? = null 
+    , 
+    /**
+     * Alipay's trade number, when the order system kept it.
+     */
+    var `tradeNo`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMerchantOrder: FfiConverterRustBuffer<MerchantOrder> {
+    override fun read(buf: ByteBuffer): MerchantOrder {
+        return MerchantOrder(
+            FfiConverterString.read(buf),
+            FfiConverterTypeMoney.read(buf),
+            FfiConverterTypeOrderStatus.read(buf),
+            FfiConverterOptionalTypeMoney.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MerchantOrder) = (
+            FfiConverterString.allocationSize(value.`outTradeNo`) +
+            FfiConverterTypeMoney.allocationSize(value.`amount`) +
+            FfiConverterTypeOrderStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalTypeMoney.allocationSize(value.`refundAmount`) +
+            FfiConverterOptionalString.allocationSize(value.`paidAt`) +
+            FfiConverterOptionalString.allocationSize(value.`tradeNo`)
+    )
+
+    override fun write(value: MerchantOrder, buf: ByteBuffer) {
+            FfiConverterString.write(value.`outTradeNo`, buf)
+            FfiConverterTypeMoney.write(value.`amount`, buf)
+            FfiConverterTypeOrderStatus.write(value.`status`, buf)
+            FfiConverterOptionalTypeMoney.write(value.`refundAmount`, buf)
+            FfiConverterOptionalString.write(value.`paidAt`, buf)
+            FfiConverterOptionalString.write(value.`tradeNo`, buf)
+    }
+}
+
+
+
+/**
  * One payment channel of a notification's `fund_bill_list` (notifications spell it `fundChannel`).
  */
 data class NotifyFundBill (
@@ -2754,6 +2840,342 @@ public object FfiConverterTypePollPolicy: FfiConverterRustBuffer<PollPolicy> {
             FfiConverterUInt.write(value.`cancelAttempts`, buf)
             FfiConverterDuration.write(value.`cancelInterval`, buf)
             FfiConverterDuration.write(value.`tradeExpiry`, buf)
+    }
+}
+
+
+
+/**
+ * One line of the report.
+ */
+data class ReconciliationItem (
+    /**
+     * What the comparison found.
+     */
+    var `finding`: Finding
+    , 
+    /**
+     * A payment, a refund or a trade's refund total.
+     */
+    var `kind`: ItemKind
+    , 
+    /**
+     * The record compared with; `None` for [`Finding::InBillOnly`], which no record knows.
+     */
+    var `source`: RecordSource?
+    , 
+    /**
+     * The merchant's order number.
+     */
+    var `outTradeNo`: kotlin.String
+    , 
+    /**
+     * Alipay's trade number, when the bill or the record gives it.
+     */
+    var `tradeNo`: kotlin.String?
+    , 
+    /**
+     * The refund's number (refunds only).
+     */
+    var `outRequestNo`: kotlin.String?
+    , 
+    /**
+     * The amount in the bill: a payment's order amount, a refund's amount (positive), a trade's
+     * refunds summed. `None` when the bill does not have it.
+     */
+    var `billAmount`: Amount?
+    , 
+    /**
+     * The amount in our record. `None` when the record has none (or there is no record).
+     */
+    var `recordedAmount`: Amount?
+    , 
+    /**
+     * What our record says: `paid`, `not_paid (closed)`, `refunded`, `open`, `unresolved`, …
+     */
+    var `recordedStatus`: kotlin.String?
+    , 
+    /**
+     * When our record says it was paid or refunded (`yyyy-MM-dd HH:mm:ss`, Shanghai).
+     */
+    var `recordedAt`: kotlin.String?
+    , 
+    /**
+     * The row's `完成时间` in the bill.
+     */
+    var `billedAt`: kotlin.String?
+    , 
+    /**
+     * The row's `服务费` (negative when charged).
+     */
+    var `serviceFee`: Amount?
+    , 
+    /**
+     * In words, for the person who looks into it.
+     */
+    var `detail`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReconciliationItem: FfiConverterRustBuffer<ReconciliationItem> {
+    override fun read(buf: ByteBuffer): ReconciliationItem {
+        return ReconciliationItem(
+            FfiConverterTypeFinding.read(buf),
+            FfiConverterTypeItemKind.read(buf),
+            FfiConverterOptionalTypeRecordSource.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeAmount.read(buf),
+            FfiConverterOptionalTypeAmount.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeAmount.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReconciliationItem) = (
+            FfiConverterTypeFinding.allocationSize(value.`finding`) +
+            FfiConverterTypeItemKind.allocationSize(value.`kind`) +
+            FfiConverterOptionalTypeRecordSource.allocationSize(value.`source`) +
+            FfiConverterString.allocationSize(value.`outTradeNo`) +
+            FfiConverterOptionalString.allocationSize(value.`tradeNo`) +
+            FfiConverterOptionalString.allocationSize(value.`outRequestNo`) +
+            FfiConverterOptionalTypeAmount.allocationSize(value.`billAmount`) +
+            FfiConverterOptionalTypeAmount.allocationSize(value.`recordedAmount`) +
+            FfiConverterOptionalString.allocationSize(value.`recordedStatus`) +
+            FfiConverterOptionalString.allocationSize(value.`recordedAt`) +
+            FfiConverterOptionalString.allocationSize(value.`billedAt`) +
+            FfiConverterOptionalTypeAmount.allocationSize(value.`serviceFee`) +
+            FfiConverterString.allocationSize(value.`detail`)
+    )
+
+    override fun write(value: ReconciliationItem, buf: ByteBuffer) {
+            FfiConverterTypeFinding.write(value.`finding`, buf)
+            FfiConverterTypeItemKind.write(value.`kind`, buf)
+            FfiConverterOptionalTypeRecordSource.write(value.`source`, buf)
+            FfiConverterString.write(value.`outTradeNo`, buf)
+            FfiConverterOptionalString.write(value.`tradeNo`, buf)
+            FfiConverterOptionalString.write(value.`outRequestNo`, buf)
+            FfiConverterOptionalTypeAmount.write(value.`billAmount`, buf)
+            FfiConverterOptionalTypeAmount.write(value.`recordedAmount`, buf)
+            FfiConverterOptionalString.write(value.`recordedStatus`, buf)
+            FfiConverterOptionalString.write(value.`recordedAt`, buf)
+            FfiConverterOptionalString.write(value.`billedAt`, buf)
+            FfiConverterOptionalTypeAmount.write(value.`serviceFee`, buf)
+            FfiConverterString.write(value.`detail`, buf)
+    }
+}
+
+
+
+/**
+ * A day's or a month's trade bill compared with the journal, and with the merchant's orders when
+ * they were given.
+ */
+data class ReconciliationReport (
+    /**
+     * The bill's date: `yyyy-MM-dd` or `yyyy-MM`.
+     */
+    var `billDate`: kotlin.String
+    , 
+    /**
+     * The period's first second (Shanghai).
+     */
+    var `periodStart`: kotlin.String
+    , 
+    /**
+     * The first second after the period (Shanghai).
+     */
+    var `periodEnd`: kotlin.String
+    , 
+    /**
+     * `true` when the bill was compared with the journal.
+     */
+    var `comparedWithJournal`: kotlin.Boolean
+    , 
+    /**
+     * `true` when the bill was compared with the merchant's orders.
+     */
+    var `comparedWithOrders`: kotlin.Boolean
+    , 
+    /**
+     * The day whose bill was checked for records the period's bill lacks (Alipay books a trade paid
+     * in the last seconds of a day in the next day's bill), or `None` when nothing needed it.
+     */
+    var `nextBillDate`: kotlin.String?
+    , 
+    /**
+     * Why the next bill could not be checked, when it could not (not out yet, or the download failed).
+     */
+    var `nextBillProblem`: kotlin.String?
+    , 
+    /**
+     * Every item, ordered by order number, then payment before refunds.
+     */
+    var `items`: List<ReconciliationItem>
+    , 
+    /**
+     * The bill's sums and the count of matches and mismatches.
+     */
+    var `totals`: ReconciliationTotals
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReconciliationReport: FfiConverterRustBuffer<ReconciliationReport> {
+    override fun read(buf: ByteBuffer): ReconciliationReport {
+        return ReconciliationReport(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeReconciliationItem.read(buf),
+            FfiConverterTypeReconciliationTotals.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReconciliationReport) = (
+            FfiConverterString.allocationSize(value.`billDate`) +
+            FfiConverterString.allocationSize(value.`periodStart`) +
+            FfiConverterString.allocationSize(value.`periodEnd`) +
+            FfiConverterBoolean.allocationSize(value.`comparedWithJournal`) +
+            FfiConverterBoolean.allocationSize(value.`comparedWithOrders`) +
+            FfiConverterOptionalString.allocationSize(value.`nextBillDate`) +
+            FfiConverterOptionalString.allocationSize(value.`nextBillProblem`) +
+            FfiConverterSequenceTypeReconciliationItem.allocationSize(value.`items`) +
+            FfiConverterTypeReconciliationTotals.allocationSize(value.`totals`)
+    )
+
+    override fun write(value: ReconciliationReport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`billDate`, buf)
+            FfiConverterString.write(value.`periodStart`, buf)
+            FfiConverterString.write(value.`periodEnd`, buf)
+            FfiConverterBoolean.write(value.`comparedWithJournal`, buf)
+            FfiConverterBoolean.write(value.`comparedWithOrders`, buf)
+            FfiConverterOptionalString.write(value.`nextBillDate`, buf)
+            FfiConverterOptionalString.write(value.`nextBillProblem`, buf)
+            FfiConverterSequenceTypeReconciliationItem.write(value.`items`, buf)
+            FfiConverterTypeReconciliationTotals.write(value.`totals`, buf)
+    }
+}
+
+
+
+/**
+ * The bill's sums, and how many items matched.
+ */
+data class ReconciliationTotals (
+    /**
+     * Payment rows in the bill.
+     */
+    var `payments`: kotlin.ULong
+    , 
+    /**
+     * Their order amounts, summed.
+     */
+    var `paymentAmount`: Amount
+    , 
+    /**
+     * Refund rows in the bill.
+     */
+    var `refunds`: kotlin.ULong
+    , 
+    /**
+     * Their amounts, summed (negative, as in the bill).
+     */
+    var `refundAmount`: Amount
+    , 
+    /**
+     * Every row's service fee, summed (negative when charged).
+     */
+    var `serviceFee`: Amount
+    , 
+    /**
+     * What the period leaves the merchant: payments, refunds and fees together.
+     */
+    var `net`: Amount
+    , 
+    /**
+     * Items that are not mismatches ([`Finding::is_mismatch`]).
+     */
+    var `agreed`: kotlin.ULong
+    , 
+    /**
+     * Items someone must look into.
+     */
+    var `mismatched`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReconciliationTotals: FfiConverterRustBuffer<ReconciliationTotals> {
+    override fun read(buf: ByteBuffer): ReconciliationTotals {
+        return ReconciliationTotals(
+            FfiConverterULong.read(buf),
+            FfiConverterTypeAmount.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterTypeAmount.read(buf),
+            FfiConverterTypeAmount.read(buf),
+            FfiConverterTypeAmount.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReconciliationTotals) = (
+            FfiConverterULong.allocationSize(value.`payments`) +
+            FfiConverterTypeAmount.allocationSize(value.`paymentAmount`) +
+            FfiConverterULong.allocationSize(value.`refunds`) +
+            FfiConverterTypeAmount.allocationSize(value.`refundAmount`) +
+            FfiConverterTypeAmount.allocationSize(value.`serviceFee`) +
+            FfiConverterTypeAmount.allocationSize(value.`net`) +
+            FfiConverterULong.allocationSize(value.`agreed`) +
+            FfiConverterULong.allocationSize(value.`mismatched`)
+    )
+
+    override fun write(value: ReconciliationTotals, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`payments`, buf)
+            FfiConverterTypeAmount.write(value.`paymentAmount`, buf)
+            FfiConverterULong.write(value.`refunds`, buf)
+            FfiConverterTypeAmount.write(value.`refundAmount`, buf)
+            FfiConverterTypeAmount.write(value.`serviceFee`, buf)
+            FfiConverterTypeAmount.write(value.`net`, buf)
+            FfiConverterULong.write(value.`agreed`, buf)
+            FfiConverterULong.write(value.`mismatched`, buf)
     }
 }
 
@@ -7460,6 +7882,118 @@ public object FfiConverterTypeEvidence: FfiConverterRustBuffer<Evidence> {
 
 
 /**
+ * What became of one payment, refund or refund total when the bill and a record were compared.
+ */
+
+enum class Finding {
+    
+    /**
+     * The bill and the record agree.
+     */
+    MATCHED,
+    /**
+     * Our record says it happened just before the period ended, and Alipay booked it in the next
+     * bill (which was checked): not a mismatch.
+     */
+    IN_NEXT_BILL,
+    /**
+     * In the bill, but neither the journal nor the merchant's orders know it.
+     */
+    IN_BILL_ONLY,
+    /**
+     * Our record says it was paid (or refunded) in the period, and the bill does not have it.
+     */
+    MISSING_FROM_BILL,
+    /**
+     * Both have it, with different amounts.
+     */
+    AMOUNT_DIFFERS,
+    /**
+     * The bill has it, and our record says it did not happen (not paid, rejected) or does not know
+     * how it ended (a workflow still open or unresolved: run `recover()`).
+     */
+    STATUS_DIFFERS,
+    /**
+     * The refunds of a trade in the bill add up to a different total than our record's.
+     */
+    REFUND_TOTAL_DIFFERS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFinding: FfiConverterRustBuffer<Finding> {
+    override fun read(buf: ByteBuffer) = try {
+        Finding.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Finding) = 4UL
+
+    override fun write(value: Finding, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * What an item is about.
+ */
+
+enum class ItemKind {
+    
+    /**
+     * A payment (`交易` row).
+     */
+    PAYMENT,
+    /**
+     * One refund (`退款` row), by its `out_request_no`.
+     */
+    REFUND,
+    /**
+     * All the refunds of one trade in the period, summed.
+     */
+    REFUND_TOTAL;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeItemKind: FfiConverterRustBuffer<ItemKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ItemKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ItemKind) = 4UL
+
+    override fun write(value: ItemKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * How a payment ended unpaid.
  */
 
@@ -7506,6 +8040,53 @@ public object FfiConverterTypeNotPaidKind: FfiConverterRustBuffer<NotPaidKind> {
     override fun allocationSize(value: NotPaidKind) = 4UL
 
     override fun write(value: NotPaidKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where an order stands in the merchant's own system.
+ */
+
+enum class OrderStatus {
+    
+    /**
+     * Paid (refunds, if any, in `refund_amount`).
+     */
+    PAID,
+    /**
+     * Paid, then refunded (in full unless `refund_amount` says how much).
+     */
+    REFUNDED,
+    /**
+     * Never paid: closed, cancelled, abandoned.
+     */
+    NOT_PAID;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOrderStatus: FfiConverterRustBuffer<OrderStatus> {
+    override fun read(buf: ByteBuffer) = try {
+        OrderStatus.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: OrderStatus) = 4UL
+
+    override fun write(value: OrderStatus, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -7780,6 +8361,49 @@ public object FfiConverterTypePaymentState: FfiConverterRustBuffer<PaymentState>
     override fun allocationSize(value: PaymentState) = 4UL
 
     override fun write(value: PaymentState, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Which of our records the bill was compared with.
+ */
+
+enum class RecordSource {
+    
+    /**
+     * The workflow journal: what this SDK's workflows did.
+     */
+    JOURNAL,
+    /**
+     * The merchant's own orders, as supplied to the reconciliation.
+     */
+    ORDERS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRecordSource: FfiConverterRustBuffer<RecordSource> {
+    override fun read(buf: ByteBuffer) = try {
+        RecordSource.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: RecordSource) = 4UL
+
+    override fun write(value: RecordSource, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -8319,6 +8943,38 @@ public object FfiConverterOptionalTypePaidEvidence: FfiConverterRustBuffer<PaidE
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRecordSource: FfiConverterRustBuffer<RecordSource?> {
+    override fun read(buf: ByteBuffer): RecordSource? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRecordSource.read(buf)
+    }
+
+    override fun allocationSize(value: RecordSource?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRecordSource.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RecordSource?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRecordSource.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeRefundEvidence: FfiConverterRustBuffer<RefundEvidence?> {
     override fun read(buf: ByteBuffer): RefundEvidence? {
         if (buf.get().toInt() == 0) {
@@ -8437,6 +9093,38 @@ public object FfiConverterOptionalTypeDepositBackStatus: FfiConverterRustBuffer<
         } else {
             buf.put(1)
             FfiConverterTypeDepositBackStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeMoney: FfiConverterRustBuffer<Money?> {
+    override fun read(buf: ByteBuffer): Money? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMoney.read(buf)
+    }
+
+    override fun allocationSize(value: Money?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMoney.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Money?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMoney.write(value, buf)
         }
     }
 }
@@ -8729,6 +9417,34 @@ public object FfiConverterSequenceTypeNotifyFundBill: FfiConverterRustBuffer<Lis
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeNotifyFundBill.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeReconciliationItem: FfiConverterRustBuffer<List<ReconciliationItem>> {
+    override fun read(buf: ByteBuffer): List<ReconciliationItem> {
+        val len = buf.getInt()
+        return List<ReconciliationItem>(len) {
+            FfiConverterTypeReconciliationItem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReconciliationItem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReconciliationItem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReconciliationItem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReconciliationItem.write(it, buf)
         }
     }
 }
