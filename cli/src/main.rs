@@ -5,6 +5,7 @@ mod demo;
 mod journal;
 mod profile;
 mod qr;
+mod reconcile;
 mod serve;
 mod tools;
 mod trade;
@@ -58,6 +59,9 @@ enum Command {
     Journal(journal::JournalArgs),
     /// Draw a QR code (a precreate qr_code) in the terminal, or write it as SVG or PNG.
     Qr(qr::QrArgs),
+    /// Compare a day's or month's trade bill with the journal (and the merchant's orders): a JSON report,
+    /// optionally a CSV; exit status 2 when something does not match.
+    Reconcile(reconcile::ReconcileArgs),
 }
 
 #[derive(Subcommand)]
@@ -85,6 +89,11 @@ async fn main() -> ExitCode {
         Command::Trade(args) => trade::run(args).await,
         Command::Journal(args) => journal::run(args).await,
         Command::Qr(args) => qr::run(args),
+        Command::Reconcile(args) => match reconcile::run(args).await {
+            Ok(true) => Ok(()),
+            Ok(false) => return ExitCode::from(2),
+            Err(e) => Err(e),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -336,3 +336,68 @@ async fn a_profile_in_certificate_mode_with_aes_over_v3_follows_a_rotation() {
     assert!(err.contains("is not trusted") && err.contains("does not chain"), "{err}");
     child.kill().await.expect("stop the sandbox");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconcile_prints_the_report_writes_the_csv_and_exits_2_when_something_does_not_match() {
+    use alipay_core::journal::SqliteJournal;
+    use alipay_core::transport::{HttpMethod, HttpRequest, ReqwestTransport, Transport, TransportSettings};
+    let Served { mut child, info, profile, client } = served_sandbox("1").await;
+    let journal = temp_file("reconcile.sqlite3", "");
+    std::fs::remove_file(&journal).expect("a fresh journal");
+    let day = alipay_core::clock::format_shanghai(std::time::SystemTime::now())[..10].to_string();
+    {
+        let workflows = alipay_core::workflow::Workflows::new(
+            client.clone(),
+            std::sync::Arc::new(SqliteJournal::open(&journal).expect("journal")),
+        );
+        let buyer = alipay_sandbox::buyer::PAYS_AT_ONCE;
+        let journaled = alipay_core::trade::TradePayRequest::new("CLI-REC-1", "12.00".parse().expect("m"), "x", buyer);
+        assert!(workflows.pay_and_wait(journaled).await.expect("pay").is_paid());
+        let outside = alipay_core::trade::TradePayRequest::new("CLI-REC-2", "3.00".parse().expect("m"), "y", buyer);
+        client.trade_pay(&outside).await.expect("pay outside the workflows");
+    }
+    let control = info["gateway"].as_str().expect("gateway").replace("/gateway.do", "/sandbox/time/advance");
+    let transport = ReqwestTransport::new(&TransportSettings::default()).expect("transport");
+    let advance = HttpRequest {
+        method: HttpMethod::Post,
+        url: control,
+        headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+        body: b"seconds=86400".to_vec(),
+        max_body_bytes: None,
+    };
+    assert_eq!(transport.send(advance).await.expect("a day later").status, 200);
+
+    let (j, p) = (journal.to_str().expect("j"), profile.to_str().expect("p"));
+    let csv = temp_file("reconcile.csv", "");
+    let out = alipay(&["reconcile", "--date", &day, "--journal", j, "--profile", p, "--csv", csv.to_str().expect("c")]);
+    assert_eq!(out.status.code(), Some(2), "a mismatch: {}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_str(&stdout(&out)).expect("json");
+    let found: Vec<(&str, &str)> = report["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| (i["finding"].as_str().expect("f"), i["out_trade_no"].as_str().expect("o")))
+        .collect();
+    assert_eq!(found, [("matched", "CLI-REC-1"), ("in_bill_only", "CLI-REC-2")], "{report}");
+    assert_eq!(report["totals"]["payment_amount"], "15.00");
+    assert_eq!(report["totals"]["service_fee"], "-0.09", "0.07 + 0.02");
+    let written = std::fs::read_to_string(&csv).expect("csv");
+    assert_eq!(written.lines().count(), 3, "a header and two items: {written}");
+
+    let orders = temp_file(
+        "orders.json",
+        r#"[{"out_trade_no":"CLI-REC-1","amount":"12.00","status":"paid"},
+            {"out_trade_no":"CLI-REC-2","amount":"3.00","status":"paid"}]"#,
+    );
+    let o = orders.to_str().expect("o");
+    let clean = alipay(&["reconcile", "--date", &day, "--journal", j, "--profile", p, "--orders", o]);
+    assert!(clean.status.success(), "everything matches: {}", stdout(&clean));
+
+    let bad = temp_file("orders.csv", "out_trade_no,amount,status\nCLI-REC-1,12.001,paid\n");
+    let refused =
+        alipay(&["reconcile", "--date", &day, "--journal", j, "--profile", p, "--orders", bad.to_str().expect("b")]);
+    assert_eq!(refused.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("orders.csv") && message.contains("row 2, `amount`"), "{message}");
+    child.kill().await.expect("stop the sandbox");
+}
