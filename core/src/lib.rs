@@ -34,6 +34,7 @@ mod seconds;
 pub mod sign;
 pub mod trade;
 pub mod transport;
+pub mod upload;
 pub mod v3;
 pub mod workflow;
 

@@ -86,6 +86,8 @@ pub(crate) struct State {
     pub(crate) bill_seq: u64,
     /// How bills are to disagree with the trades ([`Sandbox::misstate_bill`]).
     pub(crate) bill_misstatements: Vec<crate::bill::BillMisstatement>,
+    /// Every file uploaded ([`Sandbox::uploads`]).
+    pub(crate) uploads: Vec<crate::uploads::Upload>,
 }
 
 pub(crate) struct Inner {
@@ -439,22 +441,39 @@ impl Sandbox {
     pub async fn handle(&self, request: HttpRequest) -> Reply {
         let (path, query) = split_url(&request.url);
         match (request.method, path.as_str()) {
-            (_, "/gateway.do") => self.gateway(&query, &request.body).await,
+            (_, "/gateway.do") => match gateway::multipart::boundary(&request.headers) {
+                None => self.gateway(&query, &request.body, Vec::new()).await,
+                Some(boundary) => match gateway::multipart::parse(&boundary, &request.body).await {
+                    Ok(form) => self.gateway(&query, &form.texts_as_form_body(), form.files).await,
+                    Err(e) => text_reply(400, e.into_bytes()),
+                },
+            },
             (method, p) if p.starts_with("/v3/") => {
+                // An upload: the `data` part is the signed JSON body, the files ride along.
+                let (body, files) = match gateway::multipart::boundary(&request.headers) {
+                    None => (request.body.clone(), Vec::new()),
+                    Some(boundary) => match gateway::multipart::parse(&boundary, &request.body).await {
+                        Ok(form) => {
+                            let data = form.texts.into_iter().find(|(k, _, _)| k == "data").map(|(_, v, _)| v);
+                            (data.unwrap_or_default(), form.files)
+                        }
+                        Err(e) => return text_reply(400, e.into_bytes()),
+                    },
+                };
                 let incoming = gateway::v3::Incoming {
                     http_method: method,
                     path: p,
                     query: &query,
                     headers: &request.headers,
-                    body: &request.body,
+                    body: &body,
                 };
-                self.gateway_v3(&incoming).await
+                self.gateway_v3(&incoming, files).await
             }
             (method, p) => self.control(method, p, &request.body),
         }
     }
 
-    async fn gateway(&self, query: &str, body: &[u8]) -> Reply {
+    async fn gateway(&self, query: &str, body: &[u8], files: Vec<gateway::multipart::FilePart>) -> Reply {
         let inner = &self.inner;
         let req = match gateway::read_request(
             query,
@@ -463,7 +482,7 @@ impl Sandbox {
             &inner.app_public_key,
             inner.encrypt_key.as_ref(),
         ) {
-            Ok(req) => req,
+            Ok(req) => GatewayRequest { files, ..req },
             Err(gateway::Refused::ErrorResponse(body, charset)) => return answer_reply(body, charset),
             Err(gateway::Refused::InMethodNode { method, charset, sign_type, node }) => {
                 return answer_reply(
@@ -475,10 +494,14 @@ impl Sandbox {
         self.answer_request(req).await
     }
 
-    async fn gateway_v3(&self, incoming: &gateway::v3::Incoming<'_>) -> Reply {
+    async fn gateway_v3(
+        &self,
+        incoming: &gateway::v3::Incoming<'_>,
+        files: Vec<gateway::multipart::FilePart>,
+    ) -> Reply {
         let inner = &self.inner;
         match gateway::v3::read(incoming, &inner.app_id, &inner.app_public_key, inner.encrypt_key.as_ref()) {
-            Ok(req) => self.answer_request(req).await,
+            Ok(req) => self.answer_request(GatewayRequest { files, ..req }).await,
             Err(refusal) => Reply::Http(gateway::v3::refusal(&refusal, &self.v3_seal(&inner.alipay_key, None, None))),
         }
     }
@@ -530,6 +553,9 @@ impl Sandbox {
         }
         if req.method == alipay_core::client::CERT_DOWNLOAD_METHOD {
             return self.inner.certs.download(&self.cert_subject(), req);
+        }
+        if let Some(node) = self.upload(req) {
+            return node;
         }
         self.with_book(|book, now, events| gateway::run_trade_method(book, req, now, events))
     }

@@ -7,10 +7,12 @@
 mod calls;
 mod cert_fetch;
 mod config;
+mod multipart;
 mod options;
 mod pages;
 pub(crate) mod params;
 mod settings;
+mod upload;
 mod v3;
 mod verify;
 

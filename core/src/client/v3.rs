@@ -29,8 +29,8 @@ pub struct V3Response {
 }
 
 /// A v3 request ready to send, and whether its body is encrypted (then so is the answer's).
-struct Prepared {
-    request: HttpRequest,
+pub(super) struct Prepared {
+    pub(super) request: HttpRequest,
     encrypted: bool,
 }
 
@@ -140,7 +140,7 @@ impl Client {
         Ok((route.path.clone(), Some(text)))
     }
 
-    fn prepare_v3(&self, http_method: HttpMethod, uri: &str, body: Option<&str>) -> Result<Prepared, Error> {
+    pub(super) fn prepare_v3(&self, http_method: HttpMethod, uri: &str, body: Option<&str>) -> Result<Prepared, Error> {
         let config = &self.inner.config;
         if http_method == HttpMethod::Get && body.is_some() {
             return Err(InvalidInput::new("body", "a GET request carries no body").into());
@@ -191,7 +191,7 @@ impl Client {
 
     /// Sends a prepared request and reads the answer: verified first, then decrypted, then parsed.
     /// `what` names the call in errors (the method, or `POST /v3/...`).
-    async fn send_v3(&self, what: &str, prepared: Prepared) -> Result<V3Response, Error> {
+    pub(super) async fn send_v3(&self, what: &str, prepared: Prepared) -> Result<V3Response, Error> {
         let response = self.inner.transport.send(prepared.request).await?;
         let signed = self.verify_v3(&response, what).await?;
         let status = response.status;

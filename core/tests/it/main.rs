@@ -36,5 +36,6 @@ mod response_vectors;
 mod robustness;
 mod sign_vectors;
 mod support;
+mod uploads;
 mod v3_vectors;
 mod vectors_in_sync;

@@ -3,6 +3,7 @@
 //! around it when asked for.
 
 pub(crate) mod answer;
+pub(crate) mod multipart;
 pub(crate) mod request;
 pub(crate) mod trade_api;
 pub(crate) mod v3;
@@ -27,6 +28,8 @@ pub const METHODS: &[&str] = &[
     "alipay.trade.close",
     "alipay.data.dataservice.bill.downloadurl.query",
     "alipay.open.app.alipaycert.download",
+    "alipay.open.file.upload",
+    "alipay.offline.material.image.upload",
 ];
 
 /// Why a request was refused before any business logic ran.

@@ -52,6 +52,8 @@ pub struct GatewayRequest {
     pub sent_at: Option<SystemTime>,
     /// When the gateway received it, on the sandbox's clock (set by the sandbox on arrival).
     pub received_at: Option<SystemTime>,
+    /// The files of an upload (`multipart/form-data`); empty otherwise.
+    pub files: Vec<super::multipart::FilePart>,
 }
 
 impl GatewayRequest {
@@ -71,6 +73,12 @@ impl GatewayRequest {
 
     pub fn param(&self, name: &str) -> Option<&str> {
         self.params.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+    }
+
+    /// A business field wherever the request carries it: a top-level parameter (v2 uploads) or a
+    /// member of the business content.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.param(name).or_else(|| self.biz_str(name))
     }
 
     pub fn biz_str(&self, name: &str) -> Option<&str> {
@@ -178,5 +186,6 @@ pub fn read(
         wire: Wire::V2,
         sent_at,
         received_at: None,
+        files: Vec::new(),
     })
 }

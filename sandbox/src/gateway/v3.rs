@@ -159,6 +159,7 @@ pub fn read(
             .and_then(|t| t.parse::<u64>().ok())
             .and_then(|ms| std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_millis(ms))),
         received_at: None,
+        files: Vec::new(),
     })
 }
 

@@ -21,4 +21,5 @@ mod pg;
 mod reconcile;
 mod support;
 mod trades;
+mod uploads;
 mod workflows;
