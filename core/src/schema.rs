@@ -37,6 +37,7 @@ use crate::client::{ClientSettings, V3Response};
 use crate::error::ErrorInfo;
 use crate::notify::{DepositBackNotification, ExpectedOrder, TradeNotification};
 use crate::reconcile::{MerchantOrder, ReconciliationReport};
+use crate::upload::{OfflineMaterialImageUploadResponse, OpenFileUploadResponse};
 use crate::response::ResponseNode;
 use crate::trade::{
     TradeAppPayRequest, TradeCancelRequest, TradeCancelResponse, TradeCloseRequest, TradeCloseResponse,
@@ -71,6 +72,8 @@ pub fn answers() -> Value {
         root::<WorkflowEvent>(&mut generator),
         root::<Recovered>(&mut generator),
         root::<ReconciliationReport>(&mut generator),
+        root::<OpenFileUploadResponse>(&mut generator),
+        root::<OfflineMaterialImageUploadResponse>(&mut generator),
         root::<ErrorInfo>(&mut generator),
         root::<ResponseNode>(&mut generator),
         root::<V3Response>(&mut generator),

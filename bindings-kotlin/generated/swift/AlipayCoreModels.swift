@@ -584,6 +584,24 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDuration: FfiConverterRustBuffer {
     typealias SwiftType = TimeInterval
 
@@ -2665,6 +2683,134 @@ public func FfiConverterTypeNotifyFundBill_lift(_ buf: RustBuffer) throws -> Not
 #endif
 public func FfiConverterTypeNotifyFundBill_lower(_ value: NotifyFundBill) -> RustBuffer {
     return FfiConverterTypeNotifyFundBill.lower(value)
+}
+
+
+/**
+ * The answer to `alipay.offline.material.image.upload`.
+ */
+public struct OfflineMaterialImageUploadResponse: Equatable, Hashable {
+    /**
+     * The image's id, for the calls that use it.
+     */
+    public var imageId: String
+    /**
+     * Where the image can be seen.
+     */
+    public var imageUrl: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The image's id, for the calls that use it.
+         */imageId: String, 
+        /**
+         * Where the image can be seen.
+         */imageUrl: String) {
+        self.imageId = imageId
+        self.imageUrl = imageUrl
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OfflineMaterialImageUploadResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOfflineMaterialImageUploadResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OfflineMaterialImageUploadResponse {
+        return
+            try OfflineMaterialImageUploadResponse(
+                imageId: FfiConverterString.read(from: &buf), 
+                imageUrl: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OfflineMaterialImageUploadResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.imageId, into: &buf)
+        FfiConverterString.write(value.imageUrl, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOfflineMaterialImageUploadResponse_lift(_ buf: RustBuffer) throws -> OfflineMaterialImageUploadResponse {
+    return try FfiConverterTypeOfflineMaterialImageUploadResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOfflineMaterialImageUploadResponse_lower(_ value: OfflineMaterialImageUploadResponse) -> RustBuffer {
+    return FfiConverterTypeOfflineMaterialImageUploadResponse.lower(value)
+}
+
+
+/**
+ * The answer to `alipay.open.file.upload`.
+ */
+public struct OpenFileUploadResponse: Equatable, Hashable {
+    /**
+     * The file's id, for the calls that use it.
+     */
+    public var fileId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file's id, for the calls that use it.
+         */fileId: String) {
+        self.fileId = fileId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenFileUploadResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenFileUploadResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenFileUploadResponse {
+        return
+            try OpenFileUploadResponse(
+                fileId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenFileUploadResponse, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fileId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenFileUploadResponse_lift(_ buf: RustBuffer) throws -> OpenFileUploadResponse {
+    return try FfiConverterTypeOpenFileUploadResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenFileUploadResponse_lower(_ value: OpenFileUploadResponse) -> RustBuffer {
+    return FfiConverterTypeOpenFileUploadResponse.lower(value)
 }
 
 
@@ -7703,6 +7849,95 @@ public func FfiConverterTypeTradeWapPayRequest_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeTradeWapPayRequest_lower(_ value: TradeWapPayRequest) -> RustBuffer {
     return FfiConverterTypeTradeWapPayRequest.lower(value)
+}
+
+
+/**
+ * One file of an upload: the form field it goes in, its name, its content type and its bytes.
+ */
+public struct UploadFile: Equatable, Hashable {
+    /**
+     * The form field, e.g. `file_content` or `image_content`.
+     */
+    public var field: String
+    /**
+     * The file's name as sent (`filename=` of the part).
+     */
+    public var fileName: String
+    /**
+     * Its content type, e.g. `image/png`.
+     */
+    public var contentType: String
+    /**
+     * Its bytes.
+     */
+    public var content: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The form field, e.g. `file_content` or `image_content`.
+         */field: String, 
+        /**
+         * The file's name as sent (`filename=` of the part).
+         */fileName: String, 
+        /**
+         * Its content type, e.g. `image/png`.
+         */contentType: String, 
+        /**
+         * Its bytes.
+         */content: Data) {
+        self.field = field
+        self.fileName = fileName
+        self.contentType = contentType
+        self.content = content
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UploadFile: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUploadFile: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UploadFile {
+        return
+            try UploadFile(
+                field: FfiConverterString.read(from: &buf), 
+                fileName: FfiConverterString.read(from: &buf), 
+                contentType: FfiConverterString.read(from: &buf), 
+                content: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UploadFile, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.field, into: &buf)
+        FfiConverterString.write(value.fileName, into: &buf)
+        FfiConverterString.write(value.contentType, into: &buf)
+        FfiConverterData.write(value.content, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadFile_lift(_ buf: RustBuffer) throws -> UploadFile {
+    return try FfiConverterTypeUploadFile.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUploadFile_lower(_ value: UploadFile) -> RustBuffer {
+    return FfiConverterTypeUploadFile.lower(value)
 }
 
 

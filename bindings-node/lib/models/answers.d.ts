@@ -25,6 +25,8 @@ export type AlipayCoreAnswers =
   | WorkflowEvent
   | Recovered
   | ReconciliationReport
+  | OpenFileUploadResponse
+  | OfflineMaterialImageUploadResponse
   | ErrorInfo
   | ResponseNode
   | V3Response;
@@ -1391,6 +1393,30 @@ export interface ReconciliationTotals {
    * Every row's service fee, summed (negative when charged).
    */
   service_fee: string;
+  [k: string]: unknown;
+}
+/**
+ * The answer to `alipay.open.file.upload`.
+ */
+export interface OpenFileUploadResponse {
+  /**
+   * The file's id, for the calls that use it.
+   */
+  file_id: string;
+  [k: string]: unknown;
+}
+/**
+ * The answer to `alipay.offline.material.image.upload`.
+ */
+export interface OfflineMaterialImageUploadResponse {
+  /**
+   * The image's id, for the calls that use it.
+   */
+  image_id: string;
+  /**
+   * Where the image can be seen.
+   */
+  image_url: string;
   [k: string]: unknown;
 }
 /**

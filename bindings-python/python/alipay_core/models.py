@@ -485,6 +485,34 @@ class NotifyFundBill(Model):
     """
 
 
+@dataclass(frozen=True)
+class OfflineMaterialImageUploadResponse(Model):
+    """
+    The answer to `alipay.offline.material.image.upload`.
+    """
+
+    image_id: str
+    """
+    The image's id, for the calls that use it.
+    """
+    image_url: str
+    """
+    Where the image can be seen.
+    """
+
+
+@dataclass(frozen=True)
+class OpenFileUploadResponse(Model):
+    """
+    The answer to `alipay.open.file.upload`.
+    """
+
+    file_id: str
+    """
+    The file's id, for the calls that use it.
+    """
+
+
 class PaymentState(str, Enum):
     """
     Whether the buyer paid.
@@ -1874,7 +1902,7 @@ class WorkflowEvent(Model):
     """
 
 
-AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | ReconciliationReport | AlipayError | ResponseNode | V3Response
+AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | ReconciliationReport | OpenFileUploadResponse | OfflineMaterialImageUploadResponse | AlipayError | ResponseNode | V3Response
 """
 What alipay-core hands out: answers, bills, notifications, outcomes, events.
 """

@@ -1055,6 +1055,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
     }
 }
 
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
+    }
+}
+
 
 /**
  * @suppress
@@ -2606,6 +2625,92 @@ public object FfiConverterTypeNotifyFundBill: FfiConverterRustBuffer<NotifyFundB
     override fun write(value: NotifyFundBill, buf: ByteBuffer) {
             FfiConverterString.write(value.`fundChannel`, buf)
             FfiConverterTypeAmount.write(value.`amount`, buf)
+    }
+}
+
+
+
+/**
+ * The answer to `alipay.offline.material.image.upload`.
+ */
+data class OfflineMaterialImageUploadResponse (
+    /**
+     * The image's id, for the calls that use it.
+     */
+    var `imageId`: kotlin.String
+    , 
+    /**
+     * Where the image can be seen.
+     */
+    var `imageUrl`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOfflineMaterialImageUploadResponse: FfiConverterRustBuffer<OfflineMaterialImageUploadResponse> {
+    override fun read(buf: ByteBuffer): OfflineMaterialImageUploadResponse {
+        return OfflineMaterialImageUploadResponse(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OfflineMaterialImageUploadResponse) = (
+            FfiConverterString.allocationSize(value.`imageId`) +
+            FfiConverterString.allocationSize(value.`imageUrl`)
+    )
+
+    override fun write(value: OfflineMaterialImageUploadResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`imageId`, buf)
+            FfiConverterString.write(value.`imageUrl`, buf)
+    }
+}
+
+
+
+/**
+ * The answer to `alipay.open.file.upload`.
+ */
+data class OpenFileUploadResponse (
+    /**
+     * The file's id, for the calls that use it.
+     */
+    var `fileId`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenFileUploadResponse: FfiConverterRustBuffer<OpenFileUploadResponse> {
+    override fun read(buf: ByteBuffer): OpenFileUploadResponse {
+        return OpenFileUploadResponse(
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenFileUploadResponse) = (
+            FfiConverterString.allocationSize(value.`fileId`)
+    )
+
+    override fun write(value: OpenFileUploadResponse, buf: ByteBuffer) {
+            FfiConverterString.write(value.`fileId`, buf)
     }
 }
 
@@ -6372,6 +6477,69 @@ public object FfiConverterTypeTradeWapPayRequest: FfiConverterRustBuffer<TradeWa
             FfiConverterSequenceTypeGoodsDetail.write(value.`goodsDetail`, buf)
             FfiConverterOptionalString.write(value.`quitUrl`, buf)
             FfiConverterTypeJsonObject.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * One file of an upload: the form field it goes in, its name, its content type and its bytes.
+ */
+data class UploadFile (
+    /**
+     * The form field, e.g. `file_content` or `image_content`.
+     */
+    var `field`: kotlin.String
+    , 
+    /**
+     * The file's name as sent (`filename=` of the part).
+     */
+    var `fileName`: kotlin.String
+    , 
+    /**
+     * Its content type, e.g. `image/png`.
+     */
+    var `contentType`: kotlin.String
+    , 
+    /**
+     * Its bytes.
+     */
+    var `content`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeUploadFile: FfiConverterRustBuffer<UploadFile> {
+    override fun read(buf: ByteBuffer): UploadFile {
+        return UploadFile(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: UploadFile) = (
+            FfiConverterString.allocationSize(value.`field`) +
+            FfiConverterString.allocationSize(value.`fileName`) +
+            FfiConverterString.allocationSize(value.`contentType`) +
+            FfiConverterByteArray.allocationSize(value.`content`)
+    )
+
+    override fun write(value: UploadFile, buf: ByteBuffer) {
+            FfiConverterString.write(value.`field`, buf)
+            FfiConverterString.write(value.`fileName`, buf)
+            FfiConverterString.write(value.`contentType`, buf)
+            FfiConverterByteArray.write(value.`content`, buf)
     }
 }
 
