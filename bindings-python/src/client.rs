@@ -4,7 +4,8 @@
 
 use alipay_core::client::{ClientSettings, PageFormat};
 use alipay_core::error::InvalidInput;
-use alipay_core::fields::from_fields;
+use alipay_core::fields::{from_fields, to_fields};
+use alipay_core::upload::{OfflineMaterialImageUploadRequest, OpenFileUploadRequest};
 use alipay_core::{CallOptions, Client, Error};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -16,6 +17,7 @@ use crate::key_source::KeySource;
 use crate::notification::{VerifiedNotification, notify_input, notify_params, notify_rule};
 use crate::primitives::ResponseNode;
 use crate::runtime::block_on;
+use crate::upload::{file_from_py, files_from_py};
 use crate::values::{fields_to_json, json_to_py, optional_text, setting, text, text_pairs};
 
 /// The native client; use `alipay_core.Client` or `alipay_core.AsyncClient`.
@@ -160,6 +162,91 @@ impl NativeClient {
         )
     }
 
+    /// A multipart upload: `fields` its text parameters (signed), `files` its files (dicts, see
+    /// `upload.rs`); the verified answer node.
+    fn upload(
+        &self,
+        py: Python<'_>,
+        method: String,
+        fields: &Bound<'_, PyAny>,
+        files: &Bound<'_, PyAny>,
+    ) -> PyResult<ResponseNode> {
+        let (fields, files) = (text_pairs(fields, "fields", "fields")?, files_from_py(py, files)?);
+        let client = self.client.clone();
+        let node = block_on(py, async move { client.upload(&method, &fields, &files).await })?;
+        Ok(ResponseNode::from(node))
+    }
+
+    /// `upload`, awaitable.
+    fn upload_async<'py>(
+        &self,
+        py: Python<'py>,
+        method: String,
+        fields: &Bound<'_, PyAny>,
+        files: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (fields, files) = (text_pairs(fields, "fields", "fields")?, files_from_py(py, files)?);
+        let client = self.client.clone();
+        awaitable(py, async move { client.upload(&method, &fields, &files).await }, |_, node| {
+            Ok(ResponseNode::from(node))
+        })
+    }
+
+    /// `alipay.open.file.upload`: the answer's fields (`file_id`).
+    fn open_file_upload(&self, py: Python<'_>, biz_code: String, file: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let request = OpenFileUploadRequest::new(biz_code, file_from_py(py, file, "file")?);
+        let client = self.client.clone();
+        let answer = block_on(py, async move { to_fields(&client.open_file_upload(&request).await?) })?;
+        Ok(json_to_py(py, &answer)?.unbind())
+    }
+
+    /// `open_file_upload`, awaitable.
+    fn open_file_upload_async<'py>(
+        &self,
+        py: Python<'py>,
+        biz_code: String,
+        file: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = OpenFileUploadRequest::new(biz_code, file_from_py(py, file, "file")?);
+        let client = self.client.clone();
+        awaitable(py, async move { to_fields(&client.open_file_upload(&request).await?) }, |py, answer| {
+            Ok(json_to_py(py, &answer)?.unbind())
+        })
+    }
+
+    /// `alipay.offline.material.image.upload`: the answer's fields (`image_id`, `image_url`).
+    #[pyo3(signature = (image_type, image_name, image, image_pid = None))]
+    fn offline_material_image_upload(
+        &self,
+        py: Python<'_>,
+        image_type: String,
+        image_name: String,
+        image: &Bound<'_, PyAny>,
+        image_pid: Option<String>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = image_request(py, image_type, image_name, image, image_pid)?;
+        let client = self.client.clone();
+        let answer = block_on(py, async move { to_fields(&client.offline_material_image_upload(&request).await?) })?;
+        Ok(json_to_py(py, &answer)?.unbind())
+    }
+
+    /// `offline_material_image_upload`, awaitable.
+    #[pyo3(signature = (image_type, image_name, image, image_pid = None))]
+    fn offline_material_image_upload_async<'py>(
+        &self,
+        py: Python<'py>,
+        image_type: String,
+        image_name: String,
+        image: &Bound<'_, PyAny>,
+        image_pid: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let request = image_request(py, image_type, image_name, image, image_pid)?;
+        let client = self.client.clone();
+        awaitable(py, async move { to_fields(&client.offline_material_image_upload(&request).await?) }, |py, answer| {
+            Ok(json_to_py(py, &answer)?.unbind())
+        })
+    }
+
     /// Verifies a notification (raw body or decoded form) with the GIL released; in certificate mode
     /// a rotated Alipay certificate it names is first fetched and checked (on the runtime).
     #[pyo3(signature = (notification, rule = "v1"))]
@@ -193,6 +280,18 @@ impl NativeClient {
             Ok(VerifiedNotification::from(verified))
         })
     }
+}
+
+fn image_request(
+    py: Python<'_>,
+    image_type: String,
+    image_name: String,
+    image: &Bound<'_, PyAny>,
+    image_pid: Option<String>,
+) -> PyResult<OfflineMaterialImageUploadRequest> {
+    let mut request = OfflineMaterialImageUploadRequest::new(image_type, image_name, file_from_py(py, image, "image")?);
+    request.image_pid = image_pid;
+    Ok(request)
 }
 
 async fn download_bill(client: Client, fields: Value) -> Result<Value, Error> {

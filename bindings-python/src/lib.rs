@@ -9,7 +9,10 @@ mod gate;
 mod key_source;
 mod notification;
 mod primitives;
+mod qr;
+mod reconcile;
 mod runtime;
+mod upload;
 mod values;
 mod workflows;
 
@@ -31,6 +34,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(primitives::verify_notify, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::cert_sn, m)?)?;
     m.add_function(wrap_pyfunction!(primitives::root_cert_sn, m)?)?;
+    m.add_function(wrap_pyfunction!(qr::qr_svg, m)?)?;
+    m.add_function(wrap_pyfunction!(qr::qr_png, m)?)?;
+    m.add_function(wrap_pyfunction!(reconcile::read_orders_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(reconcile::read_orders_json, m)?)?;
+    m.add_function(wrap_pyfunction!(reconcile::reconciliation_csv, m)?)?;
     // Before the interpreter finalizes, the runtime's threads stop calling into Python and stop.
     m.py().import("atexit")?.call_method1("register", (wrap_pyfunction!(runtime::shutdown, m)?,))?;
     Ok(())

@@ -122,6 +122,40 @@ impl NativeWorkflows {
         serialized(py, &report.recovered)
     }
 
+    /// The trade bill of `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) compared with the journal, and with
+    /// `orders` (a list of `MerchantOrder` dicts) when given: the report's fields.
+    #[pyo3(signature = (bill_date, orders = None))]
+    fn reconcile(&self, py: Python<'_>, bill_date: String, orders: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        let orders = orders.filter(|o| !o.is_none()).map(crate::reconcile::orders_from_py).transpose()?;
+        let workflows = self.workflows.clone();
+        let report = block_on(py, async move {
+            match orders {
+                Some(orders) => workflows.reconcile_with_orders(&bill_date, &orders).await,
+                None => workflows.reconcile(&bill_date).await,
+            }
+        })?;
+        serialized(py, &report)
+    }
+
+    /// `reconcile`, awaitable.
+    #[pyo3(signature = (bill_date, orders = None))]
+    fn reconcile_async<'py>(
+        &self,
+        py: Python<'py>,
+        bill_date: String,
+        orders: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let orders = orders.filter(|o| !o.is_none()).map(crate::reconcile::orders_from_py).transpose()?;
+        let workflows = self.workflows.clone();
+        let run = async move {
+            match orders {
+                Some(orders) => workflows.reconcile_with_orders(&bill_date, &orders).await,
+                None => workflows.reconcile(&bill_date).await,
+            }
+        };
+        awaitable(py, run, |py, report| serialized(py, &report))
+    }
+
     /// Verifies a notification and claims its `notify_id` in the journal: `(notification, delivery)`,
     /// the delivery `first`, `in_progress` or `handled`.
     #[pyo3(signature = (notification, rule = "v1"))]

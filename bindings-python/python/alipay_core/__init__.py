@@ -9,6 +9,8 @@ is verified before it is believed. Errors are one hierarchy rooted at :class:`Al
 * :mod:`alipay_core.models` — typed results (``Decimal`` money, enums that keep unknown values),
   generated from the core's own types; :mod:`alipay_core.requests` — the calls' fields and policies.
 * :class:`ExpectedOrder` — your order, which a verified notification must match before you act on it.
+* :func:`Workflows.reconcile` — the day's bill compared with the journal and your orders;
+  :meth:`Client.upload` — multipart file uploads; :func:`qr_svg` / :func:`qr_png` — QR images.
 * The primitives (``sign_params``, ``verify_response``, ``verify_notify``, …) for debugging signatures.
 """
 
@@ -47,8 +49,13 @@ from .models import (
     BillFile,
     CancelAction,
     DepositBackInfo,
+    Finding,
     FundBill,
+    OfflineMaterialImageUploadResponse,
+    OpenFileUploadResponse,
     PaymentOutcome,
+    ReconciliationItem,
+    ReconciliationReport,
     Recovered,
     RefundOutcome,
     RefundStatus,
@@ -73,9 +80,24 @@ from .workflows import (
     Workflows,
 )
 from ._model import Model
-from .requests import PollPolicy, RefundPolicy
+from .qr import qr_png, qr_svg
+from .reconcile import orders_from_csv, orders_from_json, reconciliation_csv
+from .requests import MerchantOrder, PollPolicy, RefundPolicy
+from .uploads import UploadFile
 
 __all__ = [
+    "UploadFile",
+    "reconciliation_csv",
+    "ReconciliationReport",
+    "ReconciliationItem",
+    "qr_svg",
+    "qr_png",
+    "orders_from_json",
+    "orders_from_csv",
+    "OpenFileUploadResponse",
+    "OfflineMaterialImageUploadResponse",
+    "MerchantOrder",
+    "Finding",
     "AccountBillRow",
     "AlipayError",
     "AsyncClient",

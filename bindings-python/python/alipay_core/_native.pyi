@@ -24,6 +24,11 @@ __all__ = [
     "_exception_from_info",
     "build_sign_content",
     "cert_sn",
+    "qr_png",
+    "qr_svg",
+    "read_orders_csv",
+    "read_orders_json",
+    "reconciliation_csv",
     "root_cert_sn",
     "sign_params",
     "verify_notify",
@@ -162,6 +167,18 @@ class NativeClient:
     def page(self, method: str, fields: Mapping[str, Any], format: str) -> str: ...
     def download_bill(self, fields: Mapping[str, Any]) -> dict[str, Any]: ...
     def download_bill_async(self, fields: Mapping[str, Any]) -> Awaitable[dict[str, Any]]: ...
+    def upload(self, method: str, fields: Mapping[str, str], files: Sequence[Mapping[str, Any]]) -> ResponseNode: ...
+    def upload_async(
+        self, method: str, fields: Mapping[str, str], files: Sequence[Mapping[str, Any]]
+    ) -> Awaitable[ResponseNode]: ...
+    def open_file_upload(self, biz_code: str, file: Mapping[str, Any]) -> dict[str, Any]: ...
+    def open_file_upload_async(self, biz_code: str, file: Mapping[str, Any]) -> Awaitable[dict[str, Any]]: ...
+    def offline_material_image_upload(
+        self, image_type: str, image_name: str, image: Mapping[str, Any], image_pid: Optional[str] = None
+    ) -> dict[str, Any]: ...
+    def offline_material_image_upload_async(
+        self, image_type: str, image_name: str, image: Mapping[str, Any], image_pid: Optional[str] = None
+    ) -> Awaitable[dict[str, Any]]: ...
     def verify_notification(self, notification: _Notification, rule: str = "v1") -> VerifiedNotification: ...
     def verify_notification_async(
         self, notification: _Notification, rule: str = "v1"
@@ -201,6 +218,10 @@ class NativeWorkflows:
     def refund_until_known(self, fields: Mapping[str, Any]) -> dict[str, Any]: ...
     def refund_until_known_async(self, fields: Mapping[str, Any]) -> Awaitable[dict[str, Any]]: ...
     def recover(self, app_auth_tokens: Sequence[str] = ...) -> list[dict[str, Any]]: ...
+    def reconcile(self, bill_date: str, orders: Optional[Sequence[Mapping[str, Any]]] = None) -> dict[str, Any]: ...
+    def reconcile_async(
+        self, bill_date: str, orders: Optional[Sequence[Mapping[str, Any]]] = None
+    ) -> Awaitable[dict[str, Any]]: ...
     def receive_notification(
         self, notification: _Notification, rule: str = "v1"
     ) -> tuple[VerifiedNotification, str]: ...
@@ -235,3 +256,18 @@ def cert_sn(pem: str) -> str:
 
 def root_cert_sn(pem: str) -> str:
     """``alipay_root_cert_sn`` of Alipay's root certificate file."""
+
+def qr_svg(text: str) -> str:
+    """The QR code of ``text`` as an SVG document."""
+
+def qr_png(text: str, size: int = 256) -> bytes:
+    """The QR code of ``text`` as a PNG of at most ``size`` pixels a side."""
+
+def read_orders_csv(data: bytes) -> list[Any]:
+    """The merchant's orders of a CSV export, as ``MerchantOrder`` dicts."""
+
+def read_orders_json(data: bytes) -> list[Any]:
+    """The merchant's orders of a JSON array, as ``MerchantOrder`` dicts."""
+
+def reconciliation_csv(report: Mapping[str, Any]) -> str:
+    """A reconciliation report's fields as CSV for accountants."""

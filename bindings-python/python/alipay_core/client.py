@@ -13,12 +13,14 @@ Money is ``decimal.Decimal``, ``int`` (whole yuan) or ``str``; a ``float`` is re
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 from ._calls import AsyncCalls, Calls, ClientSettingsInit, SignedCalls
 from ._model import KeySource, MoneyLike
 from ._native import NativeClient, ResponseNode
+from .models import OfflineMaterialImageUploadResponse, OpenFileUploadResponse
 from .notifications import OrderLookup, _check
+from .uploads import UploadFile
 
 Notification = Union[bytes, Mapping[str, str]]
 """A notification: the raw form body (``bytes``) or the form a web framework decoded (a mapping)."""
@@ -92,6 +94,25 @@ class Client(_ClientBase, Calls):
         """Any Alipay method: signed, sent, and its answer verified (``.data`` is the node as a dict)."""
         return self._native.execute(method, dict(biz_content) if biz_content is not None else None)
 
+    def upload(self, method: str, fields: Mapping[str, str], files: Sequence[UploadFile]) -> ResponseNode:
+        """A multipart upload (``alipay.open.file.upload``, ``alipay.merchant.item.file.upload``, …):
+        ``fields`` are its text parameters, signed; ``files`` are not signed (Alipay signs only text).
+        The answer is verified like every other."""
+        return self._native.upload(method, dict(fields), [f._native() for f in files])
+
+    def open_file_upload(self, biz_code: str, file: UploadFile) -> OpenFileUploadResponse:
+        """``alipay.open.file.upload``: the file's ``file_id``."""
+        return OpenFileUploadResponse._from(self._native.open_file_upload(biz_code, file._native("file_content")))
+
+    def offline_material_image_upload(
+        self, image_type: str, image_name: str, image: UploadFile, *, image_pid: Optional[str] = None
+    ) -> OfflineMaterialImageUploadResponse:
+        """``alipay.offline.material.image.upload``: the image's ``image_id`` and ``image_url``."""
+        answer = self._native.offline_material_image_upload(
+            image_type, image_name, image._native("image_content"), image_pid
+        )
+        return OfflineMaterialImageUploadResponse._from(answer)
+
     def verify_notification(
         self, notification: Notification, rule: str = "v1", *, expected: Optional[OrderLookup] = None
     ) -> Dict[str, str]:
@@ -112,6 +133,24 @@ class AsyncClient(_ClientBase, AsyncCalls):
     async def execute(self, method: str, biz_content: Optional[Mapping[str, Any]] = None) -> ResponseNode:
         """As :meth:`Client.execute`."""
         return await self._native.execute_async(method, dict(biz_content) if biz_content is not None else None)
+
+    async def upload(self, method: str, fields: Mapping[str, str], files: Sequence[UploadFile]) -> ResponseNode:
+        """As :meth:`Client.upload`."""
+        return await self._native.upload_async(method, dict(fields), [f._native() for f in files])
+
+    async def open_file_upload(self, biz_code: str, file: UploadFile) -> OpenFileUploadResponse:
+        """As :meth:`Client.open_file_upload`."""
+        answer = await self._native.open_file_upload_async(biz_code, file._native("file_content"))
+        return OpenFileUploadResponse._from(answer)
+
+    async def offline_material_image_upload(
+        self, image_type: str, image_name: str, image: UploadFile, *, image_pid: Optional[str] = None
+    ) -> OfflineMaterialImageUploadResponse:
+        """As :meth:`Client.offline_material_image_upload`."""
+        answer = await self._native.offline_material_image_upload_async(
+            image_type, image_name, image._native("image_content"), image_pid
+        )
+        return OfflineMaterialImageUploadResponse._from(answer)
 
     async def verify_notification(
         self, notification: Notification, rule: str = "v1", *, expected: Optional[OrderLookup] = None

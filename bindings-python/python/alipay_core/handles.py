@@ -7,6 +7,7 @@ from typing import Optional
 
 from ._native import NativePaymentHandle
 from .models import PaymentOutcome
+from .qr import qr_png, qr_svg
 
 
 class PaymentHandle:
@@ -24,6 +25,22 @@ class PaymentHandle:
     def qr_code(self) -> Optional[str]:
         """The QR code to show (QR payments); ``None`` if the precreate failed — see the outcome."""
         return self._native.qr_code
+
+    def qr_svg(self) -> str:
+        """The QR code as an SVG document; raises :class:`~alipay_core.InvalidInput` when there is
+        none (the precreate failed)."""
+        return qr_svg(self._require_qr())
+
+    def qr_png(self, size: int = 256) -> bytes:
+        """The QR code as a PNG at most ``size`` pixels a side."""
+        return qr_png(self._require_qr(), size)
+
+    def _require_qr(self) -> str:
+        if self.qr_code is None:
+            from ._native import InvalidInput
+
+            raise InvalidInput("qr_code: this payment has no QR code (not a QR payment, or its precreate failed)")
+        return self.qr_code
 
     def cancel(self) -> None:
         """Stop waiting for the buyer and cancel the trade now (safe from any thread). The outcome

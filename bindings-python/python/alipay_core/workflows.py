@@ -23,8 +23,8 @@ from ._calls import AsyncWorkflowCalls, WorkflowCalls
 from ._native import AlipayError, NativeWorkflows, VerifiedNotification
 from .client import AsyncClient, Client, Notification
 from .handles import AsyncPaymentHandle, PaymentHandle
-from .models import PaymentOutcome, Recovered, RefundOutcome, WorkflowEvent
-from .requests import PollPolicy, RefundPolicy
+from .models import PaymentOutcome, ReconciliationReport, Recovered, RefundOutcome, WorkflowEvent
+from .requests import MerchantOrder, PollPolicy, RefundPolicy
 from .notifications import OrderLookup, _check
 
 
@@ -73,6 +73,10 @@ class ReceivedNotification:
 
 def _policy(policy: Optional[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
     return None if policy is None else {k: v for k, v in policy.items() if v is not None}
+
+
+def _orders(orders: Optional[Sequence[MerchantOrder]]) -> Optional[List[Dict[str, Any]]]:
+    return None if orders is None else [dict(o) for o in orders]
 
 
 def _recovered(items: List[Dict[str, Any]]) -> List[Recovered]:
@@ -131,6 +135,13 @@ class Workflows(_WorkflowsBase, WorkflowCalls):
         its own expiry has passed, so call this now and again, not only at startup."""
         return _recovered(self._native.recover(list(app_auth_tokens)))
 
+    def reconcile(self, bill_date: str, orders: Optional[Sequence[MerchantOrder]] = None) -> ReconciliationReport:
+        """Downloads the trade bill of ``bill_date`` (``yyyy-MM-dd`` for a day, ``yyyy-MM`` for a
+        month) and compares it with the journal, and with your ``orders`` when given
+        (:func:`~alipay_core.orders_from_csv`): every payment, refund and refund total, matched or
+        not (``report.totals.mismatched``). Money is summed exactly."""
+        return ReconciliationReport._from(self._native.reconcile(bill_date, _orders(orders)))
+
     def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
         """Verifies a notification and claims its ``notify_id`` in the journal (see
         :class:`ReceivedNotification`)."""
@@ -163,6 +174,12 @@ class AsyncWorkflows(_WorkflowsBase, AsyncWorkflowCalls):
         tokens = list(app_auth_tokens)
         recovered = await asyncio.get_running_loop().run_in_executor(None, self._native.recover, tokens)
         return _recovered(recovered)
+
+    async def reconcile(
+        self, bill_date: str, orders: Optional[Sequence[MerchantOrder]] = None
+    ) -> ReconciliationReport:
+        """As :meth:`Workflows.reconcile`."""
+        return ReconciliationReport._from(await self._native.reconcile_async(bill_date, _orders(orders)))
 
     async def receive_notification(self, notification: Notification, rule: str = "v1") -> ReceivedNotification:
         """As :meth:`Workflows.receive_notification`."""
