@@ -2,7 +2,7 @@
 //! async method taking the core's request record and returning its verified answer record; page, wap
 //! and app pay sign without a call.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use alipay_core::bill::{Bill, BillDownloadUrlQueryRequest, BillDownloadUrlQueryResponse};
@@ -11,6 +11,10 @@ use alipay_core::ffi::JsonValue;
 use alipay_core::response::ResponseNodeShape;
 use alipay_core::trade::*;
 use alipay_core::transport::HttpMethod;
+use alipay_core::upload::{
+    OfflineMaterialImageUploadRequest, OfflineMaterialImageUploadResponse, OpenFileUploadRequest,
+    OpenFileUploadResponse, UploadFile,
+};
 use alipay_core::{CallOptions, Client, PageFormat};
 
 use crate::error::{Result, guarded, guarded_sync};
@@ -67,6 +71,47 @@ impl AlipayClient {
             let mut pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             pairs.sort_unstable();
             Ok(self.client.execute_v3(http_method, &path, &pairs, body.as_ref()).await?)
+        })
+        .await
+    }
+
+    /// Any multipart API (`alipay.open.file.upload`, …): `fields` its text parameters (signed; in v2
+    /// a `biz_content` field is the business content), `files` its files (not signed); the verified
+    /// answer node. No file, more than 50 MiB, or a name that cannot be sent throws
+    /// `AlipayException.InvalidInput`.
+    pub async fn upload(
+        &self,
+        method: String,
+        fields: HashMap<String, String>,
+        files: Vec<UploadFile>,
+    ) -> Result<ResponseNodeShape> {
+        guarded(async {
+            let fields: BTreeMap<String, String> = fields.into_iter().collect();
+            Ok(ResponseNodeShape::from(&self.client.upload(&method, &fields, &files).await?))
+        })
+        .await
+    }
+
+    /// `alipay.open.file.upload`: `file` (sent in the field `file_content`) for `biz_code`; its `file_id`.
+    pub async fn open_file_upload(&self, biz_code: String, file: UploadFile) -> Result<OpenFileUploadResponse> {
+        guarded(async { Ok(self.client.open_file_upload(&OpenFileUploadRequest::new(biz_code, file)).await?) }).await
+    }
+
+    /// `alipay.offline.material.image.upload`: `image` (sent in the field `image_content`) of
+    /// `image_type` (`jpg`, `jpeg`, `png`, `bmp`, `gif`) named `image_name`, for the partner `image_pid`
+    /// (ISVs); its `image_id` and `image_url`.
+    #[uniffi::method(default(image_pid = None))]
+    pub async fn offline_material_image_upload(
+        &self,
+        image_type: String,
+        image_name: String,
+        image: UploadFile,
+        image_pid: Option<String>,
+    ) -> Result<OfflineMaterialImageUploadResponse> {
+        guarded(async {
+            let mut request = OfflineMaterialImageUploadRequest::new(image_type, image_name, image);
+            request.image_pid = image_pid;
+            Ok(self.client.offline_material_image_upload(&request).await?)
         })
         .await
     }

@@ -7,6 +7,8 @@
 
 use std::sync::Arc;
 
+use alipay_core::error::InvalidInput;
+use alipay_core::reconcile::{MerchantOrder, ReconciliationReport};
 use alipay_core::trade::{TradePayRequest, TradePrecreateRequest, TradeRefundRequest};
 use alipay_core::workflow::{
     PaymentOutcomeShape, PollPolicy, RecoveredShape, RefundOutcomeShape, RefundPolicy, SharedPaymentHandle,
@@ -135,6 +137,25 @@ impl Workflows {
         .await
     }
 
+    /// Reconciles the trade bill of `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) with the journal and, when
+    /// given, the merchant's `orders` (`ordersFromCsv` / `ordersFromJson`). A bill not out yet throws
+    /// `AlipayException.Gateway` (`isp.bill_not_exist`); a bad date or bad orders
+    /// `AlipayException.InvalidInput`.
+    #[uniffi::method(default(orders = None))]
+    pub async fn reconcile(
+        &self,
+        bill_date: String,
+        orders: Option<Vec<MerchantOrder>>,
+    ) -> Result<ReconciliationReport> {
+        guarded(async {
+            Ok(match orders {
+                Some(orders) => self.workflows.reconcile_with_orders(&bill_date, &orders).await?,
+                None => self.workflows.reconcile(&bill_date).await?,
+            })
+        })
+        .await
+    }
+
     /// Verifies a notification and says whether it is new (by `notify_id`, in the journal).
     pub async fn receive_notification(
         &self,
@@ -172,6 +193,15 @@ impl From<alipay_core::workflow::PaymentHandle> for PaymentHandle {
     }
 }
 
+impl PaymentHandle {
+    /// The QR code's text, or the error of a handle without one.
+    fn qr_text(&self) -> std::result::Result<&str, alipay_core::Error> {
+        self.inner
+            .qr_code()
+            .ok_or_else(|| InvalidInput::new("qr_code", "this payment has no QR code (a barcode payment)").into())
+    }
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl PaymentHandle {
     /// Your order number.
@@ -182,6 +212,18 @@ impl PaymentHandle {
     /// The QR code to show (QR payments).
     pub fn qr_code(&self) -> Option<String> {
         self.inner.qr_code().map(str::to_string)
+    }
+
+    /// The QR code as an SVG document (QR payments); a barcode payment's handle, which has none,
+    /// throws `AlipayException.InvalidInput` naming `qr_code`.
+    pub fn qr_svg(&self) -> Result<String> {
+        guarded_sync(|| Ok(alipay_core::qr::svg(self.qr_text()?)?))
+    }
+
+    /// The QR code as a PNG about `size` pixels a side (QR payments); as `qrSvg`, and a `size` too
+    /// small for the code or above 4096 throws `AlipayException.InvalidInput` naming `size`.
+    pub fn qr_png(&self, size: u32) -> Result<Vec<u8>> {
+        guarded_sync(|| Ok(alipay_core::qr::png(self.qr_text()?, size)?))
     }
 
     /// Stop waiting for the buyer and cancel the trade now. The outcome still tells the truth.

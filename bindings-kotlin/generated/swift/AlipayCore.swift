@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -596,6 +612,18 @@ public protocol AlipayClientProtocol: AnyObject, Sendable {
     func gateway()  -> String
     
     /**
+     * `alipay.offline.material.image.upload`: `image` (sent in the field `image_content`) of
+     * `image_type` (`jpg`, `jpeg`, `png`, `bmp`, `gif`) named `image_name`, for the partner `image_pid`
+     * (ISVs); its `image_id` and `image_url`.
+     */
+    func offlineMaterialImageUpload(imageType: String, imageName: String, image: UploadFile, imagePid: String?) async throws  -> OfflineMaterialImageUploadResponse
+    
+    /**
+     * `alipay.open.file.upload`: `file` (sent in the field `file_content`) for `biz_code`; its `file_id`.
+     */
+    func openFileUpload(bizCode: String, file: UploadFile) async throws  -> OpenFileUploadResponse
+    
+    /**
      * Signed, not sent: the order string for the Alipay mobile SDK.
      */
     func tradeAppPay(request: TradeAppPayRequest) throws  -> String
@@ -649,6 +677,14 @@ public protocol AlipayClientProtocol: AnyObject, Sendable {
      * Signed, not sent: the form (`Form`) or URL (`Url`) to hand to the browser.
      */
     func tradeWapPay(request: TradeWapPayRequest, format: PageFormat) throws  -> String
+    
+    /**
+     * Any multipart API (`alipay.open.file.upload`, …): `fields` its text parameters (signed; in v2
+     * a `biz_content` field is the business content), `files` its files (not signed); the verified
+     * answer node. No file, more than 50 MiB, or a name that cannot be sent throws
+     * `AlipayException.InvalidInput`.
+     */
+    func upload(method: String, fields: [String: String], files: [UploadFile]) async throws  -> ResponseNode
     
     /**
      * Verifies a notification (the raw body, or the decoded form) under `rule` `v1` (trade
@@ -831,6 +867,46 @@ open func gateway() -> String  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `alipay.offline.material.image.upload`: `image` (sent in the field `image_content`) of
+     * `image_type` (`jpg`, `jpeg`, `png`, `bmp`, `gif`) named `image_name`, for the partner `image_pid`
+     * (ISVs); its `image_id` and `image_url`.
+     */
+open func offlineMaterialImageUpload(imageType: String, imageName: String, image: UploadFile, imagePid: String? = nil)async throws  -> OfflineMaterialImageUploadResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_alipay_core_ffi_fn_method_alipayclient_offline_material_image_upload(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(imageType),FfiConverterString.lower(imageName),FfiConverterTypeUploadFile_lower(image),FfiConverterOptionString.lower(imagePid)
+                )
+            },
+            pollFunc: ffi_alipay_core_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_alipay_core_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_alipay_core_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeOfflineMaterialImageUploadResponse_lift,
+            errorHandler: FfiConverterTypeAlipayException_lift
+        )
+}
+    
+    /**
+     * `alipay.open.file.upload`: `file` (sent in the field `file_content`) for `biz_code`; its `file_id`.
+     */
+open func openFileUpload(bizCode: String, file: UploadFile)async throws  -> OpenFileUploadResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_alipay_core_ffi_fn_method_alipayclient_open_file_upload(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(bizCode),FfiConverterTypeUploadFile_lower(file)
+                )
+            },
+            pollFunc: ffi_alipay_core_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_alipay_core_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_alipay_core_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeOpenFileUploadResponse_lift,
+            errorHandler: FfiConverterTypeAlipayException_lift
+        )
 }
     
     /**
@@ -1027,6 +1103,28 @@ open func tradeWapPay(request: TradeWapPayRequest, format: PageFormat)throws  ->
 }
     
     /**
+     * Any multipart API (`alipay.open.file.upload`, …): `fields` its text parameters (signed; in v2
+     * a `biz_content` field is the business content), `files` its files (not signed); the verified
+     * answer node. No file, more than 50 MiB, or a name that cannot be sent throws
+     * `AlipayException.InvalidInput`.
+     */
+open func upload(method: String, fields: [String: String], files: [UploadFile])async throws  -> ResponseNode  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_alipay_core_ffi_fn_method_alipayclient_upload(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterDictionaryStringString.lower(fields),FfiConverterSequenceTypeUploadFile.lower(files)
+                )
+            },
+            pollFunc: ffi_alipay_core_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_alipay_core_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_alipay_core_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeResponseNode_lift,
+            errorHandler: FfiConverterTypeAlipayException_lift
+        )
+}
+    
+    /**
      * Verifies a notification (the raw body, or the decoded form) under `rule` `v1` (trade
      * notifications) or `v2`. In certificate mode a rotated Alipay certificate it names is first
      * fetched and checked.
@@ -1139,6 +1237,18 @@ public protocol PaymentHandleProtocol: AnyObject, Sendable {
      * The QR code to show (QR payments).
      */
     func qrCode()  -> String?
+    
+    /**
+     * The QR code as a PNG about `size` pixels a side (QR payments); as `qrSvg`, and a `size` too
+     * small for the code or above 4096 throws `AlipayException.InvalidInput` naming `size`.
+     */
+    func qrPng(size: UInt32) throws  -> Data
+    
+    /**
+     * The QR code as an SVG document (QR payments); a barcode payment's handle, which has none,
+     * throws `AlipayException.InvalidInput` naming `qr_code`.
+     */
+    func qrSvg() throws  -> String
     
 }
 /**
@@ -1257,6 +1367,33 @@ open func qrCode() -> String?  {
     return try!  FfiConverterOptionString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_code(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The QR code as a PNG about `size` pixels a side (QR payments); as `qrSvg`, and a `size` too
+     * small for the code or above 4096 throws `AlipayException.InvalidInput` naming `size`.
+     */
+open func qrPng(size: UInt32)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_png(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(size),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The QR code as an SVG document (QR payments); a barcode payment's handle, which has none,
+     * throws `AlipayException.InvalidInput` naming `qr_code`.
+     */
+open func qrSvg()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_svg(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1721,6 +1858,14 @@ public protocol WorkflowsProtocol: AnyObject, Sendable {
     func receiveNotification(notification: NotificationInput, rule: String) async throws  -> ReceivedNotification
     
     /**
+     * Reconciles the trade bill of `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) with the journal and, when
+     * given, the merchant's `orders` (`ordersFromCsv` / `ordersFromJson`). A bill not out yet throws
+     * `AlipayException.Gateway` (`isp.bill_not_exist`); a bad date or bad orders
+     * `AlipayException.InvalidInput`.
+     */
+    func reconcile(billDate: String, orders: [MerchantOrder]?) async throws  -> ReconciliationReport
+    
+    /**
      * Finishes every workflow a crash left unfinished; an ISV passes the merchants' current
      * `app_auth_tokens` (the journal keeps only their fingerprints).
      */
@@ -1888,6 +2033,28 @@ open func receiveNotification(notification: NotificationInput, rule: String)asyn
             completeFunc: ffi_alipay_core_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_alipay_core_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeReceivedNotification_lift,
+            errorHandler: FfiConverterTypeAlipayException_lift
+        )
+}
+    
+    /**
+     * Reconciles the trade bill of `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) with the journal and, when
+     * given, the merchant's `orders` (`ordersFromCsv` / `ordersFromJson`). A bill not out yet throws
+     * `AlipayException.Gateway` (`isp.bill_not_exist`); a bad date or bad orders
+     * `AlipayException.InvalidInput`.
+     */
+open func reconcile(billDate: String, orders: [MerchantOrder]? = nil)async throws  -> ReconciliationReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_alipay_core_ffi_fn_method_workflows_reconcile(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(billDate),FfiConverterOptionSequenceTypeMerchantOrder.lower(orders)
+                )
+            },
+            pollFunc: ffi_alipay_core_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_alipay_core_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_alipay_core_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeReconciliationReport_lift,
             errorHandler: FfiConverterTypeAlipayException_lift
         )
 }
@@ -2268,6 +2435,30 @@ fileprivate struct FfiConverterOptionTypeRefundPolicy: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeMerchantOrder: FfiConverterRustBuffer {
+    typealias SwiftType = [MerchantOrder]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeMerchantOrder.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeMerchantOrder.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeJsonValue: FfiConverterRustBuffer {
     typealias SwiftType = JsonValue?
 
@@ -2317,6 +2508,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeMerchantOrder: FfiConverterRustBuffer {
+    typealias SwiftType = [MerchantOrder]
+
+    public static func write(_ value: [MerchantOrder], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMerchantOrder.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MerchantOrder] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MerchantOrder]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMerchantOrder.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeRecovered: FfiConverterRustBuffer {
     typealias SwiftType = [Recovered]
 
@@ -2334,6 +2550,31 @@ fileprivate struct FfiConverterSequenceTypeRecovered: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRecovered.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUploadFile: FfiConverterRustBuffer {
+    typealias SwiftType = [UploadFile]
+
+    public static func write(_ value: [UploadFile], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUploadFile.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UploadFile] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UploadFile]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUploadFile.read(from: &buf))
         }
         return seq
     }
@@ -2490,6 +2731,68 @@ public func verifyResponse(rawBody: Data, method: String, alipayPublicKey: Strin
 })
 }
 /**
+ * `text` as a PNG about `size` pixels a side (whole pixels per module); a `size` too small for the
+ * code or above 4096 throws `AlipayException.InvalidInput` naming `size`.
+ */
+public func qrPng(text: String, size: UInt32)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_func_qr_png(
+        FfiConverterString.lower(text),
+        FfiConverterUInt32.lower(size),uniffiCallStatus
+    )
+})
+}
+/**
+ * `text` as an SVG document (one unit per module, with its quiet zone); empty text, or text too long
+ * for a QR code, throws `AlipayException.InvalidInput`.
+ */
+public func qrSvg(text: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_func_qr_svg(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * The orders of a CSV export (UTF-8, an optional byte-order mark, a header row naming the columns
+ * `out_trade_no`, `amount`, `status` and optionally `refund_amount`, `paid_at`, `trade_no`). The first
+ * problem throws `AlipayException.InvalidInput` naming its row and column.
+ */
+public func ordersFromCsv(bytes: Data)throws  -> [MerchantOrder]  {
+    return try  FfiConverterSequenceTypeMerchantOrder.lift(try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_func_orders_from_csv(
+        FfiConverterData.lower(bytes),uniffiCallStatus
+    )
+})
+}
+/**
+ * The orders of a JSON array of objects with the fields of `MerchantOrder` (amounts as strings or
+ * whole numbers). A problem throws `AlipayException.InvalidInput`.
+ */
+public func ordersFromJson(bytes: Data)throws  -> [MerchantOrder]  {
+    return try  FfiConverterSequenceTypeMerchantOrder.lift(try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_func_orders_from_json(
+        FfiConverterData.lower(bytes),uniffiCallStatus
+    )
+})
+}
+/**
+ * The report's items as CSV for accountants: a byte-order mark (so that Excel reads the Chinese
+ * right), a header row, one row per item, amounts as yuan with two decimals.
+ */
+public func reconciliationCsv(report: ReconciliationReport) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_func_reconciliation_csv(
+        FfiConverterTypeReconciliationReport_lower(report),uniffiCallStatus
+    )
+})
+}
+/**
  * Panics inside a call, behind the same guard as every export.
  */
 public func panicForTests()throws   {try rustCallWithError(FfiConverterTypeAlipayException_lift) {
@@ -2515,6 +2818,21 @@ public func panicInFutureForTests()async throws   {
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeAlipayException_lift
         )
+}
+/**
+ * A file read from `path` for the form field `field`, named by its last component. Without
+ * `content_type`, the type is guessed from the extension (`application/octet-stream` when unknown).
+ * A path that cannot be read, or a file over 50 MiB, throws `AlipayException.InvalidInput`.
+ */
+public func uploadFileFromPath(field: String, path: String, contentType: String? = nil)throws  -> UploadFile  {
+    return try  FfiConverterTypeUploadFile_lift(try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_func_upload_file_from_path(
+        FfiConverterString.lower(field),
+        FfiConverterString.lower(path),
+        FfiConverterOptionString.lower(contentType),uniffiCallStatus
+    )
+})
 }
 /**
  * The barcode default: as the official SDK, 5 queries 5 s apart, then cancel.
@@ -2580,10 +2898,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_func_verify_response() != 34426) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_alipay_core_ffi_checksum_func_qr_png() != 59203) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_func_qr_svg() != 47575) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_func_orders_from_csv() != 5302) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_func_orders_from_json() != 14625) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_func_reconciliation_csv() != 1584) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_alipay_core_ffi_checksum_func_panic_for_tests() != 13521) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_func_panic_in_future_for_tests() != 49245) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_func_upload_file_from_path() != 34831) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_func_barcode_policy() != 14889) {
@@ -2611,6 +2947,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_gateway() != 39491) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_offline_material_image_upload() != 30833) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_open_file_upload() != 2708) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_app_pay() != 10490) {
@@ -2646,6 +2988,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_wap_pay() != 24271) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_alipay_core_ffi_checksum_method_alipayclient_upload() != 2132) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification() != 183) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2676,6 +3021,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_code() != 41583) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_png() != 14557) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_svg() != 21534) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event() != 56083) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2689,6 +3040,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_workflows_receive_notification() != 48248) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_alipay_core_ffi_checksum_method_workflows_reconcile() != 17173) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_workflows_recover() != 28947) {

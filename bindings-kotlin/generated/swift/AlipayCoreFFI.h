@@ -304,6 +304,16 @@ uint64_t uniffi_alipay_core_ffi_fn_method_alipayclient_execute_v3(uint64_t ptr, 
 RustBuffer uniffi_alipay_core_ffi_fn_method_alipayclient_gateway(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_OFFLINE_MATERIAL_IMAGE_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_OFFLINE_MATERIAL_IMAGE_UPLOAD
+uint64_t uniffi_alipay_core_ffi_fn_method_alipayclient_offline_material_image_upload(uint64_t ptr, RustBuffer image_type, RustBuffer image_name, RustBuffer image, RustBuffer image_pid
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_OPEN_FILE_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_OPEN_FILE_UPLOAD
+uint64_t uniffi_alipay_core_ffi_fn_method_alipayclient_open_file_upload(uint64_t ptr, RustBuffer biz_code, RustBuffer file
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_TRADE_APP_PAY
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_TRADE_APP_PAY
 RustBuffer uniffi_alipay_core_ffi_fn_method_alipayclient_trade_app_pay(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
@@ -357,6 +367,11 @@ uint64_t uniffi_alipay_core_ffi_fn_method_alipayclient_trade_refund(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_TRADE_WAP_PAY
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_TRADE_WAP_PAY
 RustBuffer uniffi_alipay_core_ffi_fn_method_alipayclient_trade_wap_pay(uint64_t ptr, RustBuffer request, RustBuffer format, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_UPLOAD
+uint64_t uniffi_alipay_core_ffi_fn_method_alipayclient_upload(uint64_t ptr, RustBuffer method, RustBuffer fields, RustBuffer files
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_VERIFY_NOTIFICATION
@@ -429,6 +444,16 @@ uint64_t uniffi_alipay_core_ffi_fn_method_paymenthandle_outcome(uint64_t ptr
 RustBuffer uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_code(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_PAYMENTHANDLE_QR_PNG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_PAYMENTHANDLE_QR_PNG
+RustBuffer uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_png(uint64_t ptr, uint32_t size, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_PAYMENTHANDLE_QR_SVG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_PAYMENTHANDLE_QR_SVG
+RustBuffer uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_svg(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_CLONE_PROGRESSLISTENER
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_CLONE_PROGRESSLISTENER
 uint64_t uniffi_alipay_core_ffi_fn_clone_progresslistener(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -484,6 +509,11 @@ uint64_t uniffi_alipay_core_ffi_fn_method_workflows_precreate_and_wait(uint64_t 
 uint64_t uniffi_alipay_core_ffi_fn_method_workflows_receive_notification(uint64_t ptr, RustBuffer notification, RustBuffer rule
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_WORKFLOWS_RECONCILE
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_WORKFLOWS_RECONCILE
+uint64_t uniffi_alipay_core_ffi_fn_method_workflows_reconcile(uint64_t ptr, RustBuffer bill_date, RustBuffer orders
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_WORKFLOWS_RECOVER
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_WORKFLOWS_RECOVER
 uint64_t uniffi_alipay_core_ffi_fn_method_workflows_recover(uint64_t ptr, RustBuffer app_auth_tokens
@@ -529,6 +559,31 @@ RustBuffer uniffi_alipay_core_ffi_fn_func_verify_notify(RustBuffer notification,
 RustBuffer uniffi_alipay_core_ffi_fn_func_verify_response(RustBuffer raw_body, RustBuffer method, RustBuffer alipay_public_key, RustBuffer sign_type, RustBuffer charset, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_QR_PNG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_QR_PNG
+RustBuffer uniffi_alipay_core_ffi_fn_func_qr_png(RustBuffer text, uint32_t size, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_QR_SVG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_QR_SVG
+RustBuffer uniffi_alipay_core_ffi_fn_func_qr_svg(RustBuffer text, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_ORDERS_FROM_CSV
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_ORDERS_FROM_CSV
+RustBuffer uniffi_alipay_core_ffi_fn_func_orders_from_csv(RustBuffer bytes, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_ORDERS_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_ORDERS_FROM_JSON
+RustBuffer uniffi_alipay_core_ffi_fn_func_orders_from_json(RustBuffer bytes, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_RECONCILIATION_CSV
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_RECONCILIATION_CSV
+RustBuffer uniffi_alipay_core_ffi_fn_func_reconciliation_csv(RustBuffer report, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_PANIC_FOR_TESTS
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_PANIC_FOR_TESTS
 void uniffi_alipay_core_ffi_fn_func_panic_for_tests(RustCallStatus *_Nonnull out_status
@@ -539,6 +594,11 @@ void uniffi_alipay_core_ffi_fn_func_panic_for_tests(RustCallStatus *_Nonnull out
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_PANIC_IN_FUTURE_FOR_TESTS
 uint64_t uniffi_alipay_core_ffi_fn_func_panic_in_future_for_tests(void
     
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_UPLOAD_FILE_FROM_PATH
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_UPLOAD_FILE_FROM_PATH
+RustBuffer uniffi_alipay_core_ffi_fn_func_upload_file_from_path(RustBuffer field, RustBuffer path, RustBuffer content_type, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_BARCODE_POLICY
@@ -855,6 +915,36 @@ uint16_t uniffi_alipay_core_ffi_checksum_func_verify_response(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_QR_PNG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_QR_PNG
+uint16_t uniffi_alipay_core_ffi_checksum_func_qr_png(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_QR_SVG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_QR_SVG
+uint16_t uniffi_alipay_core_ffi_checksum_func_qr_svg(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_ORDERS_FROM_CSV
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_ORDERS_FROM_CSV
+uint16_t uniffi_alipay_core_ffi_checksum_func_orders_from_csv(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_ORDERS_FROM_JSON
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_ORDERS_FROM_JSON
+uint16_t uniffi_alipay_core_ffi_checksum_func_orders_from_json(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_RECONCILIATION_CSV
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_RECONCILIATION_CSV
+uint16_t uniffi_alipay_core_ffi_checksum_func_reconciliation_csv(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_PANIC_FOR_TESTS
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_PANIC_FOR_TESTS
 uint16_t uniffi_alipay_core_ffi_checksum_func_panic_for_tests(void
@@ -864,6 +954,12 @@ uint16_t uniffi_alipay_core_ffi_checksum_func_panic_for_tests(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_PANIC_IN_FUTURE_FOR_TESTS
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_PANIC_IN_FUTURE_FOR_TESTS
 uint16_t uniffi_alipay_core_ffi_checksum_func_panic_in_future_for_tests(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_UPLOAD_FILE_FROM_PATH
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_UPLOAD_FILE_FROM_PATH
+uint16_t uniffi_alipay_core_ffi_checksum_func_upload_file_from_path(void
     
 );
 #endif
@@ -918,6 +1014,18 @@ uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_execute_v3(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_GATEWAY
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_GATEWAY
 uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_gateway(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_OFFLINE_MATERIAL_IMAGE_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_OFFLINE_MATERIAL_IMAGE_UPLOAD
+uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_offline_material_image_upload(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_OPEN_FILE_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_OPEN_FILE_UPLOAD
+uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_open_file_upload(void
     
 );
 #endif
@@ -987,6 +1095,12 @@ uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_wap_pay(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_UPLOAD
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_UPLOAD
+uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_upload(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_VERIFY_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_VERIFY_NOTIFICATION
 uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification(void
@@ -1047,6 +1161,18 @@ uint16_t uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_code(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_PAYMENTHANDLE_QR_PNG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_PAYMENTHANDLE_QR_PNG
+uint16_t uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_png(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_PAYMENTHANDLE_QR_SVG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_PAYMENTHANDLE_QR_SVG
+uint16_t uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_svg(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_EVENT
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_EVENT
 uint16_t uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event(void
@@ -1074,6 +1200,12 @@ uint16_t uniffi_alipay_core_ffi_checksum_method_workflows_precreate_and_wait(voi
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_WORKFLOWS_RECEIVE_NOTIFICATION
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_WORKFLOWS_RECEIVE_NOTIFICATION
 uint16_t uniffi_alipay_core_ffi_checksum_method_workflows_receive_notification(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_WORKFLOWS_RECONCILE
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_WORKFLOWS_RECONCILE
+uint16_t uniffi_alipay_core_ffi_checksum_method_workflows_reconcile(void
     
 );
 #endif

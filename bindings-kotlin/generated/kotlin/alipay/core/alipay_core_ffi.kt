@@ -45,9 +45,13 @@ import alipay.core.models.FfiConverterTypeCallOptions
 import alipay.core.models.FfiConverterTypeClientSettings
 import alipay.core.models.FfiConverterTypeExpectedOrder
 import alipay.core.models.FfiConverterTypeJsonValue
+import alipay.core.models.FfiConverterTypeMerchantOrder
+import alipay.core.models.FfiConverterTypeOfflineMaterialImageUploadResponse
+import alipay.core.models.FfiConverterTypeOpenFileUploadResponse
 import alipay.core.models.FfiConverterTypePageFormat
 import alipay.core.models.FfiConverterTypePaymentOutcome
 import alipay.core.models.FfiConverterTypePollPolicy
+import alipay.core.models.FfiConverterTypeReconciliationReport
 import alipay.core.models.FfiConverterTypeRecovered
 import alipay.core.models.FfiConverterTypeRefundOutcome
 import alipay.core.models.FfiConverterTypeRefundPolicy
@@ -71,12 +75,17 @@ import alipay.core.models.FfiConverterTypeTradeQueryResponse
 import alipay.core.models.FfiConverterTypeTradeRefundRequest
 import alipay.core.models.FfiConverterTypeTradeRefundResponse
 import alipay.core.models.FfiConverterTypeTradeWapPayRequest
+import alipay.core.models.FfiConverterTypeUploadFile
 import alipay.core.models.FfiConverterTypeV3Response
 import alipay.core.models.FfiConverterTypeWorkflowEvent
 import alipay.core.models.JsonValue
+import alipay.core.models.MerchantOrder
+import alipay.core.models.OfflineMaterialImageUploadResponse
+import alipay.core.models.OpenFileUploadResponse
 import alipay.core.models.PageFormat
 import alipay.core.models.PaymentOutcome
 import alipay.core.models.PollPolicy
+import alipay.core.models.ReconciliationReport
 import alipay.core.models.Recovered
 import alipay.core.models.RefundOutcome
 import alipay.core.models.RefundPolicy
@@ -100,6 +109,7 @@ import alipay.core.models.TradeQueryResponse
 import alipay.core.models.TradeRefundRequest
 import alipay.core.models.TradeRefundResponse
 import alipay.core.models.TradeWapPayRequest
+import alipay.core.models.UploadFile
 import alipay.core.models.V3Response
 import alipay.core.models.WorkflowEvent
 import java.util.concurrent.atomic.AtomicBoolean
@@ -118,9 +128,13 @@ import alipay.core.models.RustBuffer as RustBufferCallOptions
 import alipay.core.models.RustBuffer as RustBufferClientSettings
 import alipay.core.models.RustBuffer as RustBufferExpectedOrder
 import alipay.core.models.RustBuffer as RustBufferJsonValue
+import alipay.core.models.RustBuffer as RustBufferMerchantOrder
+import alipay.core.models.RustBuffer as RustBufferOfflineMaterialImageUploadResponse
+import alipay.core.models.RustBuffer as RustBufferOpenFileUploadResponse
 import alipay.core.models.RustBuffer as RustBufferPageFormat
 import alipay.core.models.RustBuffer as RustBufferPaymentOutcome
 import alipay.core.models.RustBuffer as RustBufferPollPolicy
+import alipay.core.models.RustBuffer as RustBufferReconciliationReport
 import alipay.core.models.RustBuffer as RustBufferRecovered
 import alipay.core.models.RustBuffer as RustBufferRefundOutcome
 import alipay.core.models.RustBuffer as RustBufferRefundPolicy
@@ -144,6 +158,7 @@ import alipay.core.models.RustBuffer as RustBufferTradeQueryResponse
 import alipay.core.models.RustBuffer as RustBufferTradeRefundRequest
 import alipay.core.models.RustBuffer as RustBufferTradeRefundResponse
 import alipay.core.models.RustBuffer as RustBufferTradeWapPayRequest
+import alipay.core.models.RustBuffer as RustBufferUploadFile
 import alipay.core.models.RustBuffer as RustBufferV3Response
 import alipay.core.models.RustBuffer as RustBufferWorkflowEvent
 
@@ -824,9 +839,21 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_verify_response(
     ): Int
+    external fun uniffi_alipay_core_ffi_checksum_func_qr_png(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_func_qr_svg(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_func_orders_from_csv(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_func_orders_from_json(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_func_reconciliation_csv(
+    ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_panic_for_tests(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_panic_in_future_for_tests(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_func_upload_file_from_path(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_barcode_policy(
     ): Int
@@ -845,6 +872,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_execute_v3(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_gateway(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_offline_material_image_upload(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_open_file_upload(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_app_pay(
     ): Int
@@ -868,6 +899,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_wap_pay(
     ): Int
+    external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_upload(
+    ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options(
@@ -888,6 +921,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_code(
     ): Int
+    external fun uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_png(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_svg(
+    ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_workflows_mark_notification_handled(
@@ -897,6 +934,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_alipay_core_ffi_checksum_method_workflows_precreate_and_wait(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_workflows_receive_notification(
+    ): Int
+    external fun uniffi_alipay_core_ffi_checksum_method_workflows_reconcile(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_workflows_recover(
     ): Int
@@ -948,6 +987,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_alipay_core_ffi_fn_method_alipayclient_gateway(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_alipay_core_ffi_fn_method_alipayclient_offline_material_image_upload(`ptr`: Long,`imageType`: RustBuffer.ByValue,`imageName`: RustBuffer.ByValue,`image`: RustBufferUploadFile.ByValue,`imagePid`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_alipay_core_ffi_fn_method_alipayclient_open_file_upload(`ptr`: Long,`bizCode`: RustBuffer.ByValue,`file`: RustBufferUploadFile.ByValue,
+    ): Long
     external fun uniffi_alipay_core_ffi_fn_method_alipayclient_trade_app_pay(`ptr`: Long,`request`: RustBufferTradeAppPayRequest.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_alipay_core_ffi_fn_method_alipayclient_trade_cancel(`ptr`: Long,`request`: RustBufferTradeCancelRequest.ByValue,
@@ -970,6 +1013,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_alipay_core_ffi_fn_method_alipayclient_trade_wap_pay(`ptr`: Long,`request`: RustBufferTradeWapPayRequest.ByValue,`format`: RustBufferPageFormat.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_alipay_core_ffi_fn_method_alipayclient_upload(`ptr`: Long,`method`: RustBuffer.ByValue,`fields`: RustBuffer.ByValue,`files`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_alipay_core_ffi_fn_method_alipayclient_verify_notification(`ptr`: Long,`notification`: RustBuffer.ByValue,`rule`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_alipay_core_ffi_fn_method_alipayclient_with_options(`ptr`: Long,`options`: RustBufferCallOptions.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -998,6 +1043,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_code(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_png(`ptr`: Long,`size`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_svg(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_alipay_core_ffi_fn_clone_progresslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_alipay_core_ffi_fn_free_progresslistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1020,6 +1069,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_alipay_core_ffi_fn_method_workflows_receive_notification(`ptr`: Long,`notification`: RustBuffer.ByValue,`rule`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_alipay_core_ffi_fn_method_workflows_reconcile(`ptr`: Long,`billDate`: RustBuffer.ByValue,`orders`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_alipay_core_ffi_fn_method_workflows_recover(`ptr`: Long,`appAuthTokens`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_alipay_core_ffi_fn_method_workflows_refund_until_known(`ptr`: Long,`request`: RustBufferTradeRefundRequest.ByValue,
@@ -1038,10 +1089,22 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_alipay_core_ffi_fn_func_verify_response(`rawBody`: RustBuffer.ByValue,`method`: RustBuffer.ByValue,`alipayPublicKey`: RustBuffer.ByValue,`signType`: RustBuffer.ByValue,`charset`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferResponseNode.ByValue
+    external fun uniffi_alipay_core_ffi_fn_func_qr_png(`text`: RustBuffer.ByValue,`size`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_alipay_core_ffi_fn_func_qr_svg(`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_alipay_core_ffi_fn_func_orders_from_csv(`bytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_alipay_core_ffi_fn_func_orders_from_json(`bytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_alipay_core_ffi_fn_func_reconciliation_csv(`report`: RustBufferReconciliationReport.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_alipay_core_ffi_fn_func_panic_for_tests(uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_alipay_core_ffi_fn_func_panic_in_future_for_tests(
     ): Long
+    external fun uniffi_alipay_core_ffi_fn_func_upload_file_from_path(`field`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,`contentType`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferUploadFile.ByValue
     external fun uniffi_alipay_core_ffi_fn_func_barcode_policy(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferPollPolicy.ByValue
     external fun uniffi_alipay_core_ffi_fn_func_qr_policy(uniffi_out_err: UniffiRustCallStatus, 
@@ -1185,10 +1248,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_func_verify_response() and 0xFFFF) != 34426) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_qr_png() and 0xFFFF) != 59203) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_qr_svg() and 0xFFFF) != 47575) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_orders_from_csv() and 0xFFFF) != 5302) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_orders_from_json() and 0xFFFF) != 14625) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_reconciliation_csv() and 0xFFFF) != 1584) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_alipay_core_ffi_checksum_func_panic_for_tests() and 0xFFFF) != 13521) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_func_panic_in_future_for_tests() and 0xFFFF) != 49245) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_upload_file_from_path() and 0xFFFF) != 34831) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_func_barcode_policy() and 0xFFFF) != 14889) {
@@ -1216,6 +1297,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_gateway() and 0xFFFF) != 39491) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_offline_material_image_upload() and 0xFFFF) != 30833) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_open_file_upload() and 0xFFFF) != 2708) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_app_pay() and 0xFFFF) != 10490) {
@@ -1251,6 +1338,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_trade_wap_pay() and 0xFFFF) != 24271) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_upload() and 0xFFFF) != 2132) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification() and 0xFFFF) != 183) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1281,6 +1371,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_code() and 0xFFFF) != 41583) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_png() and 0xFFFF) != 14557) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_svg() and 0xFFFF) != 21534) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event() and 0xFFFF) != 56083) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1294,6 +1390,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_receive_notification() and 0xFFFF) != 48248) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_reconcile() and 0xFFFF) != 17173) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_recover() and 0xFFFF) != 28947) {
@@ -1542,6 +1641,29 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
+public object FfiConverterUInt: FfiConverter<UInt, Int> {
+    override fun lift(value: Int): UInt {
+        return value.toUInt()
+    }
+
+    override fun read(buf: ByteBuffer): UInt {
+        return lift(buf.getInt())
+    }
+
+    override fun lower(value: UInt): Int {
+        return value.toInt()
+    }
+
+    override fun allocationSize(value: UInt) = 4UL
+
+    override fun write(value: UInt, buf: ByteBuffer) {
+        buf.putInt(value.toInt())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
     override fun lift(value: Byte): Boolean {
         return value.toInt() != 0
@@ -1771,6 +1893,18 @@ public interface AlipayClientInterface {
     fun `gateway`(): kotlin.String
     
     /**
+     * `alipay.offline.material.image.upload`: `image` (sent in the field `image_content`) of
+     * `image_type` (`jpg`, `jpeg`, `png`, `bmp`, `gif`) named `image_name`, for the partner `image_pid`
+     * (ISVs); its `image_id` and `image_url`.
+     */
+    suspend fun `offlineMaterialImageUpload`(`imageType`: kotlin.String, `imageName`: kotlin.String, `image`: UploadFile, `imagePid`: kotlin.String? = null): OfflineMaterialImageUploadResponse
+    
+    /**
+     * `alipay.open.file.upload`: `file` (sent in the field `file_content`) for `biz_code`; its `file_id`.
+     */
+    suspend fun `openFileUpload`(`bizCode`: kotlin.String, `file`: UploadFile): OpenFileUploadResponse
+    
+    /**
      * Signed, not sent: the order string for the Alipay mobile SDK.
      */
     fun `tradeAppPay`(`request`: TradeAppPayRequest): kotlin.String
@@ -1824,6 +1958,14 @@ public interface AlipayClientInterface {
      * Signed, not sent: the form (`Form`) or URL (`Url`) to hand to the browser.
      */
     fun `tradeWapPay`(`request`: TradeWapPayRequest, `format`: PageFormat): kotlin.String
+    
+    /**
+     * Any multipart API (`alipay.open.file.upload`, …): `fields` its text parameters (signed; in v2
+     * a `biz_content` field is the business content), `files` its files (not signed); the verified
+     * answer node. No file, more than 50 MiB, or a name that cannot be sent throws
+     * `AlipayException.InvalidInput`.
+     */
+    suspend fun `upload`(`method`: kotlin.String, `fields`: Map<kotlin.String, kotlin.String>, `files`: List<UploadFile>): ResponseNode
     
     /**
      * Verifies a notification (the raw body, or the decoded form) under `rule` `v1` (trade
@@ -2096,6 +2238,62 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
 
     
     /**
+     * `alipay.offline.material.image.upload`: `image` (sent in the field `image_content`) of
+     * `image_type` (`jpg`, `jpeg`, `png`, `bmp`, `gif`) named `image_name`, for the partner `image_pid`
+     * (ISVs); its `image_id` and `image_url`.
+     */
+    @Throws(AlipayException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `offlineMaterialImageUpload`(`imageType`: kotlin.String, `imageName`: kotlin.String, `image`: UploadFile, `imagePid`: kotlin.String?) : OfflineMaterialImageUploadResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_alipay_core_ffi_fn_method_alipayclient_offline_material_image_upload(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`imageType`),
+        FfiConverterString.lower(`imageName`),
+        FfiConverterTypeUploadFile.lower(`image`),
+        FfiConverterOptionalString.lower(`imagePid`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferOfflineMaterialImageUploadResponse.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_alipay_core_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeOfflineMaterialImageUploadResponse.lift(it) },
+        // Error FFI converter
+        AlipayExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `alipay.open.file.upload`: `file` (sent in the field `file_content`) for `biz_code`; its `file_id`.
+     */
+    @Throws(AlipayException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `openFileUpload`(`bizCode`: kotlin.String, `file`: UploadFile) : OpenFileUploadResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_alipay_core_ffi_fn_method_alipayclient_open_file_upload(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`bizCode`),
+        FfiConverterTypeUploadFile.lower(`file`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferOpenFileUploadResponse.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_alipay_core_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeOpenFileUploadResponse.lift(it) },
+        // Error FFI converter
+        AlipayExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
      * Signed, not sent: the order string for the Alipay mobile SDK.
      */
     @Throws(AlipayException::class)override fun `tradeAppPay`(`request`: TradeAppPayRequest): kotlin.String {
@@ -2352,6 +2550,36 @@ open class AlipayClient: Disposable, AutoCloseable, AlipayClientInterface
 
     
     /**
+     * Any multipart API (`alipay.open.file.upload`, …): `fields` its text parameters (signed; in v2
+     * a `biz_content` field is the business content), `files` its files (not signed); the verified
+     * answer node. No file, more than 50 MiB, or a name that cannot be sent throws
+     * `AlipayException.InvalidInput`.
+     */
+    @Throws(AlipayException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `upload`(`method`: kotlin.String, `fields`: Map<kotlin.String, kotlin.String>, `files`: List<UploadFile>) : ResponseNode {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_alipay_core_ffi_fn_method_alipayclient_upload(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`method`),
+        FfiConverterMapStringString.lower(`fields`),
+        FfiConverterSequenceTypeUploadFile.lower(`files`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferResponseNode.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_alipay_core_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeResponseNode.lift(it) },
+        // Error FFI converter
+        AlipayExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
      * Verifies a notification (the raw body, or the decoded form) under `rule` `v1` (trade
      * notifications) or `v2`. In certificate mode a rotated Alipay certificate it names is first
      * fetched and checked.
@@ -2559,6 +2787,18 @@ public interface PaymentHandleInterface {
      */
     fun `qrCode`(): kotlin.String?
     
+    /**
+     * The QR code as a PNG about `size` pixels a side (QR payments); as `qrSvg`, and a `size` too
+     * small for the code or above 4096 throws `AlipayException.InvalidInput` naming `size`.
+     */
+    fun `qrPng`(`size`: kotlin.UInt): kotlin.ByteArray
+    
+    /**
+     * The QR code as an SVG document (QR payments); a barcode payment's handle, which has none,
+     * throws `AlipayException.InvalidInput` naming `qr_code`.
+     */
+    fun `qrSvg`(): kotlin.String
+    
     companion object
 }
 
@@ -2745,6 +2985,43 @@ open class PaymentHandle: Disposable, AutoCloseable, PaymentHandleInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_code(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The QR code as a PNG about `size` pixels a side (QR payments); as `qrSvg`, and a `size` too
+     * small for the code or above 4096 throws `AlipayException.InvalidInput` naming `size`.
+     */
+    @Throws(AlipayException::class)override fun `qrPng`(`size`: kotlin.UInt): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_png(
+        it,
+        
+        FfiConverterUInt.lower(`size`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The QR code as an SVG document (QR payments); a barcode payment's handle, which has none,
+     * throws `AlipayException.InvalidInput` naming `qr_code`.
+     */
+    @Throws(AlipayException::class)override fun `qrSvg`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_method_paymenthandle_qr_svg(
         it,
         _status)
 }
@@ -3556,6 +3833,14 @@ public interface WorkflowsInterface {
     suspend fun `receiveNotification`(`notification`: NotificationInput, `rule`: kotlin.String): ReceivedNotification
     
     /**
+     * Reconciles the trade bill of `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) with the journal and, when
+     * given, the merchant's `orders` (`ordersFromCsv` / `ordersFromJson`). A bill not out yet throws
+     * `AlipayException.Gateway` (`isp.bill_not_exist`); a bad date or bad orders
+     * `AlipayException.InvalidInput`.
+     */
+    suspend fun `reconcile`(`billDate`: kotlin.String, `orders`: List<MerchantOrder>? = null): ReconciliationReport
+    
+    /**
      * Finishes every workflow a crash left unfinished; an ISV passes the merchants' current
      * `app_auth_tokens` (the journal keeps only their fingerprints).
      */
@@ -3798,6 +4083,35 @@ open class Workflows: Disposable, AutoCloseable, WorkflowsInterface
         { future -> UniffiLib.ffi_alipay_core_ffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeReceivedNotification.lift(it) },
+        // Error FFI converter
+        AlipayExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Reconciles the trade bill of `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) with the journal and, when
+     * given, the merchant's `orders` (`ordersFromCsv` / `ordersFromJson`). A bill not out yet throws
+     * `AlipayException.Gateway` (`isp.bill_not_exist`); a bad date or bad orders
+     * `AlipayException.InvalidInput`.
+     */
+    @Throws(AlipayException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `reconcile`(`billDate`: kotlin.String, `orders`: List<MerchantOrder>?) : ReconciliationReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_alipay_core_ffi_fn_method_workflows_reconcile(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`billDate`),
+        FfiConverterOptionalSequenceTypeMerchantOrder.lower(`orders`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_alipay_core_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferReconciliationReport.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_alipay_core_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeReconciliationReport.lift(it) },
         // Error FFI converter
         AlipayExceptionExternalErrorHandler,
     )
@@ -4218,6 +4532,38 @@ public object FfiConverterOptionalTypeRefundPolicy: FfiConverterRustBuffer<Refun
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceTypeMerchantOrder: FfiConverterRustBuffer<List<MerchantOrder>?> {
+    override fun read(buf: ByteBuffer): List<MerchantOrder>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeMerchantOrder.read(buf)
+    }
+
+    override fun allocationSize(value: List<MerchantOrder>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeMerchantOrder.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<MerchantOrder>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeMerchantOrder.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeJsonValue: FfiConverterRustBuffer<JsonValue?> {
     override fun read(buf: ByteBuffer): JsonValue? {
         if (buf.get().toInt() == 0) {
@@ -4278,6 +4624,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeMerchantOrder: FfiConverterRustBuffer<List<MerchantOrder>> {
+    override fun read(buf: ByteBuffer): List<MerchantOrder> {
+        val len = buf.getInt()
+        return List<MerchantOrder>(len) {
+            FfiConverterTypeMerchantOrder.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<MerchantOrder>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMerchantOrder.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<MerchantOrder>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMerchantOrder.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeRecovered: FfiConverterRustBuffer<List<Recovered>> {
     override fun read(buf: ByteBuffer): List<Recovered> {
         val len = buf.getInt()
@@ -4296,6 +4670,34 @@ public object FfiConverterSequenceTypeRecovered: FfiConverterRustBuffer<List<Rec
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeRecovered.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeUploadFile: FfiConverterRustBuffer<List<UploadFile>> {
+    override fun read(buf: ByteBuffer): List<UploadFile> {
+        val len = buf.getInt()
+        return List<UploadFile>(len) {
+            FfiConverterTypeUploadFile.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<UploadFile>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeUploadFile.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<UploadFile>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeUploadFile.write(it, buf)
         }
     }
 }
@@ -4338,6 +4740,16 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         }
     }
 }
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -4530,6 +4942,87 @@ object AlipayExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Al
     
 
         /**
+         * `text` as a PNG about `size` pixels a side (whole pixels per module); a `size` too small for the
+         * code or above 4096 throws `AlipayException.InvalidInput` naming `size`.
+         */
+    @Throws(AlipayException::class) fun `qrPng`(`text`: kotlin.String, `size`: kotlin.UInt): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_func_qr_png(
+    
+        
+        FfiConverterString.lower(`text`),
+        FfiConverterUInt.lower(`size`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * `text` as an SVG document (one unit per module, with its quiet zone); empty text, or text too long
+         * for a QR code, throws `AlipayException.InvalidInput`.
+         */
+    @Throws(AlipayException::class) fun `qrSvg`(`text`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_func_qr_svg(
+    
+        
+        FfiConverterString.lower(`text`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The orders of a CSV export (UTF-8, an optional byte-order mark, a header row naming the columns
+         * `out_trade_no`, `amount`, `status` and optionally `refund_amount`, `paid_at`, `trade_no`). The first
+         * problem throws `AlipayException.InvalidInput` naming its row and column.
+         */
+    @Throws(AlipayException::class) fun `ordersFromCsv`(`bytes`: kotlin.ByteArray): List<MerchantOrder> {
+            return FfiConverterSequenceTypeMerchantOrder.lift(
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_func_orders_from_csv(
+    
+        
+        FfiConverterByteArray.lower(`bytes`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The orders of a JSON array of objects with the fields of `MerchantOrder` (amounts as strings or
+         * whole numbers). A problem throws `AlipayException.InvalidInput`.
+         */
+    @Throws(AlipayException::class) fun `ordersFromJson`(`bytes`: kotlin.ByteArray): List<MerchantOrder> {
+            return FfiConverterSequenceTypeMerchantOrder.lift(
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_func_orders_from_json(
+    
+        
+        FfiConverterByteArray.lower(`bytes`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The report's items as CSV for accountants: a byte-order mark (so that Excel reads the Chinese
+         * right), a header row, one row per item, amounts as yuan with two decimals.
+         */ fun `reconciliationCsv`(`report`: ReconciliationReport): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_func_reconciliation_csv(
+    
+        
+        FfiConverterTypeReconciliationReport.lower(`report`),_status)
+}
+    )
+    }
+    
+
+        /**
          * Panics inside a call, behind the same guard as every export.
          */
     @Throws(AlipayException::class) fun `panicForTests`()
@@ -4561,6 +5054,25 @@ object AlipayExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Al
         AlipayExceptionExternalErrorHandler,
     )
     }
+
+        /**
+         * A file read from `path` for the form field `field`, named by its last component. Without
+         * `content_type`, the type is guessed from the extension (`application/octet-stream` when unknown).
+         * A path that cannot be read, or a file over 50 MiB, throws `AlipayException.InvalidInput`.
+         */
+    @Throws(AlipayException::class) fun `uploadFileFromPath`(`field`: kotlin.String, `path`: kotlin.String, `contentType`: kotlin.String? = null): UploadFile {
+            return FfiConverterTypeUploadFile.lift(
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_func_upload_file_from_path(
+    
+        
+        FfiConverterString.lower(`field`),
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalString.lower(`contentType`),_status)
+}
+    )
+    }
+    
 
         /**
          * The barcode default: as the official SDK, 5 queries 5 s apart, then cancel.
