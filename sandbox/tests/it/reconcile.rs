@@ -310,3 +310,21 @@ async fn a_date_that_is_neither_a_day_nor_a_month_is_refused_before_anything_is_
         assert!(err.to_string().contains("bill_date"), "{bad}: {err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bill_whose_answer_is_forged_or_lost_gives_an_error_never_a_report() {
+    let (sb, workflows, _) = setup();
+    let day = advance_to(&sb, 1, "10:00:00");
+    pay(&workflows, "1.00").await;
+    advance_to(&sb, 1, "10:00:00");
+    let method = "alipay.data.dataservice.bill.downloadurl.query";
+    for (fault, kind) in [
+        (alipay_sandbox::Fault::ForgedSignature, alipay_core::ErrorKind::Signature),
+        (alipay_sandbox::Fault::DropAfterApply, alipay_core::ErrorKind::OutcomeUnknown),
+    ] {
+        sb.inject(Some(method), fault);
+        let err = workflows.reconcile(&day).await.expect_err("no report from a bill not believed");
+        assert_eq!(err.kind(), kind, "{fault:?}: {err}");
+    }
+    assert!(workflows.reconcile(&day).await.expect("the fault has passed").is_clean());
+}
