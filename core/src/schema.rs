@@ -37,7 +37,6 @@ use crate::client::{ClientSettings, V3Response};
 use crate::error::ErrorInfo;
 use crate::notify::{DepositBackNotification, ExpectedOrder, TradeNotification};
 use crate::reconcile::{MerchantOrder, ReconciliationReport};
-use crate::upload::{OfflineMaterialImageUploadResponse, OpenFileUploadResponse};
 use crate::response::ResponseNode;
 use crate::trade::{
     TradeAppPayRequest, TradeCancelRequest, TradeCancelResponse, TradeCloseRequest, TradeCloseResponse,
@@ -45,6 +44,7 @@ use crate::trade::{
     TradePagePayRequest, TradePayRequest, TradePayResponse, TradePrecreateRequest, TradePrecreateResponse,
     TradeQueryRequest, TradeQueryResponse, TradeRefundRequest, TradeRefundResponse, TradeWapPayRequest,
 };
+use crate::upload::{OfflineMaterialImageUploadResponse, OpenFileUploadResponse};
 use crate::workflow::{PaymentOutcome, PollPolicy, Recovered, RefundOutcome, RefundPolicy, WorkflowEvent};
 
 /// The models the core hands out, as it serializes them (see the [module docs](self)).
