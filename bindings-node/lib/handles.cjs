@@ -1,8 +1,9 @@
 'use strict';
 // A payment workflow running in the background (`Workflows.startPay`, `Workflows.precreateAndWait`):
-// its QR code, its cancel button, its outcome.
+// its QR code (as text, SVG or PNG), its cancel button, its outcome.
 
 const { mapped, mappedSync } = require('./errors.cjs');
+const { DEFAULT_PNG_SIZE, pixels } = require('./qr.cjs');
 
 /** A payment workflow running in the background: its QR code, its cancel button, its outcome. */
 class PaymentHandle {
@@ -12,6 +13,16 @@ class PaymentHandle {
     this.outTradeNo = native.outTradeNo;
     /** The QR code to show (QR payments); `null` for barcode pay, or if the precreate failed. */
     this.qrCode = native.qrCode;
+  }
+
+  /** The QR code as an SVG document; InvalidInput (`qr_code`) when the payment has none. */
+  qrSvg() {
+    return mappedSync(() => this._native.qrSvg());
+  }
+
+  /** The QR code as a PNG (a Buffer) about `size` pixels a side; InvalidInput when the payment has none. */
+  qrPng(size = DEFAULT_PNG_SIZE) {
+    return mappedSync(() => this._native.qrPng(pixels(size)));
   }
 
   /**

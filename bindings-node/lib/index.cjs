@@ -9,6 +9,9 @@ const { Calls, KEY_SETTINGS } = require('./calls.cjs');
 const errors = require('./errors.cjs');
 const { Notification, ReceivedNotification, asBytes } = require('./notifications.cjs');
 const { PaymentHandle } = require('./handles.cjs');
+const { qrSvg, qrPng } = require('./qr.cjs');
+const { ordersFromCsv, ordersFromJson, reconciliationCsv } = require('./reconcile.cjs');
+const { MAX_UPLOAD_BYTES, nativeFile, nativeFiles } = require('./upload.cjs');
 const { Workflows } = require('./workflows.cjs');
 
 const { mapped, mappedSync } = errors;
@@ -57,6 +60,37 @@ class AlipayClient extends Calls {
   }
 
   /**
+   * A multipart upload: `method` (`alipay.open.file.upload`, …) with its text `fields` (signed, Alipay's
+   * own names: `biz_code`, `image_type`, …) and `files`, each `{ field, fileName, contentType, content }`
+   * where `content` is a Buffer, a Readable stream (at most MAX_UPLOAD_BYTES), or a path (a string or
+   * `{ path }`; `fileName` and `contentType` then come from it unless given). The files are not signed
+   * (Alipay signs only text). The verified answer node.
+   */
+  upload(method, fields, files) {
+    return mapped(async () => this._native.upload(method, fields ?? {}, await nativeFiles(files)));
+  }
+
+  /**
+   * `alipay.open.file.upload`: uploads `file` (`{ fileName, contentType, content }`, sent as
+   * `file_content`) for `bizCode`; the verified answer, whose `file_id` later calls name it by.
+   */
+  openFileUpload(bizCode, file) {
+    return mapped(async () => this._native.openFileUpload(bizCode, await nativeFile(file, 'file')));
+  }
+
+  /**
+   * `alipay.offline.material.image.upload`: uploads `image` (`{ fileName, contentType, content }`, sent
+   * as `image_content`) of `imageType` (`jpg`, `png`, …) named `imageName`, for `imagePid` (an ISV's
+   * merchant) when given; the verified answer, with its `image_id` and `image_url`.
+   */
+  offlineMaterialImageUpload(request) {
+    const { imageType, imageName, image, imagePid } = request ?? {};
+    return mapped(async () =>
+      this._native.offlineMaterialImageUpload(imageType, imageName, await nativeFile(image, 'image'), imagePid ?? null),
+    );
+  }
+
+  /**
    * Verifies a notification: the raw body (a Buffer, as `express.raw` gives it, or a string) or the
    * decoded form (an object, as `express.urlencoded` gives it), under `rule` `v1` (trade
    * notifications, the default) or `v2`. Throws SignatureError for one that must not be believed.
@@ -98,6 +132,12 @@ module.exports = {
   verifyNotify: (notification, ...rest) => mappedSync(() => native.verifyNotify(asBytes(notification), ...rest)),
   certSn: (pem) => mappedSync(() => native.certSn(pem)),
   rootCertSn: (pem) => mappedSync(() => native.rootCertSn(pem)),
+  qrSvg,
+  qrPng,
+  ordersFromCsv,
+  ordersFromJson,
+  reconciliationCsv,
+  MAX_UPLOAD_BYTES,
   AlipayError: errors.AlipayError,
   ConfigError: errors.ConfigError,
   InvalidInput: errors.InvalidInput,

@@ -1,9 +1,13 @@
 // alipay-core for Node. The models are generated from the core's own types (lib/models/), the calls,
 // the workflow entry points and the error fields from its tables (lib/calls.d.ts).
+import type { Readable } from 'node:stream';
 import type { Calls, ErrorFields, KeySetting, WorkflowCalls } from './calls';
 import type { PaymentHandle } from './handles';
-import type { Recovered, ResponseNode, V3Response, WorkflowEvent } from './models/answers';
-import type { CallOptions, ClientSettings, ExpectedOrder, PollPolicy, RefundPolicy } from './models/requests';
+import type {
+  OfflineMaterialImageUploadResponse, OpenFileUploadResponse, ReconciliationReport, Recovered, ResponseNode, V3Response,
+  WorkflowEvent,
+} from './models/answers';
+import type { CallOptions, ClientSettings, ExpectedOrder, MerchantOrder, PollPolicy, RefundPolicy } from './models/requests';
 
 export type * from './models/answers';
 export type * from './models/requests';
@@ -17,6 +21,37 @@ export type AlipayClientSettings = Omit<ClientSettings, KeySetting> &
 
 /** A notification as a web framework hands it over: the raw body (Buffer or string), or the decoded form. */
 export type NotificationInput = Uint8Array | string | Record<string, string>;
+
+/** An upload's bytes held in memory: a Buffer (or any Uint8Array), or a stream read into one. */
+export type UploadBytes = Uint8Array | ArrayBuffer | Readable | AsyncIterable<Uint8Array | string>;
+
+/**
+ * A file to upload, without its form field: bytes with their `fileName` and `contentType`
+ * (`application/octet-stream` when omitted), or a path (a string or `{ path }`) read by the core, named
+ * by its last component and typed by its extension unless `fileName` or `contentType` are given. A
+ * stream is read to its end first; past MAX_UPLOAD_BYTES it is refused with InvalidInput.
+ */
+export type UploadSource =
+  | { fileName: string; contentType?: string; content: UploadBytes }
+  | { fileName?: string; contentType?: string; content: string | { path: string } };
+
+/** A file of `AlipayClient.upload`: an UploadSource and the form `field` it goes in (`file_content`, …). */
+export type UploadFile = UploadSource & { field: string };
+
+/** What `offlineMaterialImageUpload` takes. */
+export interface OfflineMaterialImageUpload {
+  /** `jpg`, `jpeg`, `png`, `bmp` or `gif`. */
+  imageType: string;
+  /** The image's name, without the extension. */
+  imageName: string;
+  /** The image (sent in the field `image_content`). */
+  image: UploadSource;
+  /** The partner id the image belongs to, for ISVs. */
+  imagePid?: string | null;
+}
+
+/** The most one upload sends, every file together: 50 MiB. */
+export declare const MAX_UPLOAD_BYTES: number;
 
 /**
  * A client for one app, made from the core's ClientSettings. A bad key or setting throws ConfigError
@@ -46,6 +81,15 @@ export declare class AlipayClient extends Calls {
    * SignatureError for one that must not be believed.
    */
   verifyNotification(notification: NotificationInput, rule?: 'v1' | 'v2'): Promise<Notification>;
+  /**
+   * A multipart upload: `method` with its text `fields` (signed; Alipay's own names) and `files` (not
+   * signed); the verified answer node. InvalidInput when there is no file or they pass MAX_UPLOAD_BYTES.
+   */
+  upload(method: string, fields: Record<string, string> | null, files: UploadFile[]): Promise<ResponseNode>;
+  /** `alipay.open.file.upload`: `file` (sent as `file_content`) for `bizCode`; its `file_id`. */
+  openFileUpload(bizCode: string, file: UploadSource): Promise<OpenFileUploadResponse>;
+  /** `alipay.offline.material.image.upload`: an image (sent as `image_content`); its `image_id` and `image_url`. */
+  offlineMaterialImageUpload(request: OfflineMaterialImageUpload): Promise<OfflineMaterialImageUploadResponse>;
 }
 
 /** A notification whose signature verified. Act on it only after `check(order)` passes. */
@@ -104,6 +148,11 @@ export declare class Workflows extends WorkflowCalls {
   receiveNotification(notification: NotificationInput, rule?: 'v1' | 'v2'): Promise<ReceivedNotification>;
   /** Records the notification as handled, so redeliveries are recognised. */
   markNotificationHandled(notification: Notification): Promise<void>;
+  /**
+   * Reconciles the trade bill of `billDate` (`yyyy-MM-dd` or `yyyy-MM`, Shanghai) with this journal, and
+   * with your `orders` when given. A bill not out yet is a GatewayError (`isp.bill_not_exist`).
+   */
+  reconcile(billDate: string, orders?: MerchantOrder[] | null): Promise<ReconciliationReport>;
 }
 
 /** The exact text a request signature covers: the non-blank parameters, sorted, as `k=v&…`. */
@@ -118,6 +167,19 @@ export declare function verifyNotify(notification: NotificationInput, alipayPubl
 export declare function certSn(pem: string): string;
 /** `alipay_root_cert_sn` of Alipay's root certificate file. */
 export declare function rootCertSn(pem: string): string;
+/** `text` (a precreate `qr_code`) as an SVG document. Throws InvalidInput for empty or too-long text. */
+export declare function qrSvg(text: string): string;
+/**
+ * `text` as a PNG about `size` pixels a side (256 by default, at most 4096; each module a whole number of
+ * pixels). Throws InvalidInput for empty or too-long text, or a size out of range.
+ */
+export declare function qrPng(text: string, size?: number): Buffer;
+/** Your orders from a CSV export (UTF-8, a header row). Throws InvalidInput naming the row and column. */
+export declare function ordersFromCsv(data: Uint8Array | string): MerchantOrder[];
+/** Your orders from a JSON array. Throws InvalidInput naming the problem. */
+export declare function ordersFromJson(data: Uint8Array | string): MerchantOrder[];
+/** A report as CSV for accountants: UTF-8 with a byte-order mark, a header row, one row per item. */
+export declare function reconciliationCsv(report: ReconciliationReport): string;
 
 /** Every error alipay-core throws; `kind` says what to do next. Its fields are the core's error record. */
 export declare class AlipayError extends Error {}

@@ -4,7 +4,8 @@ import cjs from './index.cjs';
 
 export const {
   AlipayClient, Workflows, PaymentHandle, Notification, ReceivedNotification, buildSignContent, signParams,
-  verifyResponse, verifyNotify, certSn, rootCertSn, AlipayError, ConfigError, InvalidInput, OrderMismatch,
+  verifyResponse, verifyNotify, certSn, rootCertSn, qrSvg, qrPng, ordersFromCsv, ordersFromJson, reconciliationCsv,
+  MAX_UPLOAD_BYTES, AlipayError, ConfigError, InvalidInput, OrderMismatch,
   SignatureError, GatewayError, TransportError, DecodeError, JournalError,
 } = cjs;
 export default cjs;

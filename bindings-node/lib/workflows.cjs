@@ -1,5 +1,6 @@
 'use strict';
-// The face-to-face workflows: barcode pay polled to the truth, QR pay, refunds until known.
+// The face-to-face workflows: barcode pay polled to the truth, QR pay, refunds until known; and the
+// reconciliation of Alipay's bills with their journal.
 //
 // Every workflow is journaled (a SQLite file, or ':memory:' for tests) before anything is sent, so a
 // crash loses nothing: `recover()` finishes what was left. An `out_trade_no` is never sent twice; a
@@ -10,6 +11,7 @@ const { WorkflowCalls } = require('./calls.cjs');
 const { mapped, mappedSync, invalidInput } = require('./errors.cjs');
 const { PaymentHandle, cancelOnAbort } = require('./handles.cjs');
 const { Notification, ReceivedNotification, asBytes } = require('./notifications.cjs');
+const { checkedOrders } = require('./reconcile.cjs');
 
 /**
  * `onEvent`, shielded: an exception it throws becomes a process warning and never disturbs the
@@ -90,6 +92,16 @@ class Workflows extends WorkflowCalls {
    */
   recover(appAuthTokens = []) {
     return mapped(() => this._native.recover(appAuthTokens));
+  }
+
+  /**
+   * Reconciles the trade bill of `billDate` (`yyyy-MM-dd` or `yyyy-MM`, Shanghai; a day's bill is out
+   * the day after) with this journal, and with your own `orders` (MerchantOrder objects, as
+   * `ordersFromCsv` or `ordersFromJson` read them) when given; the ReconciliationReport. A bill not out
+   * yet is a GatewayError (`isp.bill_not_exist`).
+   */
+  reconcile(billDate, orders = null) {
+    return mapped(async () => this._native.reconcile(billDate, checkedOrders(orders)));
   }
 
   /**

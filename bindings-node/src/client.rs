@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use alipay_core::client::ClientSettings;
 use alipay_core::fields::{from_fields, to_fields};
 use alipay_core::transport::HttpMethod;
+use alipay_core::upload::{OfflineMaterialImageUploadRequest, OpenFileUploadRequest};
 use alipay_core::{CallOptions, Client, PageFormat};
 use napi::Either;
 use napi::bindgen_prelude::Buffer;
@@ -15,6 +16,7 @@ use serde_json::Value;
 use crate::errors::{js, to_js, to_value};
 use crate::notification::NativeNotification;
 use crate::primitives::{notify_input, notify_rule};
+use crate::upload::{NativeUploadFile, upload_file, upload_files};
 
 /// A client for one app; `lib/` wraps it as `AlipayClient`.
 #[napi]
@@ -92,6 +94,42 @@ impl NativeClient {
         let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let answer = self.client.execute_v3(http_method, &path, &pairs, body.as_ref()).await.map_err(|e| to_js(&e))?;
         to_value(&answer)
+    }
+
+    /// A multipart call: `method` with its text `fields` (signed) and `files` (not signed); the
+    /// verified answer node (`ResponseNode`).
+    #[napi]
+    pub async fn upload(
+        &self,
+        method: String,
+        fields: Option<BTreeMap<String, String>>,
+        files: Vec<NativeUploadFile>,
+    ) -> napi::Result<Value> {
+        let files = upload_files(files).await?;
+        let node = self.client.upload(&method, &fields.unwrap_or_default(), &files).await.map_err(|e| to_js(&e))?;
+        to_value(&node)
+    }
+
+    /// `alipay.open.file.upload` of `file` for `biz_code`; the `OpenFileUploadResponse`.
+    #[napi]
+    pub async fn open_file_upload(&self, biz_code: String, file: NativeUploadFile) -> napi::Result<Value> {
+        let request = OpenFileUploadRequest::new(biz_code, upload_file(file, "file").await?);
+        to_fields(&self.client.open_file_upload(&request).await.map_err(|e| to_js(&e))?).map_err(js)
+    }
+
+    /// `alipay.offline.material.image.upload` of `image`; the `OfflineMaterialImageUploadResponse`.
+    #[napi]
+    pub async fn offline_material_image_upload(
+        &self,
+        image_type: String,
+        image_name: String,
+        image: NativeUploadFile,
+        image_pid: Option<String>,
+    ) -> napi::Result<Value> {
+        let mut request =
+            OfflineMaterialImageUploadRequest::new(image_type, image_name, upload_file(image, "image").await?);
+        request.image_pid = image_pid;
+        to_fields(&self.client.offline_material_image_upload(&request).await.map_err(|e| to_js(&e))?).map_err(js)
     }
 
     /// Verifies a notification (the raw body, or the decoded form) under `rule` `v1` or `v2`. In

@@ -12,5 +12,8 @@ pub mod client;
 pub mod errors;
 pub mod notification;
 pub mod primitives;
+pub mod qr;
+pub mod reconcile;
 pub mod testing;
+pub mod upload;
 pub mod workflows;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use alipay_core::error::InvalidInput;
-use alipay_core::fields::from_fields;
+use alipay_core::fields::{from_fields, to_fields};
 use alipay_core::workflow::{PaymentHandle, PollPolicy, RefundPolicy, SharedPaymentHandle, Workflows};
 use napi::Either;
 use napi::bindgen_prelude::Buffer;
@@ -17,6 +17,7 @@ use crate::client::NativeClient;
 use crate::errors::{js, to_js, to_value};
 use crate::notification::NativeNotification;
 use crate::primitives::{notify_input, notify_rule};
+use crate::reconcile::orders_of;
 
 /// The progress callback: called with each event on the JS thread. Weak, so that it never keeps the
 /// process alive on its own (a pending workflow Promise does).
@@ -101,6 +102,17 @@ impl NativeWorkflows {
         to_value(&report.recovered)
     }
 
+    /// Reconciles the trade bill of `bill_date` (`yyyy-MM-dd` or `yyyy-MM`) with the journal, and with
+    /// the merchant's `orders` (`MerchantOrder` objects) when given; the `ReconciliationReport`.
+    #[napi]
+    pub async fn reconcile(&self, bill_date: String, orders: Option<Value>) -> napi::Result<Value> {
+        let report = match orders {
+            None => self.workflows.reconcile(&bill_date).await,
+            Some(orders) => self.workflows.reconcile_with_orders(&bill_date, &orders_of(orders)?).await,
+        };
+        to_fields(&report.map_err(|e| to_js(&e))?).map_err(js)
+    }
+
     /// Verifies a notification and looks its `notify_id` up in the journal.
     #[napi]
     pub async fn receive_notification(
@@ -147,6 +159,19 @@ impl NativePaymentHandle {
         self.inner.qr_code().map(str::to_string)
     }
 
+    /// The QR code as an SVG document; `InvalidInput` (`qr_code`) when the payment has none.
+    #[napi(catch_unwind)]
+    pub fn qr_svg(&self) -> napi::Result<String> {
+        alipay_core::qr::svg(self.qr_text()?).map_err(|e| to_js(&e))
+    }
+
+    /// The QR code as a PNG about `size` pixels a side; `InvalidInput` (`qr_code`) when the payment
+    /// has none.
+    #[napi(catch_unwind)]
+    pub fn qr_png(&self, size: u32) -> napi::Result<Buffer> {
+        alipay_core::qr::png(self.qr_text()?, size).map(Buffer::from).map_err(|e| to_js(&e))
+    }
+
     /// Stop waiting for the buyer and cancel the trade now.
     #[napi]
     pub fn cancel(&self) {
@@ -165,6 +190,15 @@ impl NativePaymentHandle {
     pub async fn outcome(&self) -> napi::Result<Value> {
         let handle = self.inner.take().map_err(|e| to_js(&e))?;
         to_value(&handle.outcome().await.map_err(|e| to_js(&e))?)
+    }
+}
+
+impl NativePaymentHandle {
+    /// The QR code's text, or the error saying there is none.
+    fn qr_text(&self) -> napi::Result<&str> {
+        self.inner.qr_code().ok_or_else(|| {
+            js(InvalidInput::new("qr_code", "this payment has no QR code (barcode pay, or the precreate failed)"))
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 
-import { AlipayClient, GatewayError, InvalidInput, buildSignContent } from 'alipay-core';
+import { AlipayClient, GatewayError, InvalidInput, buildSignContent, qrSvg } from 'alipay-core';
 import * as namespace from 'alipay-core';
 
 const cjs = createRequire(import.meta.url)('alipay-core');
@@ -13,4 +13,5 @@ assert.equal(namespace.default, cjs);
 assert.equal(buildSignContent({ b: '2', a: '1', c: '' }), 'a=1&b=2');
 assert.throws(() => new AlipayClient({ app_id: '' }), (e) => e instanceof cjs.AlipayError);
 assert.ok(new InvalidInput('x') instanceof cjs.AlipayError);
+assert.ok(qrSvg('https://qr.alipay.com/bax01').includes('<svg'), 'the addon is built with QR images');
 console.log('esm: ok');

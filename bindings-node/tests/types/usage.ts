@@ -1,8 +1,12 @@
 // Type-checked by `tsc --noEmit --strict` (tests/types.test.mjs), never run: what a TypeScript user
 // writes against alipay-core compiles, and the mistakes the types exist to catch do not.
+import { Readable } from 'node:stream';
+
 import {
-  AlipayClient, AlipayError, GatewayError, OrderMismatch, PaymentHandle, Workflows, signParams,
-  type ErrorFields, type PaymentOutcome, type TradePayRequest, type TradePayResponse, type WorkflowEvent,
+  AlipayClient, AlipayError, GatewayError, MAX_UPLOAD_BYTES, OrderMismatch, PaymentHandle, Workflows, ordersFromCsv,
+  ordersFromJson, qrPng, qrSvg, reconciliationCsv, signParams,
+  type ErrorFields, type MerchantOrder, type PaymentOutcome, type ReconciliationReport, type ResponseNode,
+  type TradePayRequest, type TradePayResponse, type UploadFile, type WorkflowEvent,
 } from 'alipay-core';
 
 export async function usage(key: Buffer): Promise<string> {
@@ -60,6 +64,43 @@ export async function usage(key: Buffer): Promise<string> {
   await workflows.markNotificationHandled(received);
   const recovered = await workflows.recover(['token']);
 
+  const svg: string = qrSvg('https://qr.alipay.com/bax01');
+  const png: Buffer = qrPng('https://qr.alipay.com/bax01', 480);
+  const handleSvg: string = handle.qrSvg();
+  const handlePng: Buffer = handle.qrPng(300);
+  // @ts-expect-error a size is a number of pixels
+  qrPng('https://qr.alipay.com/bax01', '480');
+
+  const files: UploadFile[] = [
+    { field: 'file_content', fileName: 'a.txt', contentType: 'text/plain', content: Buffer.from('a') },
+    { field: 'file_content', fileName: 'b.txt', content: Readable.from([Buffer.from('b')]) },
+    { field: 'file_content', content: '/srv/c.txt' },
+    { field: 'file_content', content: { path: '/srv/d.png' }, contentType: 'image/png' },
+  ];
+  const node: ResponseNode = await client.upload('alipay.open.file.upload', { biz_code: 'openpt_appstore' }, files);
+  // @ts-expect-error bytes need their file name
+  await client.upload('alipay.open.file.upload', {}, [{ field: 'file_content', content: Buffer.from('a') }]);
+  const fileId: string = (await client.openFileUpload('openpt_appstore', { content: '/srv/terms.pdf' })).file_id;
+  const image = await client.offlineMaterialImageUpload({
+    imageType: 'png', imageName: 'logo', image: { fileName: 'logo.png', contentType: 'image/png', content: Buffer.from('') },
+  });
+  const imageUrl: string = image.image_url;
+  // @ts-expect-error the image is required
+  await client.offlineMaterialImageUpload({ imageType: 'png', imageName: 'logo' });
+  const limit: number = MAX_UPLOAD_BYTES;
+
+  const orders: MerchantOrder[] = ordersFromCsv(Buffer.from('out_trade_no,amount,status\nT1,88.88,paid\n'));
+  const more: MerchantOrder[] = ordersFromJson('[]');
+  const report: ReconciliationReport = await workflows.reconcile('2026-11-30', [...orders, ...more]);
+  const matched: boolean = report.items.every((item) => item.finding === 'matched');
+  const bare: ReconciliationReport = await workflows.reconcile('2026-11');
+  const csv: string = reconciliationCsv(report);
+  // @ts-expect-error an order's amount is a decimal string
+  await workflows.reconcile('2026-11-30', [{ out_trade_no: 'T1', amount: 88.88, status: 'paid' }]);
+
   const sign: string = signParams({ app_id: '2021' }, 'key');
-  return [amount, status, form, url, orderString, rows, traceId, outcome.status, qr, later.is_paid, refund.status, first, recovered.length, sign].join();
+  return [
+    amount, status, form, url, orderString, rows, traceId, outcome.status, qr, later.is_paid, refund.status, first, recovered.length, sign,
+    svg, png.length, handleSvg, handlePng.length, node.code, fileId, imageUrl, limit, matched, bare.bill_date, csv,
+  ].join();
 }
