@@ -254,8 +254,8 @@ pub async fn run(speed: f64) -> Result<(), String> {
     }
     if let Some(total) = bill.trade_summary.iter().find(|r| r.is_total) {
         t.say(&format!(
-            "summary: {} payments, {} refunds, net {} yuan",
-            total.trade_count, total.refund_count, total.net_receipt
+            "summary: {} payments, {} refunds, {} yuan taken, service fees {}, net {} yuan",
+            total.trade_count, total.refund_count, total.merchant_receipt, total.service_fee, total.net_receipt
         ));
     }
 

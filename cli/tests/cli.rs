@@ -60,7 +60,7 @@ fn the_demo_walks_through_every_step_and_verifies_everything() {
         "REFUND_SUCCESS",
         "TRADE_CLOSED",
         "detail rows",
-        "net 75.80 yuan",
+        "75.80 yuan taken, service fees -0.45, net 75.35 yuan",
         "signature verified, order checked",
     ] {
         assert!(text.contains(needle), "the demo output lacks {needle:?}:\n{text}");
