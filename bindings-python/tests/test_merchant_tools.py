@@ -35,6 +35,13 @@ def test_qr_images_as_svg_and_png_and_from_a_precreate_handle(fast_gateway, orde
     assert "<svg" in handle.qr_svg()
     assert handle.qr_png(200).startswith(PNG_MAGIC)
     handle.cancel()
+    barcode = workflows_for(fast_gateway).start_pay(
+        out_trade_no=order("BARQR"), total_amount="1", subject="s", auth_code=sandbox.PAYS_AT_ONCE
+    )
+    with pytest.raises(InvalidInput) as none:
+        barcode.qr_svg()
+    assert none.value.field == "qr_code"
+    barcode.outcome()
 
 
 def test_upload_bytes_and_a_path_and_the_typed_uploads(client, gateway, tmp_path):

@@ -37,9 +37,19 @@ class PaymentHandle:
 
     def _require_qr(self) -> str:
         if self.qr_code is None:
-            from ._native import InvalidInput
+            from ._native import _exception_from_info
 
-            raise InvalidInput("qr_code: this payment has no QR code (not a QR payment, or its precreate failed)")
+            reason = "this payment has no QR code (not a QR payment, or its precreate failed)"
+            raise _exception_from_info(
+                {
+                    "kind": "invalid_input",
+                    "error_type": "invalid_input",
+                    "message": f"invalid input: `qr_code`: {reason}",
+                    "outcome_unknown": False,
+                    "field": "qr_code",
+                    "links": [],
+                }
+            )
         return self.qr_code
 
     def cancel(self) -> None:

@@ -27,6 +27,9 @@
 //! * Alipay books a trade completed in the last seconds of a day in the next day's bill. A record
 //!   missing from the bill that completed in the period's last [`BOOKING_GRACE`] is looked for in the
 //!   next day's bill, and is [`Finding::InNextBill`] when there.
+//! * An ISV's journal holds the workflows of every merchant it acts for: only those run with the
+//!   client's `app_auth_token` (by fingerprint) are compared, so reconcile with
+//!   `client.with_options(CallOptions::new().app_auth_token(…))` for each merchant.
 //! * Money is summed in fen (integers), never in floats.
 
 mod compare;
@@ -45,7 +48,7 @@ use crate::bill::{BillBusinessType, BillDownloadUrlQueryRequest, BillType};
 use crate::client::Client;
 use crate::clock::format_shanghai;
 use crate::error::Error;
-use crate::journal::{JournalEntry, TradeJournal};
+use crate::journal::{JournalEntry, TradeJournal, token_fingerprint};
 use crate::workflow::Workflows;
 
 /// How long before the period the journal is searched for workflows begun: a payment or refund that
@@ -71,8 +74,10 @@ pub async fn reconcile(
         orders::check(orders)?;
     }
     let bill = client.download_bill(&BillDownloadUrlQueryRequest::new(BillType::Trade, bill_date)).await?;
+    // An ISV's journal holds the workflows of every merchant it acts for: only this client's count.
+    let merchant = client.options().app_auth_token.as_deref().filter(|t| !t.trim().is_empty()).map(token_fingerprint);
     let view = match journal {
-        Some(j) => Some(journal_view(j, &period, &bill).await?),
+        Some(j) => Some(journal_view(j, &period, &bill, merchant.as_deref()).await?),
         None => None,
     };
     let mut report = compare::compare(&Inputs { period: &period, bill: &bill, journal: view.as_ref(), orders });
@@ -99,16 +104,19 @@ pub async fn reconcile(
     Ok(report)
 }
 
-/// The journal's workflows of the period, and those of every bill row begun before it.
+/// The journal's workflows of the period, and those of every bill row begun before it — those run
+/// for `merchant` (the fingerprint of the client's `app_auth_token`; `None` for the app's own).
 async fn journal_view(
     journal: &dyn TradeJournal,
     period: &Period,
     bill: &crate::bill::Bill,
+    merchant: Option<&str>,
 ) -> Result<JournalView, Error> {
     let from = period.start.checked_sub(JOURNAL_LOOKBACK).unwrap_or(period.start);
     let mut view = JournalView::default();
-    for entry in journal.created_between(from, period.end).await? {
-        view.add(&entry);
+    let ours = |e: &JournalEntry| e.app_auth_token_id.as_deref() == merchant;
+    for entry in journal.created_between(from, period.end).await?.iter().filter(|e| ours(e)) {
+        view.add(entry);
     }
     for row in &bill.trade_details {
         let keys = match &row.business_type {
@@ -134,7 +142,7 @@ async fn journal_view(
             _ => Vec::new(),
         };
         for key in keys {
-            if let Some(entry) = journal.entry(&key).await? {
+            if let Some(entry) = journal.entry(&key).await?.filter(|e| ours(e)) {
                 view.add(&entry);
             }
         }

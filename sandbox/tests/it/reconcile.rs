@@ -328,3 +328,29 @@ async fn a_bill_whose_answer_is_forged_or_lost_gives_an_error_never_a_report() {
     }
     assert!(workflows.reconcile(&day).await.expect("the fault has passed").is_clean());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_isvs_journal_is_reconciled_one_merchant_at_a_time() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).expect("sandbox starts");
+    let journal: Arc<dyn TradeJournal> = Arc::new(MemoryJournal::new());
+    let client = sandbox.client().expect("client");
+    let for_merchant = |token: &str| {
+        let options = alipay_core::CallOptions::new().app_auth_token(token);
+        Workflows::new(client.with_options(options), journal.clone())
+    };
+    let (a, b) = (for_merchant("token-of-merchant-a"), for_merchant("token-of-merchant-b"));
+    let day = advance_to(&sandbox, 1, "10:00:00");
+    let (paid_a, paid_b) = (pay(&a, "1.00").await, pay(&b, "2.00").await);
+    // The sandbox is one merchant; its bill leaves out B's trade, as merchant A's own bill would.
+    sandbox.misstate_bill(BillMisstatement::Omit { out_trade_no: paid_b.clone() });
+    advance_to(&sandbox, 1, "10:00:00");
+
+    let report_a = a.reconcile(&day).await.expect("reconcile A");
+    assert_eq!(lines(&report_a), [format!("matched payment journal {paid_a} - bill=1.00 ours=1.00")]);
+    let report_b = b.reconcile(&day).await.expect("reconcile B");
+    assert!(
+        lines(&report_b).contains(&format!("missing_from_bill payment journal {paid_b} - bill=- ours=2.00")),
+        "B's own reconciliation still sees its trade missing: {:?}",
+        lines(&report_b)
+    );
+}
