@@ -25,6 +25,10 @@ pub struct ReconcileArgs {
     /// A JSON profile (app_id, keys, gateway); without it the ALIPAY_* environment is used.
     #[arg(long)]
     profile: Option<PathBuf>,
+    /// For an ISV: the merchant's app_auth_token. Its bill is downloaded, and only the workflows run
+    /// with this token are compared.
+    #[arg(long = "app-auth-token")]
+    app_auth_token: Option<String>,
 }
 
 /// `Ok(true)` when the report is clean.
@@ -38,7 +42,10 @@ pub async fn run(args: ReconcileArgs) -> Result<bool, String> {
         }
         None => None,
     };
-    let client = crate::profile::client(args.profile.as_deref())?;
+    let mut client = crate::profile::client(args.profile.as_deref())?;
+    if let Some(token) = &args.app_auth_token {
+        client = client.with_options(alipay_core::CallOptions::new().app_auth_token(token));
+    }
     let name = args.journal.clone();
     let journal = tokio::task::spawn_blocking(move || alipay_core::journal::open(&name))
         .await
