@@ -54,6 +54,7 @@ async fn run(count: usize) {
     let filled = filling.elapsed();
     sandbox.advance(Duration::from_secs(24 * 3600));
 
+    let before = peak_rss_mib();
     let timed = Instant::now();
     let report = workflows.reconcile(&day).await.expect("reconcile");
     let took = timed.elapsed();
@@ -70,13 +71,6 @@ async fn run(count: usize) {
             .bill_download_url;
         client.download(&url).await.expect("bill").len()
     };
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
-        })
-        .and_then(|kb| kb.parse::<u64>().ok())
-        .unwrap_or(0);
     println!(
         "{count} payments and {} refunds journaled in {:.2} s; the bill: {} rows, a {:.1} KiB zip",
         count.div_ceil(10),
@@ -85,11 +79,22 @@ async fn run(count: usize) {
         zip as f64 / 1024.0
     );
     println!(
-        "reconcile: {} items in {:.0} ms ({:.1} µs a row); peak RSS of the whole process {} MiB",
+        "reconcile: {} items in {:.0} ms ({:.1} µs a row); the process's peak RSS {} MiB before it, {} MiB after",
         report.items.len(),
         took.as_secs_f64() * 1000.0,
         took.as_secs_f64() * 1e6 / (report.totals.payments + report.totals.refunds) as f64,
-        rss / 1024
+        before,
+        peak_rss_mib()
     );
     let _ = std::fs::remove_file(&path);
+}
+
+/// The process's peak resident set so far (`VmHWM`), in MiB.
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .map_or(0, |kb: u64| kb / 1024)
 }
