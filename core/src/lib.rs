@@ -22,6 +22,7 @@ pub mod journal;
 pub mod keys;
 pub mod money;
 pub mod notify;
+pub mod observe;
 pub mod primitives;
 #[cfg(feature = "qr")]
 pub mod qr;

@@ -161,15 +161,22 @@ impl Client {
         biz_content: Option<&str>,
         expected: &Expected,
     ) -> Result<ResponseNode, Error> {
-        let node = if self.inner.config.protocol == Protocol::V3 {
-            self.execute_raw_v3(method, biz_content).await?
-        } else {
-            let request = self.build_request(method, biz_content)?;
-            let response = self.send(request).await?;
-            self.verify_answer(&response.body, method).await?
+        let span = crate::observe::call_span(method, self.inner.config.protocol, biz_content);
+        let started = std::time::Instant::now();
+        let call = async {
+            let node = if self.inner.config.protocol == Protocol::V3 {
+                self.execute_raw_v3(method, biz_content).await?
+            } else {
+                let request = self.build_request(method, biz_content)?;
+                let response = self.send(request).await?;
+                self.verify_answer(&response.body, method).await?
+            };
+            check_bound(&node, expected)?;
+            Ok(node.into_accepted()?)
         };
-        check_bound(&node, expected)?;
-        Ok(node.into_accepted()?)
+        let result = tracing::Instrument::instrument(call, span.clone()).await;
+        crate::observe::record_result(&span, started, &result);
+        result
     }
 
     /// Calls any Alipay method; `biz_content` is serialized as JSON (pass `Value::Null` for none).
@@ -215,6 +222,7 @@ impl Client {
 
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
         let response = self.inner.transport.send(request).await?;
+        crate::observe::record_response(&response);
         if !(200..300).contains(&response.status) {
             return Err(TransportError::outcome_unknown(
                 TransportErrorKind::Status(response.status),

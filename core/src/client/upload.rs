@@ -63,13 +63,20 @@ impl Client {
         }
         let expected =
             Expected::from_fields(&fields.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect());
-        let node = if config.protocol == Protocol::V3 {
-            self.upload_v3(method, fields, files).await?
-        } else {
-            self.upload_v2(method, fields, files).await?
+        let span = crate::observe::call_span(method, config.protocol, None);
+        let started = std::time::Instant::now();
+        let call = async {
+            let node = if config.protocol == Protocol::V3 {
+                self.upload_v3(method, fields, files).await?
+            } else {
+                self.upload_v2(method, fields, files).await?
+            };
+            check_bound(&node, &expected)?;
+            Ok(node.into_accepted()?)
         };
-        check_bound(&node, &expected)?;
-        Ok(node.into_accepted()?)
+        let result = tracing::Instrument::instrument(call, span.clone()).await;
+        crate::observe::record_result(&span, started, &result);
+        result
     }
 
     async fn upload_v2(

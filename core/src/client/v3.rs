@@ -193,6 +193,7 @@ impl Client {
     /// `what` names the call in errors (the method, or `POST /v3/...`).
     pub(super) async fn send_v3(&self, what: &str, prepared: Prepared) -> Result<V3Response, Error> {
         let response = self.inner.transport.send(prepared.request).await?;
+        crate::observe::record_response(&response);
         let signed = self.verify_v3(&response, what).await?;
         let status = response.status;
         if !(200..300).contains(&status) {

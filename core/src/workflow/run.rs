@@ -32,6 +32,7 @@ pub(crate) struct Context {
 
 impl Context {
     fn emit(&self, kind: EventKind) {
+        crate::observe::workflow_event(&self.key, &kind);
         let event = WorkflowEvent { key: self.key.clone(), kind };
         if let Some(callback) = &self.callback {
             callback(&event);

@@ -16,6 +16,7 @@ mod node_fidelity;
 #[path = "../../../tests/support/node_sdk.rs"]
 mod node_sdk;
 mod notifications;
+mod observability;
 #[path = "../../../tests/support/postgres.rs"]
 mod pg;
 mod reconcile;

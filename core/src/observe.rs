@@ -1,0 +1,147 @@
+//! What the core tells a [`tracing`] subscriber — and what it never tells one.
+//!
+//! * Every gateway call is a span `alipay.call` (target `alipay_core::call`) with the method, the
+//!   protocol, the `out_trade_no` / `out_request_no` of its business content, and, once it ended, the
+//!   HTTP status, the latency, Alipay's `code` / `sub_code` and `trace_id`, and the verdict: `verified`,
+//!   `unsigned_error`, `forged`, `mismatched_request`, `transport_failure`, `decode_failure` or
+//!   `not_sent`.
+//! * Every workflow step is an event (target `alipay_core::workflow`): `submitted`, `waiting_for_buyer`
+//!   (N of M), `querying`, `cancelling`, `done` with its outcome, `recovered`.
+//! * Never a secret, at any level: no key, no `app_auth_token`, no notification body, no
+//!   `biz_content`; an `auth_code` only as [`masked_auth_code`] (its first two digits and its length).
+//!
+//! With nothing subscribed, each of these costs one check of an atomic (tracing's callsite cache).
+
+use std::time::Instant;
+
+use serde_json::Value;
+use tracing::field::Empty;
+
+use crate::client::Protocol;
+use crate::error::{Error, SignatureError, TransportError};
+use crate::response::ResponseNode;
+use crate::transport::HttpResponse;
+
+/// An `auth_code` as it may be shown: its first two digits (which say which wallet issued it) and its
+/// length — `28…(18 digits)` — never the code, which pays.
+pub fn masked_auth_code(code: &str) -> String {
+    let head: String = code.chars().take(2).collect();
+    format!("{head}…({} digits)", code.chars().count())
+}
+
+/// The span of one gateway call. Its business content is read only for the identifying fields.
+pub(crate) fn call_span(method: &str, protocol: Protocol, biz_content: Option<&str>) -> tracing::Span {
+    let ids = biz_content.and_then(|b| serde_json::from_str::<Value>(b).ok()).unwrap_or(Value::Null);
+    let id = |name: &str| ids.get(name).and_then(Value::as_str).map(str::to_string);
+    tracing::info_span!(
+        target: "alipay_core::call",
+        "alipay.call",
+        method,
+        protocol = match protocol {
+            Protocol::V2 => "v2",
+            Protocol::V3 => "v3",
+        },
+        out_trade_no = id("out_trade_no"),
+        out_request_no = id("out_request_no"),
+        auth_code = id("auth_code").as_deref().map(masked_auth_code),
+        http_status = Empty,
+        trace_id = Empty,
+        latency_ms = Empty,
+        code = Empty,
+        sub_code = Empty,
+        verdict = Empty,
+    )
+}
+
+/// Records on the current call span what the HTTP answer says: its status and Alipay's trace id.
+pub(crate) fn record_response(response: &HttpResponse) {
+    let span = tracing::Span::current();
+    span.record("http_status", response.status);
+    if let Some(id) = response.header("alipay-trace-id").or_else(|| response.header("trace_id")) {
+        span.record("trace_id", id);
+    }
+}
+
+/// The verdict on a call's result, as the span records it.
+pub(crate) fn verdict(result: &Result<ResponseNode, Error>) -> &'static str {
+    match result {
+        Ok(_) => "verified",
+        Err(Error::Gateway(g)) if g.verified => "verified",
+        Err(Error::Gateway(_)) => "unsigned_error",
+        Err(Error::Signature(SignatureError::NotBound { .. })) => "mismatched_request",
+        Err(Error::Signature(_)) => "forged",
+        Err(Error::Transport(TransportError { outcome_unknown: false, .. })) => "not_sent",
+        Err(Error::Transport(_)) => "transport_failure",
+        Err(Error::Decode(_)) => "decode_failure",
+        Err(_) => "not_sent",
+    }
+}
+
+/// Ends a call span: latency, `code` / `sub_code`, `trace_id` of a refusal, and the verdict; one event
+/// at `debug` (a success) or `warn` (anything else) says so.
+pub(crate) fn record_result(span: &tracing::Span, started: Instant, result: &Result<ResponseNode, Error>) {
+    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let verdict = verdict(result);
+    span.record("latency_ms", latency_ms);
+    span.record("verdict", verdict);
+    match result {
+        Ok(node) => {
+            if let Some(code) = node.value.get("code").and_then(Value::as_str) {
+                span.record("code", code);
+            }
+            tracing::debug!(target: "alipay_core::call", parent: span, verdict, latency_ms, "answered");
+        }
+        Err(Error::Gateway(g)) => {
+            span.record("code", g.code.as_str());
+            if let Some(sub) = &g.sub_code {
+                span.record("sub_code", sub.as_str());
+            }
+            if let Some(id) = &g.trace_id {
+                span.record("trace_id", id.as_str());
+            }
+            tracing::warn!(target: "alipay_core::call", parent: span, verdict, latency_ms, code = %g.code, sub_code = g.sub_code.as_deref(), "refused");
+        }
+        Err(e) => {
+            tracing::warn!(target: "alipay_core::call", parent: span, verdict, latency_ms, kind = e.kind().as_str(), error = %e, "failed");
+        }
+    }
+}
+
+/// One workflow step, as an event of target `alipay_core::workflow` named by [`EventKind::name`].
+pub(crate) fn workflow_event(key: &str, kind: &crate::workflow::EventKind) {
+    use crate::workflow::EventKind;
+    const T: &str = "alipay_core::workflow";
+    let event = kind.name();
+    match kind {
+        EventKind::WaitingForBuyer { query, of } => {
+            tracing::info!(target: T, key, event, query, of, "waiting for the buyer before query {query} of {of}")
+        }
+        EventKind::Cancelling { cause } => tracing::info!(target: T, key, event, cause = cause.as_str(), "cancelling"),
+        EventKind::CancelRetry { attempt, of } => {
+            tracing::warn!(target: T, key, event, attempt, of, "cancel sent again")
+        }
+        EventKind::RefundRetry { attempt } => tracing::warn!(target: T, key, event, attempt, "refund sent again"),
+        EventKind::JournalFailed { message } => {
+            tracing::error!(target: T, key, event, error = %message, "journal failed")
+        }
+        EventKind::Failed { message } => {
+            tracing::warn!(target: T, key, event, error = %message, "stopped without an outcome")
+        }
+        EventKind::Done(outcome) => {
+            let summary = outcome.summary();
+            let text = |k: &str| summary.get(k).and_then(Value::as_str).map(str::to_string);
+            tracing::info!(
+                target: T,
+                key,
+                event,
+                status = text("status"),
+                reason = text("reason"),
+                action = text("action"),
+                cause = text("cause"),
+                known = outcome.is_known(),
+                "settled"
+            )
+        }
+        _ => tracing::info!(target: T, key, event),
+    }
+}

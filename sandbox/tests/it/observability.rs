@@ -1,0 +1,135 @@
+//! What the core tells a `tracing` subscriber, at trace level, for a buyer who confirms, one who never
+//! does, and a forged answer: the call spans and workflow events by name and field — and not one
+//! secret the test used (the app's private key, the `auth_code`, the `app_auth_token`).
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use alipay_core::CallOptions;
+use alipay_core::journal::MemoryJournal;
+use alipay_core::trade::TradePayRequest;
+use alipay_core::workflow::{PollPolicy, Workflows};
+use alipay_sandbox::{Fault, Sandbox, SandboxConfig, buyer};
+use tracing_subscriber::fmt::format::FmtSpan;
+
+use crate::support::{money, order};
+
+/// Everything the subscriber wrote.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().expect("lock").extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
+    }
+}
+
+const TOKEN: &str = "202612BBa1b2c3d4e5f6secret-app-auth-token";
+
+/// Runs `scenario` with a trace-level subscriber on this (current-thread) runtime; what it wrote.
+async fn traced<F: std::future::Future<Output = ()>>(
+    scenario: impl FnOnce(Workflows, Sandbox) -> F,
+) -> (String, Sandbox) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let sandbox = Sandbox::start(SandboxConfig { speed: 2000.0, ..SandboxConfig::default() }).expect("sandbox");
+    let client = sandbox.client().expect("client").with_options(CallOptions::new().app_auth_token(TOKEN));
+    let workflows = Workflows::new(client, Arc::new(MemoryJournal::new())).with_barcode_policy(PollPolicy::barcode());
+    scenario(workflows, sandbox.clone()).await;
+    (captured.text(), sandbox)
+}
+
+/// No secret of the test in the output: the private key's lines, the auth code, the token.
+fn assert_no_secret(output: &str, sandbox: &Sandbox, auth_code: &str) {
+    let pem = sandbox.app_private_key_pem().expect("the sandbox generated the app key");
+    for line in pem.lines().filter(|l| !l.starts_with("-----") && l.len() > 16) {
+        assert!(!output.contains(line), "a line of the private key is in the log");
+    }
+    assert!(!output.contains(auth_code), "the auth_code {auth_code} is in the log");
+    assert!(!output.contains(TOKEN), "the app_auth_token is in the log");
+    assert!(!output.contains("biz_content"), "a request body is in the log");
+}
+
+fn lines_with<'a>(output: &'a str, needle: &str) -> Vec<&'a str> {
+    output.lines().filter(|l| l.contains(needle)).collect()
+}
+
+#[tokio::test]
+async fn a_buyer_who_confirms_is_traced_call_by_call_and_step_by_step() {
+    let no = order("TRC");
+    let (output, sandbox) = traced(|workflows, _| {
+        let no = no.clone();
+        async move {
+            let pay = TradePayRequest::new(&no, money("8.80"), "咖啡", buyer::CONFIRMS_AFTER_10S);
+            assert!(workflows.pay_and_wait(pay).await.expect("pay").is_paid());
+        }
+    })
+    .await;
+    let pay = lines_with(&output, "method=\"alipay.trade.pay\"");
+    let closed = pay.iter().find(|l| l.contains("close")).expect("the pay call's span closes");
+    for field in [
+        "protocol=\"v2\"",
+        &format!("out_trade_no=\"{no}\""),
+        "auth_code=\"28…(18 digits)\"",
+        "http_status=200",
+        "code=\"10003\"",
+        "verdict=\"verified\"",
+        "latency_ms=",
+    ] {
+        assert!(closed.contains(field), "{field} in {closed}");
+    }
+    assert!(!lines_with(&output, "method=\"alipay.trade.query\"").is_empty(), "the queries are spans too");
+    for event in ["event=\"submitted\"", "event=\"waiting_for_buyer\" query=1", "event=\"querying\""] {
+        assert!(output.contains(event), "{event} in\n{output}");
+    }
+    let settled = lines_with(&output, "event=\"done\"");
+    assert!(settled.iter().any(|l| l.contains("status=\"paid\"") && l.contains("known=true")), "{settled:?}");
+    assert_no_secret(&output, &sandbox, buyer::CONFIRMS_AFTER_10S);
+}
+
+#[tokio::test]
+async fn a_buyer_who_never_confirms_is_traced_to_the_cancel() {
+    let (output, sandbox) = traced(|workflows, _| async move {
+        let pay = TradePayRequest::new(order("TRN"), money("5.00"), "s", buyer::NEVER_CONFIRMS);
+        assert!(!workflows.pay_and_wait(pay).await.expect("pay").is_paid());
+    })
+    .await;
+    assert!(output.contains("event=\"cancelling\" cause=\"buyer_timeout\""), "{output}");
+    assert!(lines_with(&output, "method=\"alipay.trade.cancel\"").iter().any(|l| l.contains("verdict=\"verified\"")));
+    let settled = lines_with(&output, "event=\"done\"");
+    assert!(
+        settled.iter().any(|l| l.contains("status=\"not_paid\"") && l.contains("reason=\"cancelled\"")),
+        "{settled:?}"
+    );
+    assert_no_secret(&output, &sandbox, buyer::NEVER_CONFIRMS);
+}
+
+#[tokio::test]
+async fn a_forged_answer_is_traced_as_forged() {
+    let (output, sandbox) = traced(|workflows, sandbox| async move {
+        sandbox.inject(Some("alipay.trade.pay"), Fault::ForgedSignature);
+        let pay = TradePayRequest::new(order("TRF"), money("5.00"), "s", buyer::PAYS_AT_ONCE);
+        let _ = workflows.pay_and_wait(pay).await;
+    })
+    .await;
+    let pay = lines_with(&output, "method=\"alipay.trade.pay\"");
+    assert!(pay.iter().any(|l| l.contains("verdict=\"forged\"") && l.contains("WARN")), "{pay:?}");
+    assert_no_secret(&output, &sandbox, buyer::PAYS_AT_ONCE);
+}
