@@ -18,8 +18,26 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "alipay", version, about = "Alipay open-platform tools over alipay-core")]
 struct Cli {
+    /// Log what the core does to stderr: `-v` each call and workflow step, `-vv` with details
+    /// (debug), `-vvv` everything (trace). Never a key, token or auth code.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
+}
+
+/// The stderr log `-v` asks for.
+fn init_logging(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => tracing::Level::INFO,
+        2 => tracing::Level::DEBUG,
+        _ => tracing::Level::TRACE,
+    };
+    let subscriber =
+        tracing_subscriber::fmt().with_max_level(level).with_ansi(false).with_writer(std::io::stderr).finish();
+    // Only main sets one; should it fail, the command still runs, unlogged.
+    let _ = tracing::subscriber::set_global_default(subscriber);
 }
 
 #[derive(Subcommand)]
@@ -77,6 +95,7 @@ enum KeysCommand {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging(cli.verbose);
     let result = match cli.command {
         Command::Demo { speed } => demo::run(speed).await,
         Command::Sandbox(args) => serve::run(args).await,

@@ -212,6 +212,19 @@ async fn sandbox_prints_one_json_line_and_serves_trade_operations() {
     let closed = run(vec!["close", "--out-trade-no", "CLI-1"]);
     assert_eq!(closed.status.code(), Some(1), "a paid (now refunded) trade cannot be closed");
     assert!(String::from_utf8_lossy(&closed.stderr).contains("ACQ.TRADE_STATUS_ERROR"));
+
+    // -vv: each call on stderr with its verdict and Alipay's codes; the output on stdout unchanged.
+    let logged = alipay(&["-vv", "trade", "--profile", p, "query", "--out-trade-no", "CLI-1"]);
+    let log = String::from_utf8_lossy(&logged.stderr);
+    assert!(log.contains("alipay.call{method=\"alipay.trade.query\"") && log.contains("verdict=\"verified\""), "{log}");
+    assert_eq!(serde_json::from_str::<Value>(&stdout(&logged)).expect("json")["out_trade_no"], "CLI-1");
+    let key = info["app_private_key"].as_str().expect("key");
+    assert!(
+        key.lines().filter(|l| l.len() > 16 && !l.starts_with("-----")).all(|l| !log.contains(l)),
+        "no key in the log"
+    );
+    let quiet = alipay(&["trade", "--profile", p, "query", "--out-trade-no", "CLI-1"]);
+    assert!(quiet.stderr.is_empty(), "without -v nothing is logged");
     child.kill().await.expect("stop the sandbox");
 }
 
