@@ -145,3 +145,43 @@ pub(crate) fn workflow_event(key: &str, kind: &crate::workflow::EventKind) {
         _ => tracing::info!(target: T, key, event),
     }
 }
+
+/// A v2 request's sign content, or a gateway's message quoting it, with its secrets masked: the
+/// `app_auth_token` parameter's value, and an `auth_code` inside `biz_content`.
+pub fn redact_sign_content(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("app_auth_token=") {
+        let (head, tail) = rest.split_at(at + "app_auth_token=".len());
+        out.push_str(head);
+        let end = tail.find('&').unwrap_or(tail.len());
+        out.push_str("<hidden>");
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    let mut masked = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(at) = rest.find("\"auth_code\":\"") {
+        let (head, tail) = rest.split_at(at + "\"auth_code\":\"".len());
+        masked.push_str(head);
+        let end = tail.find('"').unwrap_or(tail.len());
+        masked.push_str(&masked_auth_code(&tail[..end]));
+        rest = &tail[end..];
+    }
+    masked.push_str(rest);
+    masked
+}
+
+/// Logs, at `debug`, what a "sign check fail" is diagnosed from: the text this client signed and the
+/// text the gateway says it verified (from its `sub_msg`), both with secrets masked. They differ where
+/// the request was changed on its way, or was signed in another charset; they agree when the app's
+/// private key is not the one whose public key is configured on the open platform.
+pub(crate) fn log_rejected_signature(sent_sign_content: &str, sub_msg: Option<&str>) {
+    let gateway = sub_msg.and_then(|m| m.split_once('：').map(|(_, c)| c).or(Some(m)));
+    tracing::debug!(
+        target: "alipay_core::call",
+        signed = %redact_sign_content(sent_sign_content),
+        gateway_verified = %gateway.map(redact_sign_content).unwrap_or_default(),
+        "the gateway could not verify this request's signature (isv.invalid-signature)"
+    );
+}

@@ -168,8 +168,17 @@ impl Client {
                 self.execute_raw_v3(method, biz_content).await?
             } else {
                 let request = self.build_request(method, biz_content)?;
+                let sent = tracing::enabled!(target: "alipay_core::call", tracing::Level::DEBUG)
+                    .then(|| params::sign_content_of_request(&request));
                 let response = self.send(request).await?;
-                self.verify_answer(&response.body, method).await?
+                let node = self.verify_answer(&response.body, method).await;
+                if let (Some(sent), Ok(answer)) = (&sent, &node) {
+                    let text = |k: &str| answer.value.get(k).and_then(Value::as_str);
+                    if text("sub_code") == Some("isv.invalid-signature") {
+                        crate::observe::log_rejected_signature(sent, text("sub_msg"));
+                    }
+                }
+                node?
             };
             check_bound(&node, expected)?;
             Ok(node.into_accepted()?)

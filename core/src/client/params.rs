@@ -133,3 +133,13 @@ pub(crate) fn url_with_query(gateway: &str, query: &str) -> String {
     let sep = if gateway.contains('?') { '&' } else { '?' };
     format!("{gateway}{sep}{query}")
 }
+
+/// The sign content of a built v2 request: its query and form parameters but `sign`, sorted, as
+/// `k=v&…` (for diagnosing a rejected signature; the text is decoded as UTF-8).
+pub(crate) fn sign_content_of_request(request: &crate::transport::HttpRequest) -> String {
+    let query = request.url.split_once('?').map_or("", |(_, q)| q);
+    let pairs = form_urlencoded::parse(query.as_bytes()).chain(form_urlencoded::parse(&request.body));
+    let params: BTreeMap<String, String> =
+        pairs.filter(|(k, _)| k != "sign").map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    crate::sign::build_sign_content(&params)
+}

@@ -14,7 +14,19 @@ impl Client {
         let text = config.charset.decode(body, "the answer")?;
         let env = extract(&text, method)?;
         let key = self.alipay_key_for(env.alipay_cert_sn.as_deref()).await?;
-        verify_envelope(&env, method, &key, config.sign_type, config.charset, config.encrypt_key.as_ref())
+        let verified =
+            verify_envelope(&env, method, &key, config.sign_type, config.charset, config.encrypt_key.as_ref());
+        if let Err(Error::Signature(crate::error::SignatureError::Mismatch { .. })) = &verified {
+            // What was checked, so that a wrong Alipay public key can be told from a tampered answer.
+            tracing::debug!(
+                target: "alipay_core::call",
+                method,
+                sign_content = env.signed_text,
+                sign_type = config.sign_type.as_str(),
+                "the answer's signature does not verify with the configured Alipay public key over this text"
+            );
+        }
+        verified
     }
 
     /// The key that verifies what Alipay signed with certificate `sn`: in certificate mode the key of that

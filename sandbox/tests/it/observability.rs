@@ -133,3 +133,51 @@ async fn a_forged_answer_is_traced_as_forged() {
     assert!(pay.iter().any(|l| l.contains("verdict=\"forged\"") && l.contains("WARN")), "{pay:?}");
     assert_no_secret(&output, &sandbox, buyer::PAYS_AT_ONCE);
 }
+
+#[tokio::test]
+async fn a_sign_check_fail_is_diagnosed_at_debug_from_both_sign_contents_with_secrets_masked() {
+    let (output, _) = traced(|_, sandbox| async move {
+        let stranger =
+            alipay_core::PrivateKey::from_text(&alipay_core::keys::generate_rsa2048().expect("key").private_pkcs1_pem)
+                .expect("key");
+        let client = sandbox.client_builder().expect("builder").app_private_key(stranger).build().expect("client");
+        let client = client.with_options(CallOptions::new().app_auth_token(TOKEN));
+        let pay = TradePayRequest::new("SIGNFAIL-1", money("1.00"), "s", buyer::PAYS_AT_ONCE);
+        let err = client.trade_pay(&pay).await.expect_err("a request signed with the wrong key");
+        assert_eq!(err.as_gateway().and_then(|g| g.sub_code.as_deref()), Some("isv.invalid-signature"));
+    })
+    .await;
+    let line = lines_with(&output, "isv.invalid-signature")
+        .into_iter()
+        .find(|l| l.contains("DEBUG") && l.contains("signed="))
+        .unwrap_or_else(|| panic!("no diagnosis in\n{output}"));
+    // `… signed=<text> gateway_verified=<text>`, the two last fields of the line.
+    let (_, fields) = line.split_once(" signed=").expect("signed=");
+    let (signed, verified) = fields.split_once(" gateway_verified=").expect("gateway_verified=");
+    assert!(signed.starts_with("app_auth_token=<hidden>&app_id="), "{signed}");
+    assert_eq!(signed, verified, "the same text: so the keys differ, not the content");
+    assert!(line.contains("28…(18 digits)"), "the auth code masked: {line}");
+    assert!(!output.contains(TOKEN) && !output.contains(buyer::PAYS_AT_ONCE), "no secret");
+}
+
+#[tokio::test]
+async fn an_answer_that_does_not_verify_shows_the_text_it_was_checked_over() {
+    let (output, _) = traced(|_, sandbox| async move {
+        let wrong = alipay_core::keys::generate_rsa2048().expect("key").public_pem;
+        let client = sandbox
+            .client_builder()
+            .expect("builder")
+            .alipay_public_key_text(&wrong)
+            .expect("key")
+            .build()
+            .expect("client");
+        let query = alipay_core::trade::TradeQueryRequest::by_out_trade_no("NOPE-1");
+        assert!(client.trade_query(&query).await.is_err());
+    })
+    .await;
+    let line = lines_with(&output, "does not verify with the configured Alipay public key")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no diagnosis in\n{output}"));
+    assert!(line.contains("sign_content=") && line.contains("NOPE-1"), "{line}");
+}
