@@ -414,3 +414,39 @@ async fn reconcile_prints_the_report_writes_the_csv_and_exits_2_when_something_d
     assert!(message.contains("orders.csv") && message.contains("row 2, `amount`"), "{message}");
     child.kill().await.expect("stop the sandbox");
 }
+
+#[tokio::test]
+async fn the_readmes_signature_failure_steps_show_both_sign_contents() {
+    let Served { mut child, info, .. } = served_sandbox("1").await;
+    // A profile whose private key is not the app's: what "sign check fail" is, nine times in ten.
+    let stranger = alipay_core::keys::generate_rsa2048().expect("key").private_pkcs8_pem;
+    let profile = temp_file(
+        "stranger-profile.json",
+        &serde_json::json!({
+            "app_id": info["app_id"], "gateway": info["gateway"],
+            "app_private_key_file": temp_file("stranger.pem", &stranger),
+            "alipay_public_key_file": temp_file("sandbox_alipay2.pem", info["alipay_public_key"].as_str().expect("pem")),
+        })
+        .to_string(),
+    );
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).expect("README");
+    let section = readme.split("## Debugging a signature failure").nth(1).expect("the section");
+    let command = section.lines().find(|l| l.starts_with("alipay -vv ")).expect("the command");
+    let args: Vec<String> = command
+        .split(" 2>&1")
+        .next()
+        .expect("args")
+        .split_whitespace()
+        .skip(1)
+        .map(|a| if a == "profile.json" { profile.to_str().expect("p").to_string() } else { a.to_string() })
+        .collect();
+    let out = alipay(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(1));
+    let log = String::from_utf8_lossy(&out.stderr);
+    let line = log.lines().find(|l| l.contains("isv.invalid-signature") && l.contains(" signed=")).expect("diagnosis");
+    let (_, fields) = line.split_once(" signed=").expect("signed");
+    let (signed, verified) = fields.split_once(" gateway_verified=").expect("gateway_verified");
+    assert_eq!(signed, verified, "the README's first case: the same text, so the keys differ");
+    assert!(signed.contains("method=alipay.trade.query"), "{signed}");
+    child.kill().await.expect("stop the sandbox");
+}
