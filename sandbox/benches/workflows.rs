@@ -4,7 +4,10 @@
 //! PostgreSQL, the transactions committed. Not a test — it asserts only that every workflow ended
 //! truthfully, and prints what it measured.
 //!
-//! `cargo bench -p alipay-sandbox --bench workflows [-- --workflows N] [-- --journal memory|sqlite|postgres]`
+//! `cargo bench -p alipay-sandbox --bench workflows [-- --workflows N] [-- --journal memory|sqlite|postgres]
+//! [-- --traced]`: with `--traced`, a `tracing` subscriber at info formats every call span and workflow
+//! event (into a sink), to measure what the core's tracing costs when someone listens; without it
+//! nobody does.
 //!
 //! The CPU time covers both sides: the client signs every request and verifies every answer; the sandbox
 //! verifies every request and signs every answer — so about half of it is the simulated Alipay.
@@ -25,6 +28,7 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
     let count = value("--workflows").and_then(|n| n.parse().ok()).unwrap_or(10_000usize);
+    let traced = args.iter().any(|a| a == "--traced");
     let Some(journal) = value("--journal") else {
         // Each journal in a process of its own, one after the other.
         let postgres = std::env::var("ALIPAY_TEST_POSTGRES").ok().filter(|u| !u.is_empty());
@@ -35,12 +39,21 @@ fn main() {
             }
             let status = std::process::Command::new(std::env::current_exe().expect("bench binary"))
                 .args(["--bench", "--workflows", &count.to_string(), "--journal", journal])
+                .args(traced.then_some("--traced"))
                 .status()
                 .expect("run the bench");
             assert!(status.success(), "{journal}: {status}");
         }
         return;
     };
+    if traced {
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::INFO)
+            .with_ansi(false)
+            .with_writer(std::io::sink)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(run(count, &journal));
 }
@@ -98,7 +111,8 @@ async fn run(count: usize, kind: &str) {
     let waiting = sandbox.trades().iter().filter(|t| t.status == TradeStatus::WaitBuyerPay).count();
     assert_eq!((unknown, waiting), (0, 0), "every workflow ends truthfully, none left waiting");
     let writes = journal.writes.load(Ordering::Relaxed);
-    println!("{kind}: {count} concurrent pay_and_wait");
+    let listening = if tracing::dispatcher::has_been_set() { "a subscriber at info" } else { "nobody listening" };
+    println!("{kind}: {count} concurrent pay_and_wait (tracing: {listening})");
     println!("  outcomes           {paid} paid, {not_paid} not paid, {unknown} unknown; {queries} queries");
     println!(
         "  wall time          {:.2} s (virtual time 20x: the longest workflow waits ≈27 virtual s)",
