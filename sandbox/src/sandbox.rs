@@ -624,9 +624,12 @@ fn split_url(url: &str) -> (String, String) {
 
 /// A v2 gateway answer, in the request's charset, saying so in its `Content-Type` as Alipay does (the
 /// Java SDK decodes the body by it).
+/// A v2 answer, with the `trace_id` header Alipay puts on every answer (quoted to its support).
 fn answer_reply(body: Vec<u8>, charset: alipay_core::Charset) -> Reply {
     let content_type = format!("text/html;charset={}", charset.as_str());
-    Reply::Http(HttpResponse { status: 200, headers: vec![("content-type".into(), content_type)], body })
+    let trace_id = alipay_core::v3::new_nonce().replace('-', "");
+    let headers = vec![("content-type".into(), content_type), ("trace_id".into(), trace_id)];
+    Reply::Http(HttpResponse { status: 200, headers, body })
 }
 
 fn text_reply(status: u16, body: Vec<u8>) -> Reply {

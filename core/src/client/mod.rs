@@ -163,6 +163,8 @@ impl Client {
     ) -> Result<ResponseNode, Error> {
         let span = crate::observe::call_span(method, self.inner.config.protocol, biz_content);
         let started = std::time::Instant::now();
+        // v2 answers name Alipay's trace in a header; a refusal carries it, as a v3 one does.
+        let mut trace_id = None;
         let call = async {
             let node = if self.inner.config.protocol == Protocol::V3 {
                 self.execute_raw_v3(method, biz_content).await?
@@ -171,6 +173,7 @@ impl Client {
                 let sent = tracing::enabled!(target: "alipay_core::call", tracing::Level::DEBUG)
                     .then(|| params::sign_content_of_request(&request));
                 let response = self.send(request).await?;
+                trace_id = response.header("trace_id").map(str::to_string);
                 let node = self.verify_answer(&response.body, method).await;
                 if let (Some(sent), Ok(answer)) = (&sent, &node) {
                     let text = |k: &str| answer.value.get(k).and_then(Value::as_str);
@@ -183,7 +186,10 @@ impl Client {
             check_bound(&node, expected)?;
             Ok(node.into_accepted()?)
         };
-        let result = tracing::Instrument::instrument(call, span.clone()).await;
+        let mut result = tracing::Instrument::instrument(call, span.clone()).await;
+        if let (Err(Error::Gateway(g)), Some(id)) = (&mut result, trace_id) {
+            g.trace_id.get_or_insert(id);
+        }
         crate::observe::record_result(&span, started, &result);
         result
     }

@@ -181,3 +181,20 @@ async fn an_answer_that_does_not_verify_shows_the_text_it_was_checked_over() {
         .unwrap_or_else(|| panic!("no diagnosis in\n{output}"));
     assert!(line.contains("sign_content=") && line.contains("NOPE-1"), "{line}");
 }
+
+#[tokio::test]
+async fn a_v2_refusal_carries_alipays_trace_id_in_the_error_and_the_span() {
+    let trace_id = Arc::new(Mutex::new(String::new()));
+    let seen = trace_id.clone();
+    let (output, _) = traced(|workflows, _| async move {
+        let query = alipay_core::trade::TradeQueryRequest::by_out_trade_no("NO-SUCH-TRADE");
+        let err = workflows.client().trade_query(&query).await.expect_err("no such trade");
+        let refusal = err.as_gateway().expect("a refusal");
+        assert_eq!(refusal.sub_code.as_deref(), Some("ACQ.TRADE_NOT_EXIST"));
+        *seen.lock().expect("lock") = refusal.trace_id.clone().expect("the trace id of the answer");
+    })
+    .await;
+    let id = trace_id.lock().expect("lock").clone();
+    assert_eq!(id.len(), 32, "{id}");
+    assert!(output.contains(&format!("trace_id=\"{id}\"")), "the span names it too:\n{output}");
+}
