@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 
-use alipay_core::error::InvalidInput;
 use alipay_core::reconcile::{MerchantOrder, ReconciliationReport};
 use alipay_core::trade::{TradePayRequest, TradePrecreateRequest, TradeRefundRequest};
 use alipay_core::workflow::{
@@ -193,15 +192,6 @@ impl From<alipay_core::workflow::PaymentHandle> for PaymentHandle {
     }
 }
 
-impl PaymentHandle {
-    /// The QR code's text, or the error of a handle without one.
-    fn qr_text(&self) -> std::result::Result<&str, alipay_core::Error> {
-        self.inner
-            .qr_code()
-            .ok_or_else(|| InvalidInput::new("qr_code", "this payment has no QR code (a barcode payment)").into())
-    }
-}
-
 #[uniffi::export(async_runtime = "tokio")]
 impl PaymentHandle {
     /// Your order number.
@@ -217,13 +207,13 @@ impl PaymentHandle {
     /// The QR code as an SVG document (QR payments); a barcode payment's handle, which has none,
     /// throws `AlipayException.InvalidInput` naming `qr_code`.
     pub fn qr_svg(&self) -> Result<String> {
-        guarded_sync(|| Ok(alipay_core::qr::svg(self.qr_text()?)?))
+        guarded_sync(|| Ok(self.inner.qr_svg()?))
     }
 
     /// The QR code as a PNG about `size` pixels a side (QR payments); as `qrSvg`, and a `size` too
     /// small for the code or above 4096 throws `AlipayException.InvalidInput` naming `size`.
     pub fn qr_png(&self, size: u32) -> Result<Vec<u8>> {
-        guarded_sync(|| Ok(alipay_core::qr::png(self.qr_text()?, size)?))
+        guarded_sync(|| Ok(self.inner.qr_png(size)?))
     }
 
     /// Stop waiting for the buyer and cancel the trade now. The outcome still tells the truth.

@@ -162,14 +162,14 @@ impl NativePaymentHandle {
     /// The QR code as an SVG document; `InvalidInput` (`qr_code`) when the payment has none.
     #[napi(catch_unwind)]
     pub fn qr_svg(&self) -> napi::Result<String> {
-        alipay_core::qr::svg(self.qr_text()?).map_err(|e| to_js(&e))
+        self.inner.qr_svg().map_err(|e| to_js(&e))
     }
 
     /// The QR code as a PNG about `size` pixels a side; `InvalidInput` (`qr_code`) when the payment
     /// has none.
     #[napi(catch_unwind)]
     pub fn qr_png(&self, size: u32) -> napi::Result<Buffer> {
-        alipay_core::qr::png(self.qr_text()?, size).map(Buffer::from).map_err(|e| to_js(&e))
+        self.inner.qr_png(size).map(Buffer::from).map_err(|e| to_js(&e))
     }
 
     /// Stop waiting for the buyer and cancel the trade now.
@@ -190,15 +190,6 @@ impl NativePaymentHandle {
     pub async fn outcome(&self) -> napi::Result<Value> {
         let handle = self.inner.take().map_err(|e| to_js(&e))?;
         to_value(&handle.outcome().await.map_err(|e| to_js(&e))?)
-    }
-}
-
-impl NativePaymentHandle {
-    /// The QR code's text, or the error saying there is none.
-    fn qr_text(&self) -> napi::Result<&str> {
-        self.inner.qr_code().ok_or_else(|| {
-            js(InvalidInput::new("qr_code", "this payment has no QR code (barcode pay, or the precreate failed)"))
-        })
     }
 }
 

@@ -231,6 +231,18 @@ impl NativePaymentHandle {
         self.inner.qr_code()
     }
 
+    /// The QR code as an SVG document; `InvalidInput` (`qr_code`) when the payment has none.
+    fn qr_svg(&self) -> PyResult<String> {
+        self.inner.qr_svg().map_err(to_py)
+    }
+
+    /// The QR code as a PNG at most `size` pixels a side.
+    #[pyo3(signature = (size = 256))]
+    fn qr_png<'py>(&self, py: Python<'py>, size: u32) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+        let png = self.inner.qr_png(size).map_err(to_py)?;
+        Ok(pyo3::types::PyBytes::new(py, &png))
+    }
+
     /// Stop waiting for the buyer and cancel the trade now.
     fn cancel(&self) {
         self.inner.cancel();

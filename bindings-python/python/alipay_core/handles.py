@@ -7,7 +7,6 @@ from typing import Optional
 
 from ._native import NativePaymentHandle
 from .models import PaymentOutcome
-from .qr import qr_png, qr_svg
 
 
 class PaymentHandle:
@@ -27,30 +26,13 @@ class PaymentHandle:
         return self._native.qr_code
 
     def qr_svg(self) -> str:
-        """The QR code as an SVG document; raises :class:`~alipay_core.InvalidInput` when there is
-        none (the precreate failed)."""
-        return qr_svg(self._require_qr())
+        """The QR code as an SVG document; raises :class:`~alipay_core.InvalidInput` (``qr_code``)
+        when there is none (not a QR payment, or its precreate failed)."""
+        return self._native.qr_svg()
 
     def qr_png(self, size: int = 256) -> bytes:
         """The QR code as a PNG at most ``size`` pixels a side."""
-        return qr_png(self._require_qr(), size)
-
-    def _require_qr(self) -> str:
-        if self.qr_code is None:
-            from ._native import _exception_from_info
-
-            reason = "this payment has no QR code (not a QR payment, or its precreate failed)"
-            raise _exception_from_info(
-                {
-                    "kind": "invalid_input",
-                    "error_type": "invalid_input",
-                    "message": f"invalid input: `qr_code`: {reason}",
-                    "outcome_unknown": False,
-                    "field": "qr_code",
-                    "links": [],
-                }
-            )
-        return self.qr_code
+        return self._native.qr_png(size)
 
     def cancel(self) -> None:
         """Stop waiting for the buyer and cancel the trade now (safe from any thread). The outcome

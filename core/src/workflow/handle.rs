@@ -137,6 +137,32 @@ impl From<PaymentHandle> for SharedPaymentHandle {
     }
 }
 
+#[cfg(feature = "qr")]
+impl SharedPaymentHandle {
+    /// The QR code as an SVG document ([`crate::qr::svg`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] naming `qr_code` for a payment without one (barcode pay, or a failed
+    /// precreate).
+    pub fn qr_svg(&self) -> Result<String, Error> {
+        crate::qr::svg(self.qr_text()?)
+    }
+
+    /// The QR code as a PNG at most `size` pixels a side ([`crate::qr::png`]).
+    ///
+    /// # Errors
+    /// As [`SharedPaymentHandle::qr_svg`], and [`Error::InvalidInput`] naming `size` for a size the
+    /// code does not fit.
+    pub fn qr_png(&self, size: u32) -> Result<Vec<u8>, Error> {
+        crate::qr::png(self.qr_text()?, size)
+    }
+
+    fn qr_text(&self) -> Result<&str, Error> {
+        let none = "this payment has no QR code (barcode pay, or the precreate failed)";
+        self.qr_code().ok_or_else(|| crate::error::InvalidInput::new("qr_code", none).into())
+    }
+}
+
 impl SharedPaymentHandle {
     /// Your order number.
     pub fn out_trade_no(&self) -> &str {
