@@ -161,8 +161,7 @@ impl Client {
         biz_content: Option<&str>,
         expected: &Expected,
     ) -> Result<ResponseNode, Error> {
-        let span = crate::observe::call_span(method, self.inner.config.protocol, biz_content);
-        let started = std::time::Instant::now();
+        let observed = crate::observe::ObservedCall::start(method, self.inner.config.protocol, biz_content);
         // v2 answers name Alipay's trace in a header; a refusal carries it, as a v3 one does.
         let mut trace_id = None;
         let call = async {
@@ -186,11 +185,11 @@ impl Client {
             check_bound(&node, expected)?;
             Ok(node.into_accepted()?)
         };
-        let mut result = tracing::Instrument::instrument(call, span.clone()).await;
+        let mut result = tracing::Instrument::instrument(call, observed.span().clone()).await;
         if let (Err(Error::Gateway(g)), Some(id)) = (&mut result, trace_id) {
             g.trace_id.get_or_insert(id);
         }
-        crate::observe::record_result(&span, started, &result);
+        observed.finish(&result);
         result
     }
 

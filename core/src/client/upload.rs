@@ -63,8 +63,7 @@ impl Client {
         }
         let expected =
             Expected::from_fields(&fields.iter().map(|(k, v)| (k.clone(), Value::from(v.clone()))).collect());
-        let span = crate::observe::call_span(method, config.protocol, None);
-        let started = std::time::Instant::now();
+        let observed = crate::observe::ObservedCall::start(method, config.protocol, None);
         let call = async {
             let node = if config.protocol == Protocol::V3 {
                 self.upload_v3(method, fields, files).await?
@@ -74,8 +73,8 @@ impl Client {
             check_bound(&node, &expected)?;
             Ok(node.into_accepted()?)
         };
-        let result = tracing::Instrument::instrument(call, span.clone()).await;
-        crate::observe::record_result(&span, started, &result);
+        let result = tracing::Instrument::instrument(call, observed.span().clone()).await;
+        observed.finish(&result);
         result
     }
 

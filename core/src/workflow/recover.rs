@@ -71,6 +71,7 @@ impl Workflows {
         );
         let runtime = runtime()?;
         let entries = self.journal.take_over().await?;
+        crate::observe::recovering(entries.len());
         let limit = Arc::new(Semaphore::new(PARALLEL));
         let mut tasks = JoinSet::new();
         for entry in entries {
@@ -86,6 +87,7 @@ impl Workflows {
                         Ok(Some(now)) if !now.state.is_unfinished() => None,
                         _ => {
                             let result = workflows.drive(&entry, &tokens).await;
+                            crate::observe::recovered(&entry.key, entry.kind, &result);
                             if result.is_err() {
                                 // Not finished here (no token, no verified answer): let any instance try
                                 // again. A workflow that already ended this way, or was taken over, is

@@ -6,11 +6,18 @@
 //!   `unsigned_error`, `forged`, `mismatched_request`, `transport_failure`, `decode_failure` or
 //!   `not_sent`.
 //! * Every workflow step is an event (target `alipay_core::workflow`): `submitted`, `waiting_for_buyer`
-//!   (N of M), `querying`, `cancelling`, `done` with its outcome, `recovered`.
+//!   (N of M), `querying`, `cancelling`, `done` with its outcome; `recovering` and, for each workflow
+//!   [`crate::workflow::Workflows::recover`] drove, `recovered`.
 //! * Never a secret, at any level: no key, no `app_auth_token`, no notification body, no
 //!   `biz_content`; an `auth_code` only as [`masked_auth_code`] (its first two digits and its length).
 //!
 //! With nothing subscribed, each of these costs one check of an atomic (tracing's callsite cache).
+
+pub mod metrics;
+#[cfg(feature = "opentelemetry")]
+mod otel;
+#[cfg(feature = "log-sink")]
+mod sink;
 
 use std::time::Instant;
 
@@ -21,6 +28,10 @@ use crate::client::Protocol;
 use crate::error::{Error, SignatureError, TransportError};
 use crate::response::ResponseNode;
 use crate::transport::HttpResponse;
+#[cfg(feature = "opentelemetry")]
+pub use otel::opentelemetry_layer;
+#[cfg(feature = "log-sink")]
+pub use sink::{LogLevel, LogRecord, LogSink, set_log_sink};
 
 /// An `auth_code` as it may be shown: its first two digits (which say which wallet issued it) and its
 /// length — `28…(18 digits)` — never the code, which pays.
@@ -29,8 +40,39 @@ pub fn masked_auth_code(code: &str) -> String {
     format!("{head}…({} digits)", code.chars().count())
 }
 
-/// The span of one gateway call. Its business content is read only for the identifying fields.
-pub(crate) fn call_span(method: &str, protocol: Protocol, biz_content: Option<&str>) -> tracing::Span {
+/// One gateway call being observed: its span, and what its end is measured against.
+pub(crate) struct ObservedCall<'a> {
+    span: tracing::Span,
+    method: &'a str,
+    started: Instant,
+}
+
+impl<'a> ObservedCall<'a> {
+    /// Opens the call's span. Its business content is read only for the identifying fields.
+    pub(crate) fn start(method: &'a str, protocol: Protocol, biz_content: Option<&str>) -> Self {
+        let span = call_span(method, protocol, biz_content);
+        #[cfg(feature = "opentelemetry")]
+        otel::start_call(&span, method);
+        ObservedCall { span, method, started: Instant::now() }
+    }
+
+    /// The call's span, to instrument the call with.
+    pub(crate) fn span(&self) -> &tracing::Span {
+        &self.span
+    }
+
+    /// Ends the call: [`record_result`] on its span, and its count and latency in the metrics.
+    pub(crate) fn finish(self, result: &Result<ResponseNode, Error>) {
+        let elapsed = self.started.elapsed();
+        record_result(&self.span, elapsed, result);
+        #[cfg(feature = "opentelemetry")]
+        otel::end_call(&self.span, result);
+        metrics::call(self.method, verdict(result), elapsed);
+    }
+}
+
+/// The span of one gateway call.
+fn call_span(method: &str, protocol: Protocol, biz_content: Option<&str>) -> tracing::Span {
     let ids = biz_content.and_then(|b| serde_json::from_str::<Value>(b).ok()).unwrap_or(Value::Null);
     let id = |name: &str| ids.get(name).and_then(Value::as_str).map(str::to_string);
     tracing::info_span!(
@@ -50,6 +92,10 @@ pub(crate) fn call_span(method: &str, protocol: Protocol, biz_content: Option<&s
         code = Empty,
         sub_code = Empty,
         verdict = Empty,
+        // Set only for OpenTelemetry (feature `opentelemetry`): other subscribers never see them.
+        otel.name = Empty,
+        otel.kind = Empty,
+        otel.status_description = Empty,
     )
 }
 
@@ -63,7 +109,7 @@ pub(crate) fn record_response(response: &HttpResponse) {
 }
 
 /// The verdict on a call's result, as the span records it.
-pub(crate) fn verdict(result: &Result<ResponseNode, Error>) -> &'static str {
+fn verdict(result: &Result<ResponseNode, Error>) -> &'static str {
     match result {
         Ok(_) => "verified",
         Err(Error::Gateway(g)) if g.verified => "verified",
@@ -79,8 +125,8 @@ pub(crate) fn verdict(result: &Result<ResponseNode, Error>) -> &'static str {
 
 /// Ends a call span: latency, `code` / `sub_code`, `trace_id` of a refusal, and the verdict; one event
 /// at `debug` (a success) or `warn` (anything else) says so.
-pub(crate) fn record_result(span: &tracing::Span, started: Instant, result: &Result<ResponseNode, Error>) {
-    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+fn record_result(span: &tracing::Span, elapsed: std::time::Duration, result: &Result<ResponseNode, Error>) {
+    let latency_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
     let verdict = verdict(result);
     span.record("latency_ms", latency_ms);
     span.record("verdict", verdict);
@@ -125,11 +171,17 @@ pub(crate) fn workflow_event(key: &str, kind: &crate::workflow::EventKind) {
             tracing::error!(target: T, key, event, error = %message, "journal failed")
         }
         EventKind::Failed { message } => {
+            metrics::stopped(metrics::workflow_of_key(key));
             tracing::warn!(target: T, key, event, error = %message, "stopped without an outcome")
         }
         EventKind::Done(outcome) => {
             let summary = outcome.summary();
             let text = |k: &str| summary.get(k).and_then(Value::as_str).map(str::to_string);
+            let workflow = match outcome.as_ref() {
+                crate::workflow::Outcome::Payment(_) => "payment",
+                crate::workflow::Outcome::Refund(_) => "refund",
+            };
+            metrics::settled(workflow, text("status").as_deref().unwrap_or("unknown"), outcome.is_known());
             tracing::info!(
                 target: T,
                 key,
@@ -143,6 +195,34 @@ pub(crate) fn workflow_event(key: &str, kind: &crate::workflow::EventKind) {
             )
         }
         _ => tracing::info!(target: T, key, event),
+    }
+}
+
+/// Recovery found `unfinished` workflows to drive to their end (event `recovering`).
+pub(crate) fn recovering(unfinished: usize) {
+    tracing::info!(target: "alipay_core::workflow", event = "recovering", unfinished, "recovering unfinished workflows");
+}
+
+/// One workflow recovery drove (event `recovered`): its outcome, or why it stays in the journal.
+pub(crate) fn recovered(key: &str, kind: crate::journal::WorkflowKind, result: &Result<crate::workflow::Outcome, Error>) {
+    const T: &str = "alipay_core::workflow";
+    let (event, kind) = ("recovered", kind.as_str());
+    match result {
+        Ok(outcome) => {
+            let summary = outcome.summary();
+            let status = summary.get("status").and_then(Value::as_str).map(str::to_string);
+            tracing::info!(target: T, key, event, kind, status, known = outcome.is_known(), "recovered")
+        }
+        Err(e) => tracing::warn!(
+            target: T,
+            key,
+            event,
+            kind,
+            known = false,
+            error_kind = e.kind().as_str(),
+            error = %e,
+            "not recovered: it stays in the journal for the next recover()"
+        ),
     }
 }
 
