@@ -49,7 +49,8 @@ pub use money::{Amount, Money};
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!("alipay_core");
 
-/// The README's examples, compiled as doc tests so they cannot rot.
-#[cfg(doctest)]
+/// The README's examples, compiled as doc tests so they cannot rot (with every feature: they show
+/// the optional ones too).
+#[cfg(all(doctest, feature = "opentelemetry", feature = "sqlite"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;

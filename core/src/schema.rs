@@ -36,6 +36,7 @@ use crate::bill::{
 use crate::client::{ClientSettings, V3Response};
 use crate::error::ErrorInfo;
 use crate::notify::{DepositBackNotification, ExpectedOrder, TradeNotification};
+use crate::observe::LogRecord;
 use crate::reconcile::{MerchantOrder, ReconciliationReport};
 use crate::response::ResponseNode;
 use crate::trade::{
@@ -77,6 +78,7 @@ pub fn answers() -> Value {
         root::<ErrorInfo>(&mut generator),
         root::<ResponseNode>(&mut generator),
         root::<V3Response>(&mut generator),
+        root::<LogRecord>(&mut generator),
     ];
     document(
         "alipay-core answers",

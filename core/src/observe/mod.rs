@@ -16,6 +16,7 @@
 pub mod metrics;
 #[cfg(feature = "opentelemetry")]
 mod otel;
+mod record;
 #[cfg(feature = "log-sink")]
 mod sink;
 
@@ -30,8 +31,9 @@ use crate::response::ResponseNode;
 use crate::transport::HttpResponse;
 #[cfg(feature = "opentelemetry")]
 pub use otel::opentelemetry_layer;
+pub use record::{LogLevel, LogRecord};
 #[cfg(feature = "log-sink")]
-pub use sink::{LogLevel, LogRecord, LogSink, set_log_sink};
+pub use sink::{LogSink, set_log_sink};
 
 /// An `auth_code` as it may be shown: its first two digits (which say which wallet issued it) and its
 /// length — `28…(18 digits)` — never the code, which pays.
@@ -204,7 +206,11 @@ pub(crate) fn recovering(unfinished: usize) {
 }
 
 /// One workflow recovery drove (event `recovered`): its outcome, or why it stays in the journal.
-pub(crate) fn recovered(key: &str, kind: crate::journal::WorkflowKind, result: &Result<crate::workflow::Outcome, Error>) {
+pub(crate) fn recovered(
+    key: &str,
+    kind: crate::journal::WorkflowKind,
+    result: &Result<crate::workflow::Outcome, Error>,
+) {
     const T: &str = "alipay_core::workflow";
     let (event, kind) = ("recovered", kind.as_str());
     match result {

@@ -4,18 +4,7 @@
 //! `trace_id` (Alipay's, to quote to its support), `verdict` — and an error status unless the
 //! answer verified. Workflow events become events of the span they happen in.
 //!
-//! ```no_run
-//! # fn main() {
-//! use opentelemetry::trace::TracerProvider as _;
-//! use tracing_subscriber::layer::SubscriberExt as _;
-//! use tracing_subscriber::util::SubscriberInitExt as _;
-//!
-//! # let exporter = opentelemetry_sdk::testing::trace::InMemorySpanExporter::default();
-//! // `exporter`: the app's own, e.g. opentelemetry-otlp's `SpanExporter`.
-//! let provider = opentelemetry_sdk::trace::SdkTracerProvider::builder().with_batch_exporter(exporter).build();
-//! tracing_subscriber::registry().with(alipay_core::observe::opentelemetry_layer(provider.tracer("shop"))).init();
-//! # }
-//! ```
+//! The README's *Logs, metrics and traces* shows the three lines that export them (a doc test).
 
 use opentelemetry::trace::Tracer;
 

@@ -29,12 +29,10 @@
 //! set_log_sink(None, LogLevel::Debug).unwrap(); // silent again
 //! ```
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
-use serde::{Deserialize, Serialize};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::subscriber::Interest;
@@ -42,72 +40,8 @@ use tracing::{Event, Metadata, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 use tracing_subscriber::registry::LookupSpan;
 
+use super::record::{LogLevel, LogRecord};
 use crate::error::ConfigError;
-
-/// How much a record matters, from the most to the least: the levels of [`tracing`], which every
-/// binding maps onto its logger's own (`logging.DEBUG`, `logger.debug`, `Log.d`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[serde(rename_all = "snake_case")]
-pub enum LogLevel {
-    /// Something failed that the app must hear of: the journal could not be written.
-    Error = 1,
-    /// A call refused or failed, a request sent again, a workflow stopped without an outcome.
-    Warn = 2,
-    /// Workflow steps and their outcomes.
-    Info = 3,
-    /// Each call's answer, and what a "sign check fail" is diagnosed from.
-    Debug = 4,
-    /// Finer than debug (the core emits nothing at this level today).
-    Trace = 5,
-}
-
-impl LogLevel {
-    /// `error`, `warn`, `info`, `debug` or `trace`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LogLevel::Error => "error",
-            LogLevel::Warn => "warn",
-            LogLevel::Info => "info",
-            LogLevel::Debug => "debug",
-            LogLevel::Trace => "trace",
-        }
-    }
-
-    fn of(level: &tracing::Level) -> LogLevel {
-        match *level {
-            tracing::Level::ERROR => LogLevel::Error,
-            tracing::Level::WARN => LogLevel::Warn,
-            tracing::Level::INFO => LogLevel::Info,
-            tracing::Level::DEBUG => LogLevel::Debug,
-            _ => LogLevel::Trace,
-        }
-    }
-}
-
-/// One event of the core, ready for a logger. Never holds a secret: it is made of the event's
-/// fields, which never carry one (see [the module](super)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-#[non_exhaustive]
-pub struct LogRecord {
-    /// How much it matters.
-    pub level: LogLevel,
-    /// The logger it belongs to, dotted: `alipay_core.call` (gateway calls) or
-    /// `alipay_core.workflow` (workflow steps), both under `alipay_core`.
-    pub logger: String,
-    /// What happened, in one word: `answered`, `refused`, `failed` for a call; the workflow event's
-    /// name (`submitted`, `waiting_for_buyer`, `querying`, `cancelling`, `done`, `recovered`…) for a
-    /// step.
-    pub event: String,
-    /// One line for a person: the event's text, then every field as `name=value`.
-    pub message: String,
-    /// Every field of the event and of the spans around it (the call's `method`, `out_trade_no`,
-    /// `trace_id`, `verdict`…), as text.
-    pub fields: HashMap<String, String>,
-}
 
 /// Where a binding sends the core's records. Called on whatever thread emitted the event (a tokio
 /// worker, the caller's thread), so it must not block for long.
@@ -152,6 +86,16 @@ pub fn set_log_sink(sink: Option<Arc<dyn LogSink>>, level: LogLevel) -> Result<(
     Ok(())
 }
 
+fn level_of(level: &tracing::Level) -> LogLevel {
+    match *level {
+        tracing::Level::ERROR => LogLevel::Error,
+        tracing::Level::WARN => LogLevel::Warn,
+        tracing::Level::INFO => LogLevel::Info,
+        tracing::Level::DEBUG => LogLevel::Debug,
+        _ => LogLevel::Trace,
+    }
+}
+
 /// The forwarding layer: the core's spans keep their fields; each of its events becomes a record.
 struct Forward;
 
@@ -194,7 +138,7 @@ where
     fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
         let max = MAX_LEVEL.load(Ordering::Acquire);
         // Spans whenever anyone listens: an event's record carries their fields.
-        max != 0 && is_ours(metadata) && (metadata.is_span() || LogLevel::of(metadata.level()) as u8 <= max)
+        max != 0 && is_ours(metadata) && (metadata.is_span() || level_of(metadata.level()) as u8 <= max)
     }
 
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
@@ -215,7 +159,7 @@ where
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let metadata = event.metadata();
-        let level = LogLevel::of(metadata.level());
+        let level = level_of(metadata.level());
         let logger = metadata.target().replace("::", ".");
         let Some(sink) = SINK.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone() else { return };
         if !sink.enabled(level, &logger) {
@@ -261,13 +205,7 @@ fn record(level: LogLevel, logger: String, fields: Fields) -> LogRecord {
             message.push_str(&format!("{name}={value}"));
         }
     }
-    LogRecord {
-        level,
-        logger,
-        event,
-        message,
-        fields: rest.into_iter().map(|(n, v)| (n.to_string(), v)).collect(),
-    }
+    LogRecord { level, logger, event, message, fields: rest.into_iter().map(|(n, v)| (n.to_string(), v)).collect() }
 }
 
 #[cfg(test)]

@@ -237,7 +237,11 @@ async fn recovery_says_what_it_found_and_how_each_workflow_ended() {
 }
 
 /// The value of the metric `name` with exactly these labels in `snapshot`.
-fn metric<'a>(snapshot: &'a [(CompositeKey, DebugValue)], name: &str, labels: &[(&str, &str)]) -> Option<&'a DebugValue> {
+fn metric<'a>(
+    snapshot: &'a [(CompositeKey, DebugValue)],
+    name: &str,
+    labels: &[(&str, &str)],
+) -> Option<&'a DebugValue> {
     snapshot.iter().find_map(|(key, value)| {
         let key = key.key();
         let mut have: Vec<(&str, &str)> = key.labels().map(|l| (l.key(), l.value())).collect();
