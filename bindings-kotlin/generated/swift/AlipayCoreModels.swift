@@ -2498,6 +2498,114 @@ public func FfiConverterTypeHistory_lower(_ value: History) -> RustBuffer {
 
 
 /**
+ * One event of the core, ready for a logger. Never holds a secret: it is made of the event's
+ * fields, which never carry one (see [the module](super)).
+ */
+public struct LogRecord: Equatable, Hashable {
+    /**
+     * How much it matters.
+     */
+    public var level: LogLevel
+    /**
+     * The logger it belongs to, dotted: `alipay_core.call` (gateway calls) or
+     * `alipay_core.workflow` (workflow steps), both under `alipay_core`.
+     */
+    public var logger: String
+    /**
+     * What happened, in one word: `answered`, `refused`, `failed` for a call; the workflow event's
+     * name (`submitted`, `waiting_for_buyer`, `querying`, `cancelling`, `done`, `recovered`…) for a
+     * step.
+     */
+    public var event: String
+    /**
+     * One line for a person: the event's text, then every field as `name=value`.
+     */
+    public var message: String
+    /**
+     * Every field of the event and of the spans around it (the call's `method`, `out_trade_no`,
+     * `trace_id`, `verdict`…), as text.
+     */
+    public var fields: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * How much it matters.
+         */level: LogLevel, 
+        /**
+         * The logger it belongs to, dotted: `alipay_core.call` (gateway calls) or
+         * `alipay_core.workflow` (workflow steps), both under `alipay_core`.
+         */logger: String, 
+        /**
+         * What happened, in one word: `answered`, `refused`, `failed` for a call; the workflow event's
+         * name (`submitted`, `waiting_for_buyer`, `querying`, `cancelling`, `done`, `recovered`…) for a
+         * step.
+         */event: String, 
+        /**
+         * One line for a person: the event's text, then every field as `name=value`.
+         */message: String, 
+        /**
+         * Every field of the event and of the spans around it (the call's `method`, `out_trade_no`,
+         * `trace_id`, `verdict`…), as text.
+         */fields: [String: String]) {
+        self.level = level
+        self.logger = logger
+        self.event = event
+        self.message = message
+        self.fields = fields
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LogRecord: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogRecord: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogRecord {
+        return
+            try LogRecord(
+                level: FfiConverterTypeLogLevel.read(from: &buf), 
+                logger: FfiConverterString.read(from: &buf), 
+                event: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf), 
+                fields: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LogRecord, into buf: inout [UInt8]) {
+        FfiConverterTypeLogLevel.write(value.level, into: &buf)
+        FfiConverterString.write(value.logger, into: &buf)
+        FfiConverterString.write(value.event, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+        FfiConverterDictionaryStringString.write(value.fields, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogRecord_lift(_ buf: RustBuffer) throws -> LogRecord {
+    return try FfiConverterTypeLogRecord.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogRecord_lower(_ value: LogRecord) -> RustBuffer {
+    return FfiConverterTypeLogRecord.lower(value)
+}
+
+
+/**
  * One of the merchant's orders.
  *
  * In a CSV, the columns are named by a header row (in any order; unknown columns are ignored):
@@ -9747,6 +9855,112 @@ public func FfiConverterTypeItemKind_lift(_ buf: RustBuffer) throws -> ItemKind 
 #endif
 public func FfiConverterTypeItemKind_lower(_ value: ItemKind) -> RustBuffer {
     return FfiConverterTypeItemKind.lower(value)
+}
+
+
+
+/**
+ * How much a record matters, from the most to the least: the levels of [`tracing`], which every
+ * binding maps onto its logger's own (`logging.DEBUG`, `logger.debug`, `Log.d`).
+ */
+
+public enum LogLevel: Equatable, Hashable {
+    
+    /**
+     * Something failed that the app must hear of: the journal could not be written.
+     */
+    case error
+    /**
+     * A call refused or failed, a request sent again, a workflow stopped without an outcome.
+     */
+    case warn
+    /**
+     * Workflow steps and their outcomes.
+     */
+    case info
+    /**
+     * Each call's answer, and what a "sign check fail" is diagnosed from.
+     */
+    case debug
+    /**
+     * Finer than debug (the core emits nothing at this level today).
+     */
+    case trace
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LogLevel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogLevel: FfiConverterRustBuffer {
+    typealias SwiftType = LogLevel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogLevel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .error
+        
+        case 2: return .warn
+        
+        case 3: return .info
+        
+        case 4: return .debug
+        
+        case 5: return .trace
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LogLevel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .error:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .warn:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .info:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .debug:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .trace:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lift(_ buf: RustBuffer) throws -> LogLevel {
+    return try FfiConverterTypeLogLevel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogLevel_lower(_ value: LogLevel) -> RustBuffer {
+    return FfiConverterTypeLogLevel.lower(value)
 }
 
 

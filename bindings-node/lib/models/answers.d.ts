@@ -29,7 +29,8 @@ export type AlipayCoreAnswers =
   | OfflineMaterialImageUploadResponse
   | ErrorInfo
   | ResponseNode
-  | V3Response;
+  | V3Response
+  | LogRecord;
 /**
  * The state of a trade (`trade_status`).
  */
@@ -1484,5 +1485,38 @@ export interface V3Response {
    * Alipay's `alipay-trace-id`, for support requests.
    */
   trace_id: string | null;
+  [k: string]: unknown;
+}
+/**
+ * One event of the core, ready for a logger. Never holds a secret: it is made of the event's
+ * fields, which never carry one (see the module).
+ */
+export interface LogRecord {
+  /**
+   * What happened, in one word: `answered`, `refused`, `failed` for a call; the workflow event's
+   * name (`submitted`, `waiting_for_buyer`, `querying`, `cancelling`, `done`, `recovered`…) for a
+   * step.
+   */
+  event: string;
+  /**
+   * Every field of the event and of the spans around it (the call's `method`, `out_trade_no`,
+   * `trace_id`, `verdict`…), as text.
+   */
+  fields: {
+    [k: string]: string;
+  };
+  /**
+   * How much it matters.
+   */
+  level: "error" | "warn" | "info" | "debug" | "trace";
+  /**
+   * The logger it belongs to, dotted: `alipay_core.call` (gateway calls) or
+   * `alipay_core.workflow` (workflow steps), both under `alipay_core`.
+   */
+  logger: string;
+  /**
+   * One line for a person: the event's text, then every field as `name=value`.
+   */
+  message: string;
   [k: string]: unknown;
 }

@@ -441,6 +441,67 @@ class ItemKind(str, Enum):
     """
 
 
+class LogLevel(str, Enum):
+    """
+    How much a record matters, from the most to the least: the levels of `tracing`, which every
+    binding maps onto its logger's own (`logging.DEBUG`, `logger.debug`, `Log.d`).
+    """
+
+    ERROR = 'error'
+    """
+    Something failed that the app must hear of: the journal could not be written.
+    """
+    WARN = 'warn'
+    """
+    A call refused or failed, a request sent again, a workflow stopped without an outcome.
+    """
+    INFO = 'info'
+    """
+    Workflow steps and their outcomes.
+    """
+    DEBUG = 'debug'
+    """
+    Each call's answer, and what a "sign check fail" is diagnosed from.
+    """
+    TRACE = 'trace'
+    """
+    Finer than debug (the core emits nothing at this level today).
+    """
+
+
+@dataclass(frozen=True)
+class LogRecord(Model):
+    """
+    One event of the core, ready for a logger. Never holds a secret: it is made of the event's
+    fields, which never carry one (see the module).
+    """
+
+    event: str
+    """
+    What happened, in one word: `answered`, `refused`, `failed` for a call; the workflow event's
+    name (`submitted`, `waiting_for_buyer`, `querying`, `cancelling`, `done`, `recovered`…) for a
+    step.
+    """
+    fields: dict[str, str]
+    """
+    Every field of the event and of the spans around it (the call's `method`, `out_trade_no`,
+    `trace_id`, `verdict`…), as text.
+    """
+    level: LogLevel
+    """
+    How much it matters.
+    """
+    logger: str
+    """
+    The logger it belongs to, dotted: `alipay_core.call` (gateway calls) or
+    `alipay_core.workflow` (workflow steps), both under `alipay_core`.
+    """
+    message: str
+    """
+    One line for a person: the event's text, then every field as `name=value`.
+    """
+
+
 class NotPaidKind(str, Enum):
     """
     How a payment ended unpaid.
@@ -1902,7 +1963,7 @@ class WorkflowEvent(Model):
     """
 
 
-AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | ReconciliationReport | OpenFileUploadResponse | OfflineMaterialImageUploadResponse | AlipayError | ResponseNode | V3Response
+AlipayCoreAnswers: TypeAlias = TradePayResponse | TradePrecreateResponse | TradeCreateResponse | TradeQueryResponse | TradeRefundResponse | TradeFastpayRefundQueryResponse | TradeCancelResponse | TradeCloseResponse | BillDownloadUrlQueryResponse | Bill | BillFile | TradeBillRow | TradeBillSummaryRow | AccountBillRow | TradeNotification | DepositBackNotification | PaymentOutcome | RefundOutcome | WorkflowEvent | Recovered | ReconciliationReport | OpenFileUploadResponse | OfflineMaterialImageUploadResponse | AlipayError | ResponseNode | V3Response | LogRecord
 """
 What alipay-core hands out: answers, bills, notifications, outcomes, events.
 """

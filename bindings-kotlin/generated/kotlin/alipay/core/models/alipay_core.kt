@@ -2497,6 +2497,82 @@ public object FfiConverterTypeHistory: FfiConverterRustBuffer<History> {
 
 
 /**
+ * One event of the core, ready for a logger. Never holds a secret: it is made of the event's
+ * fields, which never carry one (see [the module](super)).
+ */
+data class LogRecord (
+    /**
+     * How much it matters.
+     */
+    var `level`: LogLevel
+    , 
+    /**
+     * The logger it belongs to, dotted: `alipay_core.call` (gateway calls) or
+     * `alipay_core.workflow` (workflow steps), both under `alipay_core`.
+     */
+    var `logger`: kotlin.String
+    , 
+    /**
+     * What happened, in one word: `answered`, `refused`, `failed` for a call; the workflow event's
+     * name (`submitted`, `waiting_for_buyer`, `querying`, `cancelling`, `done`, `recovered`…) for a
+     * step.
+     */
+    var `event`: kotlin.String
+    , 
+    /**
+     * One line for a person: the event's text, then every field as `name=value`.
+     */
+    var `message`: kotlin.String
+    , 
+    /**
+     * Every field of the event and of the spans around it (the call's `method`, `out_trade_no`,
+     * `trace_id`, `verdict`…), as text.
+     */
+    var `fields`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogRecord: FfiConverterRustBuffer<LogRecord> {
+    override fun read(buf: ByteBuffer): LogRecord {
+        return LogRecord(
+            FfiConverterTypeLogLevel.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LogRecord) = (
+            FfiConverterTypeLogLevel.allocationSize(value.`level`) +
+            FfiConverterString.allocationSize(value.`logger`) +
+            FfiConverterString.allocationSize(value.`event`) +
+            FfiConverterString.allocationSize(value.`message`) +
+            FfiConverterMapStringString.allocationSize(value.`fields`)
+    )
+
+    override fun write(value: LogRecord, buf: ByteBuffer) {
+            FfiConverterTypeLogLevel.write(value.`level`, buf)
+            FfiConverterString.write(value.`logger`, buf)
+            FfiConverterString.write(value.`event`, buf)
+            FfiConverterString.write(value.`message`, buf)
+            FfiConverterMapStringString.write(value.`fields`, buf)
+    }
+}
+
+
+
+/**
  * One of the merchant's orders.
  *
  * In a CSV, the columns are named by a header row (in any order; unknown columns are ignored):
@@ -8153,6 +8229,62 @@ public object FfiConverterTypeItemKind: FfiConverterRustBuffer<ItemKind> {
     override fun allocationSize(value: ItemKind) = 4UL
 
     override fun write(value: ItemKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How much a record matters, from the most to the least: the levels of [`tracing`], which every
+ * binding maps onto its logger's own (`logging.DEBUG`, `logger.debug`, `Log.d`).
+ */
+
+enum class LogLevel {
+    
+    /**
+     * Something failed that the app must hear of: the journal could not be written.
+     */
+    ERROR,
+    /**
+     * A call refused or failed, a request sent again, a workflow stopped without an outcome.
+     */
+    WARN,
+    /**
+     * Workflow steps and their outcomes.
+     */
+    INFO,
+    /**
+     * Each call's answer, and what a "sign check fail" is diagnosed from.
+     */
+    DEBUG,
+    /**
+     * Finer than debug (the core emits nothing at this level today).
+     */
+    TRACE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogLevel: FfiConverterRustBuffer<LogLevel> {
+    override fun read(buf: ByteBuffer) = try {
+        LogLevel.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: LogLevel) = 4UL
+
+    override fun write(value: LogLevel, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
