@@ -7,6 +7,7 @@ mod client;
 mod errors;
 mod gate;
 mod key_source;
+mod logging;
 mod notification;
 mod primitives;
 mod qr;
@@ -21,6 +22,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    logging::forward_to_python_logging()?;
     errors::register(m)?;
     m.add_class::<primitives::ResponseNode>()?;
     m.add_class::<notification::VerifiedNotification>()?;
