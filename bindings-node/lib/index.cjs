@@ -7,6 +7,7 @@
 const native = require('../native.cjs');
 const { Calls, KEY_SETTINGS } = require('./calls.cjs');
 const errors = require('./errors.cjs');
+const { setLogger } = require('./logging.cjs');
 const { Notification, ReceivedNotification, asBytes } = require('./notifications.cjs');
 const { PaymentHandle } = require('./handles.cjs');
 const { qrSvg, qrPng } = require('./qr.cjs');
@@ -138,6 +139,7 @@ module.exports = {
   ordersFromJson,
   reconciliationCsv,
   MAX_UPLOAD_BYTES,
+  setLogger,
   AlipayError: errors.AlipayError,
   ConfigError: errors.ConfigError,
   InvalidInput: errors.InvalidInput,

@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Calls, ErrorFields, KeySetting, WorkflowCalls } from './calls';
 import type { PaymentHandle } from './handles';
 import type {
-  OfflineMaterialImageUploadResponse, OpenFileUploadResponse, ReconciliationReport, Recovered, ResponseNode, V3Response,
+  LogRecord, OfflineMaterialImageUploadResponse, OpenFileUploadResponse, ReconciliationReport, Recovered, ResponseNode, V3Response,
   WorkflowEvent,
 } from './models/answers';
 import type { CallOptions, ClientSettings, ExpectedOrder, MerchantOrder, PollPolicy, RefundPolicy } from './models/requests';
@@ -180,6 +180,37 @@ export declare function ordersFromCsv(data: Uint8Array | string): MerchantOrder[
 export declare function ordersFromJson(data: Uint8Array | string): MerchantOrder[];
 /** A report as CSV for accountants: UTF-8 with a byte-order mark, a header row, one row per item. */
 export declare function reconciliationCsv(report: ReconciliationReport): string;
+
+/**
+ * What `setLogger` takes: console, pino, winston, or any object with these four methods. Each gets a
+ * record's `message` (one line: the event, then every field as `name=value`) and the LogRecord itself.
+ */
+export interface Logger {
+  debug(message: string, record: LogRecord): unknown;
+  info(message: string, record: LogRecord): unknown;
+  warn(message: string, record: LogRecord): unknown;
+  error(message: string, record: LogRecord): unknown;
+}
+
+/** What `setLogger` takes besides the logger. */
+export interface LoggerOptions {
+  /**
+   * The most detailed records delivered: `info` (the default: workflow steps and outcomes, failed
+   * and refused calls), `debug` (also every call's `answered`, with its `trace_id` and verdict),
+   * `warn` or `error`.
+   */
+  level?: 'error' | 'warn' | 'info' | 'debug';
+}
+
+/**
+ * Sends the core's events to `logger`, from now on, as `logger[record.level](record.message, record)`
+ * on the JS thread (`trace` to `debug`); `null` or `undefined` silences them again. Nothing is logged
+ * until it is called. Process-wide: one logger for every client and workflow of the process (the last
+ * one set). A record never holds a secret (no key, no `app_auth_token`; an `auth_code` only masked).
+ * A logger method that throws loses that record and disturbs nothing else. A logger set does not keep
+ * the process alive.
+ */
+export declare function setLogger(logger: Logger | null | undefined, options?: LoggerOptions): void;
 
 /** Every error alipay-core throws; `kind` says what to do next. Its fields are the core's error record. */
 export declare class AlipayError extends Error {}

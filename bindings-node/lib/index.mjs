@@ -5,7 +5,7 @@ import cjs from './index.cjs';
 export const {
   AlipayClient, Workflows, PaymentHandle, Notification, ReceivedNotification, buildSignContent, signParams,
   verifyResponse, verifyNotify, certSn, rootCertSn, qrSvg, qrPng, ordersFromCsv, ordersFromJson, reconciliationCsv,
-  MAX_UPLOAD_BYTES, AlipayError, ConfigError, InvalidInput, OrderMismatch,
+  MAX_UPLOAD_BYTES, setLogger, AlipayError, ConfigError, InvalidInput, OrderMismatch,
   SignatureError, GatewayError, TransportError, DecodeError, JournalError,
 } = cjs;
 export default cjs;

@@ -10,6 +10,7 @@
 
 pub mod client;
 pub mod errors;
+pub mod logging;
 pub mod notification;
 pub mod primitives;
 pub mod qr;

@@ -1209,6 +1209,238 @@ public func FfiConverterTypeAlipayClient_lower(_ value: AlipayClient) -> UInt64 
 
 
 /**
+ * Receives the core's log records: every gateway call (logger `alipay_core.call`: `answered` at
+ * DEBUG, `refused` / `failed` at WARN, with `method`, `out_trade_no`, `trace_id`, `verdict`,
+ * `latency_ms`…) and every workflow step (logger `alipay_core.workflow`: `submitted`,
+ * `waiting_for_buyer`, `querying`, `cancelling`, `done`… with `key`, `trade:<out_trade_no>`).
+ * No record ever carries a key, an `app_auth_token`, a request's content or a whole `auth_code`.
+ *
+ * Called on whatever thread emitted the record (a thread of the Rust runtime, mostly): return
+ * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
+ * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
+ * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
+ * listener that throws loses that record and disturbs nothing else.
+ */
+public protocol LogListener: AnyObject, Sendable {
+    
+    /**
+     * One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
+     * and its `fields` as text.
+     */
+    func log(record: LogRecord) 
+    
+}
+/**
+ * Receives the core's log records: every gateway call (logger `alipay_core.call`: `answered` at
+ * DEBUG, `refused` / `failed` at WARN, with `method`, `out_trade_no`, `trace_id`, `verdict`,
+ * `latency_ms`…) and every workflow step (logger `alipay_core.workflow`: `submitted`,
+ * `waiting_for_buyer`, `querying`, `cancelling`, `done`… with `key`, `trade:<out_trade_no>`).
+ * No record ever carries a key, an `app_auth_token`, a request's content or a whole `auth_code`.
+ *
+ * Called on whatever thread emitted the record (a thread of the Rust runtime, mostly): return
+ * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
+ * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
+ * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
+ * listener that throws loses that record and disturbs nothing else.
+ */
+open class LogListenerImpl: LogListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_alipay_core_ffi_fn_clone_loglistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_alipay_core_ffi_fn_free_loglistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
+     * and its `fields` as text.
+     */
+open func log(record: LogRecord)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_method_loglistener_log(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeLogRecord_lower(record),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceLogListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceLogListener = UniffiVTableCallbackInterfaceLogListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeLogListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface LogListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeLogListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface LogListener: handle missing in uniffiClone")
+            }
+        },
+        log: { (
+            uniffiHandle: UInt64,
+            record: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeLogListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.log(
+                     record: try FfiConverterTypeLogRecord_lift(record)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceLogListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceLogListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitLogListener() {
+    uniffi_alipay_core_ffi_fn_init_callback_vtable_loglistener(UniffiCallbackInterfaceLogListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<LogListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = LogListener
+
+    public static func lift(_ handle: UInt64) throws -> LogListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return LogListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: LogListener) -> UInt64 {
+         if let rustImpl = value as? LogListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: LogListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogListener_lift(_ handle: UInt64) throws -> LogListener {
+    return try FfiConverterTypeLogListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogListener_lower(_ value: LogListener) -> UInt64 {
+    return FfiConverterTypeLogListener.lower(value)
+}
+
+
+
+
+
+
+/**
  * A payment workflow running in the background: its QR code, its cancel button, its outcome.
  */
 public protocol PaymentHandleProtocol: AnyObject, Sendable {
@@ -2363,6 +2595,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeLogListener: FfiConverterRustBuffer {
+    typealias SwiftType = LogListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLogListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLogListener.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffer {
     typealias SwiftType = ProgressListener?
 
@@ -2654,6 +2910,21 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
+ * Sends the core's records up to `level` (`LogLevel.WARN`: only what went wrong; `DEBUG`: every
+ * call's answer too) to `listener` from now on, for every client and workflow of the process;
+ * `null` sends them nowhere again. Setting another listener replaces this one. Throws
+ * `AlipayException.Config` when another global `tracing` subscriber was installed first (only a
+ * Rust host can do that).
+ */
+public func setLogListener(listener: LogListener?, level: LogLevel)throws   {try rustCallWithError(FfiConverterTypeAlipayException_lift) {
+        uniffiCallStatus in
+    uniffi_alipay_core_ffi_fn_func_set_log_listener(
+        FfiConverterOptionTypeLogListener.lower(listener),
+        FfiConverterTypeLogLevel_lower(level),uniffiCallStatus
+    )
+}
+}
+/**
  * The exact text a request signature covers: the non-blank parameters, sorted, as `k=v&…`.
  */
 public func buildSignContent(params: [String: String]) -> String  {
@@ -2880,6 +3151,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_alipay_core_ffi_checksum_func_set_log_listener() != 58450) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_alipay_core_ffi_checksum_func_build_sign_content() != 10521) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2997,6 +3271,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options() != 16491) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_alipay_core_ffi_checksum_method_loglistener_log() != 52107) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_alipay_core_ffi_checksum_method_verifiednotification_check() != 33940) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3061,6 +3338,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitLogListener()
     uniffiCallbackInitProgressListener()
     uniffiEnsureAlipayCoreInitialized()
     return InitializationResult.ok

@@ -243,11 +243,27 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_LOG_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceLogListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
 typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_LOG_LISTENER
+typedef struct UniffiVTableCallbackInterfaceLogListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceLogListenerMethod0 _Nonnull log;
+} UniffiVTableCallbackInterfaceLogListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
@@ -382,6 +398,26 @@ uint64_t uniffi_alipay_core_ffi_fn_method_alipayclient_verify_notification(uint6
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_WITH_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_ALIPAYCLIENT_WITH_OPTIONS
 uint64_t uniffi_alipay_core_ffi_fn_method_alipayclient_with_options(uint64_t ptr, RustBuffer options, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_CLONE_LOGLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_CLONE_LOGLISTENER
+uint64_t uniffi_alipay_core_ffi_fn_clone_loglistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FREE_LOGLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FREE_LOGLISTENER
+void uniffi_alipay_core_ffi_fn_free_loglistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_INIT_CALLBACK_VTABLE_LOGLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_INIT_CALLBACK_VTABLE_LOGLISTENER
+void uniffi_alipay_core_ffi_fn_init_callback_vtable_loglistener(const UniffiVTableCallbackInterfaceLogListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_LOGLISTENER_LOG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_LOGLISTENER_LOG
+void uniffi_alipay_core_ffi_fn_method_loglistener_log(uint64_t ptr, RustBuffer record, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_CLONE_VERIFIEDNOTIFICATION
@@ -527,6 +563,11 @@ uint64_t uniffi_alipay_core_ffi_fn_method_workflows_refund_until_known(uint64_t 
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_WORKFLOWS_START_PAY
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_METHOD_WORKFLOWS_START_PAY
 uint64_t uniffi_alipay_core_ffi_fn_method_workflows_start_pay(uint64_t ptr, RustBuffer request
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_SET_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_SET_LOG_LISTENER
+void uniffi_alipay_core_ffi_fn_func_set_log_listener(RustBuffer listener, RustBuffer level, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_FN_FUNC_BUILD_SIGN_CONTENT
@@ -879,6 +920,12 @@ void ffi_alipay_core_ffi_rust_future_free_void(uint64_t handle
 void ffi_alipay_core_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_SET_LOG_LISTENER
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_SET_LOG_LISTENER
+uint16_t uniffi_alipay_core_ffi_checksum_func_set_log_listener(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_BUILD_SIGN_CONTENT
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_FUNC_BUILD_SIGN_CONTENT
 uint16_t uniffi_alipay_core_ffi_checksum_func_build_sign_content(void
@@ -1110,6 +1157,12 @@ uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_verify_notification
 #ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_WITH_OPTIONS
 #define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_ALIPAYCLIENT_WITH_OPTIONS
 uint16_t uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_LOGLISTENER_LOG
+#define UNIFFI_FFIDEF_UNIFFI_ALIPAY_CORE_FFI_CHECKSUM_METHOD_LOGLISTENER_LOG
+uint16_t uniffi_alipay_core_ffi_checksum_method_loglistener_log(void
     
 );
 #endif

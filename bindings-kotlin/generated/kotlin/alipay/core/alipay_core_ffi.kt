@@ -45,6 +45,8 @@ import alipay.core.models.FfiConverterTypeCallOptions
 import alipay.core.models.FfiConverterTypeClientSettings
 import alipay.core.models.FfiConverterTypeExpectedOrder
 import alipay.core.models.FfiConverterTypeJsonValue
+import alipay.core.models.FfiConverterTypeLogLevel
+import alipay.core.models.FfiConverterTypeLogRecord
 import alipay.core.models.FfiConverterTypeMerchantOrder
 import alipay.core.models.FfiConverterTypeOfflineMaterialImageUploadResponse
 import alipay.core.models.FfiConverterTypeOpenFileUploadResponse
@@ -79,6 +81,8 @@ import alipay.core.models.FfiConverterTypeUploadFile
 import alipay.core.models.FfiConverterTypeV3Response
 import alipay.core.models.FfiConverterTypeWorkflowEvent
 import alipay.core.models.JsonValue
+import alipay.core.models.LogLevel
+import alipay.core.models.LogRecord
 import alipay.core.models.MerchantOrder
 import alipay.core.models.OfflineMaterialImageUploadResponse
 import alipay.core.models.OpenFileUploadResponse
@@ -128,6 +132,8 @@ import alipay.core.models.RustBuffer as RustBufferCallOptions
 import alipay.core.models.RustBuffer as RustBufferClientSettings
 import alipay.core.models.RustBuffer as RustBufferExpectedOrder
 import alipay.core.models.RustBuffer as RustBufferJsonValue
+import alipay.core.models.RustBuffer as RustBufferLogLevel
+import alipay.core.models.RustBuffer as RustBufferLogRecord
 import alipay.core.models.RustBuffer as RustBufferMerchantOrder
 import alipay.core.models.RustBuffer as RustBufferOfflineMaterialImageUploadResponse
 import alipay.core.models.RustBuffer as RustBufferOpenFileUploadResponse
@@ -780,8 +786,30 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceLogListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`record`: RustBufferLogRecord.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceProgressListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`event`: RustBufferWorkflowEvent.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "log")
+internal open class UniffiVTableCallbackInterfaceLogListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `log`: UniffiCallbackInterfaceLogListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `log`: UniffiCallbackInterfaceLogListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceLogListener(`uniffiFree`,`uniffiClone`,`log`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceLogListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `log` = other.`log`
+    }
+
 }
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "onEvent")
 internal open class UniffiVTableCallbackInterfaceProgressListener(
@@ -827,6 +855,8 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_alipay_core_ffi_checksum_func_set_log_listener(
+    ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_build_sign_content(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_func_cert_sn(
@@ -905,6 +935,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options(
     ): Int
+    external fun uniffi_alipay_core_ffi_checksum_method_loglistener_log(
+    ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_verifiednotification_check(
     ): Int
     external fun uniffi_alipay_core_ffi_checksum_method_verifiednotification_fields(
@@ -963,6 +995,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "alipay_core_ffi"))
+        uniffiCallbackInterfaceLogListener.register(this)
         uniffiCallbackInterfaceProgressListener.register(this)
         alipay.core.models.uniffiEnsureInitialized()
         
@@ -1019,6 +1052,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_alipay_core_ffi_fn_method_alipayclient_with_options(`ptr`: Long,`options`: RustBufferCallOptions.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_alipay_core_ffi_fn_clone_loglistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_alipay_core_ffi_fn_free_loglistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_alipay_core_ffi_fn_init_callback_vtable_loglistener(`vtable`: UniffiVTableCallbackInterfaceLogListener,
+    ): Unit
+    external fun uniffi_alipay_core_ffi_fn_method_loglistener_log(`ptr`: Long,`record`: RustBufferLogRecord.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_alipay_core_ffi_fn_clone_verifiednotification(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_alipay_core_ffi_fn_free_verifiednotification(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1077,6 +1118,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_alipay_core_ffi_fn_method_workflows_start_pay(`ptr`: Long,`request`: RustBufferTradePayRequest.ByValue,
     ): Long
+    external fun uniffi_alipay_core_ffi_fn_func_set_log_listener(`listener`: RustBuffer.ByValue,`level`: RustBufferLogLevel.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_alipay_core_ffi_fn_func_build_sign_content(`params`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_alipay_core_ffi_fn_func_cert_sn(`pem`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1230,6 +1273,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_func_set_log_listener() and 0xFFFF) != 58450) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_alipay_core_ffi_checksum_func_build_sign_content() and 0xFFFF) != 10521) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1345,6 +1391,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options() and 0xFFFF) != 16491) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_loglistener_log() and 0xFFFF) != 52107) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_verifiednotification_check() and 0xFFFF) != 33940) {
@@ -2657,6 +2706,351 @@ public object FfiConverterTypeAlipayClient: FfiConverter<AlipayClient, Long> {
     override fun allocationSize(value: AlipayClient) = 8UL
 
     override fun write(value: AlipayClient, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Receives the core's log records: every gateway call (logger `alipay_core.call`: `answered` at
+ * DEBUG, `refused` / `failed` at WARN, with `method`, `out_trade_no`, `trace_id`, `verdict`,
+ * `latency_ms`…) and every workflow step (logger `alipay_core.workflow`: `submitted`,
+ * `waiting_for_buyer`, `querying`, `cancelling`, `done`… with `key`, `trade:<out_trade_no>`).
+ * No record ever carries a key, an `app_auth_token`, a request's content or a whole `auth_code`.
+ *
+ * Called on whatever thread emitted the record (a thread of the Rust runtime, mostly): return
+ * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
+ * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
+ * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
+ * listener that throws loses that record and disturbs nothing else.
+ */
+public interface LogListener {
+    
+    /**
+     * One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
+     * and its `fields` as text.
+     */
+    fun `log`(`record`: LogRecord)
+    
+    companion object
+}
+
+/**
+ * Receives the core's log records: every gateway call (logger `alipay_core.call`: `answered` at
+ * DEBUG, `refused` / `failed` at WARN, with `method`, `out_trade_no`, `trace_id`, `verdict`,
+ * `latency_ms`…) and every workflow step (logger `alipay_core.workflow`: `submitted`,
+ * `waiting_for_buyer`, `querying`, `cancelling`, `done`… with `key`, `trade:<out_trade_no>`).
+ * No record ever carries a key, an `app_auth_token`, a request's content or a whole `auth_code`.
+ *
+ * Called on whatever thread emitted the record (a thread of the Rust runtime, mostly): return
+ * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
+ * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
+ * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
+ * listener that throws loses that record and disturbs nothing else.
+ */
+open class LogListenerImpl: Disposable, AutoCloseable, LogListener
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_alipay_core_ffi_fn_free_loglistener(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_alipay_core_ffi_fn_clone_loglistener(handle, status)
+        }
+    }
+
+    
+    /**
+     * One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
+     * and its `fields` as text.
+     */override fun `log`(`record`: LogRecord)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_method_loglistener_log(
+        it,
+        
+        FfiConverterTypeLogRecord.lower(`record`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceLogListener {
+    internal object `log`: UniffiCallbackInterfaceLogListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`record`: RustBufferLogRecord.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeLogListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`log`(
+                    FfiConverterTypeLogRecord.lift(`record`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeLogListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeLogListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceLogListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `log`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_alipay_core_ffi_fn_init_callback_vtable_loglistener(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogListener: FfiConverter<LogListener, Long> {
+    internal val handleMap = UniffiHandleMap<LogListener>()
+
+    override fun lower(value: LogListener): Long {
+        if (value is LogListenerImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): LogListener {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return LogListenerImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): LogListener {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: LogListener) = 8UL
+
+    override fun write(value: LogListener, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -4436,6 +4830,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeLogListener: FfiConverterRustBuffer<LogListener?> {
+    override fun read(buf: ByteBuffer): LogListener? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLogListener.read(buf)
+    }
+
+    override fun allocationSize(value: LogListener?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLogListener.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LogListener?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLogListener.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<ProgressListener?> {
     override fun read(buf: ByteBuffer): ProgressListener? {
         if (buf.get().toInt() == 0) {
@@ -4819,6 +5245,8 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
 
 
 
+
+
 object AlipayExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<AlipayException> {
     override fun lift(error_buf: RustBuffer.ByValue): AlipayException =
         alipay.core.models.AlipayException.ErrorHandler.lift(
@@ -4840,6 +5268,27 @@ object AlipayExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Al
 
 
 
+
+
+
+        /**
+         * Sends the core's records up to `level` (`LogLevel.WARN`: only what went wrong; `DEBUG`: every
+         * call's answer too) to `listener` from now on, for every client and workflow of the process;
+         * `null` sends them nowhere again. Setting another listener replaces this one. Throws
+         * `AlipayException.Config` when another global `tracing` subscriber was installed first (only a
+         * Rust host can do that).
+         */
+    @Throws(AlipayException::class) fun `setLogListener`(`listener`: LogListener?, `level`: LogLevel)
+        = 
+    uniffiRustCallWithError(AlipayExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_alipay_core_ffi_fn_func_set_log_listener(
+    
+        
+        FfiConverterOptionalTypeLogListener.lower(`listener`),
+        FfiConverterTypeLogLevel.lower(`level`),_status)
+}
+    
+    
 
         /**
          * The exact text a request signature covers: the non-blank parameters, sorted, as `k=v&…`.
