@@ -1219,7 +1219,8 @@ public func FfiConverterTypeAlipayClient_lower(_ value: AlipayClient) -> UInt64 
  * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
  * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
  * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
- * listener that throws loses that record and disturbs nothing else.
+ * listener that throws loses that record, its exception printed on stderr, and disturbs nothing
+ * else.
  */
 public protocol LogListener: AnyObject, Sendable {
     
@@ -1241,7 +1242,8 @@ public protocol LogListener: AnyObject, Sendable {
  * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
  * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
  * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
- * listener that throws loses that record and disturbs nothing else.
+ * listener that throws loses that record, its exception printed on stderr, and disturbs nothing
+ * else.
  */
 open class LogListenerImpl: LogListener, @unchecked Sendable {
     fileprivate let handle: UInt64

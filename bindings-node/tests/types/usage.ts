@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 
 import {
   AlipayClient, AlipayError, GatewayError, MAX_UPLOAD_BYTES, OrderMismatch, PaymentHandle, Workflows, ordersFromCsv,
-  ordersFromJson, qrPng, qrSvg, reconciliationCsv, signParams,
-  type ErrorFields, type MerchantOrder, type PaymentOutcome, type ReconciliationReport, type ResponseNode,
+  ordersFromJson, qrPng, qrSvg, reconciliationCsv, setLogger, signParams,
+  type ErrorFields, type LogRecord, type Logger, type MerchantOrder, type PaymentOutcome, type ReconciliationReport, type ResponseNode,
   type TradePayRequest, type TradePayResponse, type UploadFile, type WorkflowEvent,
 } from 'alipay-core';
 
@@ -98,9 +98,22 @@ export async function usage(key: Buffer): Promise<string> {
   // @ts-expect-error an order's amount is a decimal string
   await workflows.reconcile('2026-11-30', [{ out_trade_no: 'T1', amount: 88.88, status: 'paid' }]);
 
+  setLogger(console, { level: 'debug' });
+  const kept: LogRecord[] = [];
+  const keep = (message: string, record: LogRecord) => void kept.push(record);
+  const mine: Logger = { debug: keep, info: keep, warn: keep, error: keep };
+  setLogger(mine);
+  const traces: (string | undefined)[] = kept.map((r) => r.fields.trace_id);
+  setLogger(null);
+  // @ts-expect-error the levels are error, warn, info and debug
+  setLogger(console, { level: 'verbose' });
+  // @ts-expect-error a logger has debug, info, warn and error methods
+  setLogger({ info: keep });
+
   const sign: string = signParams({ app_id: '2021' }, 'key');
   return [
     amount, status, form, url, orderString, rows, traceId, outcome.status, qr, later.is_paid, refund.status, first, recovered.length, sign,
     svg, png.length, handleSvg, handlePng.length, node.code, fileId, imageUrl, limit, matched, bare.bill_date, csv,
+    traces.length,
   ].join();
 }

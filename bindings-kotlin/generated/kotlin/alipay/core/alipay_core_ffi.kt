@@ -2817,7 +2817,8 @@ public object FfiConverterTypeAlipayClient: FfiConverter<AlipayClient, Long> {
  * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
  * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
  * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
- * listener that throws loses that record and disturbs nothing else.
+ * listener that throws loses that record, its exception printed on stderr, and disturbs nothing
+ * else.
  */
 public interface LogListener {
     
@@ -2841,7 +2842,8 @@ public interface LogListener {
  * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
  * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
  * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
- * listener that throws loses that record and disturbs nothing else.
+ * listener that throws loses that record, its exception printed on stderr, and disturbs nothing
+ * else.
  */
 open class LogListenerImpl: Disposable, AutoCloseable, LogListener
 {
