@@ -13,16 +13,21 @@ use serde_json::Value;
 use crate::errors::js;
 
 /// The function each record goes to, called on the JS thread. Weak, so that a process with a logger
-/// set still exits on its own.
-type LogCallback = ThreadsafeFunction<Value, napi::bindgen_prelude::Unknown<'static>, Value, napi::Status, false, true>;
+/// set still exits on its own; at most [`QUEUED`] records wait for the JS thread, and beyond that a
+/// record is dropped rather than memory growing while the event loop is busy.
+type LogCallback =
+    ThreadsafeFunction<Value, napi::bindgen_prelude::Unknown<'static>, Value, napi::Status, false, true, QUEUED>;
+
+/// How many records may wait for the JS thread.
+const QUEUED: usize = 10_000;
 
 /// Hands each record to JS without waiting for it, from whatever thread emitted it.
 struct JsLogger(LogCallback);
 
 impl LogSink for JsLogger {
     fn log(&self, record: LogRecord) {
-        // Queued for the JS thread, never waited for; once the JS side is gone (at exit) the call
-        // declines and the record is dropped.
+        // Queued for the JS thread, never waited for; with the queue full, or once the JS side is
+        // gone (at exit), the call declines and the record is dropped.
         if let Ok(record) = serde_json::to_value(record) {
             self.0.call(record, ThreadsafeFunctionCallMode::NonBlocking);
         }

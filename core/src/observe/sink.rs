@@ -194,8 +194,13 @@ fn record(level: LogLevel, logger: String, fields: Fields) -> LogRecord {
     }
     let text = text.unwrap_or_default();
     let event = rest.iter().find(|(n, _)| *n == "event").map_or_else(|| text.clone(), |(_, v)| v.clone());
-    let mut message = text;
+    // An event without text is told by its name, which is then not repeated.
+    let told = if text.is_empty() { event.clone() } else { text };
+    let mut message = told.clone();
     for (name, value) in &rest {
+        if *name == "event" && *value == told {
+            continue;
+        }
         if !message.is_empty() {
             message.push(' ');
         }
@@ -287,5 +292,15 @@ mod tests {
         fields.set("verdict", "forged".into());
         let r = record(LogLevel::Debug, "alipay_core.call".into(), fields);
         assert_eq!((r.event.as_str(), r.message.as_str()), ("answered", "answered verdict=forged"));
+    }
+
+    #[test]
+    fn an_event_without_text_is_told_by_its_name() {
+        let mut fields = Fields::default();
+        fields.set("key", "trade:T1".into());
+        fields.set("event", "submitted".into());
+        let r = record(LogLevel::Info, "alipay_core.workflow".into(), fields);
+        assert_eq!(r.message, "submitted key=trade:T1");
+        assert_eq!(r.fields["event"], "submitted");
     }
 }
