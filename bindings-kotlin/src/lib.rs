@@ -16,6 +16,7 @@ uniffi::use_remote_type!(alipay_core::serde_json::Value);
 
 pub mod client;
 pub mod error;
+pub mod listener;
 pub mod logging;
 pub mod notification;
 pub mod primitives;

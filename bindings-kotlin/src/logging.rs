@@ -2,20 +2,14 @@
 //! [`LogRecord`] as the core's `log-sink` makes it, through `setLogListener`. Process-wide, as the
 //! core's events are: one listener for every client and workflow of the process.
 //!
-//! A listener that throws must not disturb the call or workflow that logged. uniffi's Kotlin catches
-//! an `Exception` out of a foreign method and reports it to Rust as an unexpected error, which the
-//! Rust side of a method without a `Result` turns into a panic ("Callback interface failure") in the
-//! thread that logged: mostly a tokio worker running a workflow, whose task would die with it, the
-//! trade left neither paid nor cancelled. [`Forward`] catches that panic and drops the record. A JVM
-//! `Error` (not an `Exception`) is not caught by uniffi's Kotlin: JNA's callback handler prints it and
-//! the call returns as if it had succeeded. Swift's `log` is not `throws`, so it cannot throw at all.
+//! A listener that throws loses that record and disturbs nothing else ([`crate::listener`]).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
 use alipay_core::observe::{LogLevel, LogRecord, LogSink, set_log_sink};
 
 use crate::error::{Result, guarded_sync};
+use crate::listener::ListenerException;
 
 /// Receives the core's log records: every gateway call (logger `alipay_core.call`: `answered` at
 /// DEBUG, `refused` / `failed` at WARN, with `method`, `out_trade_no`, `trace_id`, `verdict`,
@@ -27,13 +21,15 @@ use crate::error::{Result, guarded_sync};
 /// quickly, never block on an alipay-core call there. Hand the record to the app's logger —
 /// `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
 /// `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
-/// listener that throws loses that record, its exception printed on stderr, and disturbs nothing
-/// else.
+/// listener that throws loses that record and disturbs nothing else.
 #[uniffi::export(with_foreign)]
 pub trait LogListener: Send + Sync {
     /// One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
     /// and its `fields` as text.
-    fn log(&self, record: LogRecord);
+    ///
+    /// # Errors
+    /// Whatever it throws is ignored (see [`ListenerException`]).
+    fn log(&self, record: LogRecord) -> std::result::Result<(), ListenerException>;
 }
 
 /// The core's sink over the app's listener.
@@ -41,9 +37,8 @@ struct Forward(Arc<dyn LogListener>);
 
 impl LogSink for Forward {
     fn log(&self, record: LogRecord) {
-        // A listener that threw arrives as a panic (see the module): the record is lost, never the
-        // workflow that logged it.
-        let _ = catch_unwind(AssertUnwindSafe(|| self.0.log(record)));
+        // A listener that threw loses the record, never the workflow that logged it.
+        let _ = self.0.log(record);
     }
 }
 
@@ -79,21 +74,23 @@ mod tests {
 
     struct Throws;
     impl LogListener for Throws {
-        fn log(&self, _: LogRecord) {
-            panic!("Callback interface failure: java.lang.RuntimeException: a listener bug");
+        fn log(&self, _: LogRecord) -> std::result::Result<(), ListenerException> {
+            // What uniffi hands back for a Kotlin exception.
+            Err(uniffi::UnexpectedUniFFICallbackError::new("java.lang.RuntimeException: a listener bug").into())
         }
     }
 
     #[derive(Default)]
     struct Keeps(Mutex<Vec<String>>);
     impl LogListener for Keeps {
-        fn log(&self, record: LogRecord) {
+        fn log(&self, record: LogRecord) -> std::result::Result<(), ListenerException> {
             self.0.lock().expect("not poisoned").push(record.event);
+            Ok(())
         }
     }
 
     #[test]
-    fn a_listener_that_panics_loses_the_record_and_nothing_else() {
+    fn a_listener_that_throws_loses_the_record_and_nothing_else() {
         Forward(Arc::new(Throws)).log(record("submitted"));
         let keeps = Arc::new(Keeps::default());
         let forward = Forward(keeps.clone());
@@ -103,7 +100,7 @@ mod tests {
     }
 
     #[test]
-    fn a_panicking_listener_in_a_tokio_task_leaves_the_task_running() {
+    fn a_throwing_listener_in_a_tokio_task_leaves_the_task_running() {
         let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
         let forward = Arc::new(Forward(Arc::new(Throws)));
         let task = runtime.spawn(async move {

@@ -24,7 +24,10 @@ use crate::primitives::{NotificationInput, notify_rule};
 #[uniffi::export(with_foreign)]
 pub trait ProgressListener: Send + Sync {
     /// One event (`submitted`, `waiting_for_buyer`, `cancelling`, `done`, …).
-    fn on_event(&self, event: WorkflowEventShape);
+    ///
+    /// # Errors
+    /// Whatever it throws is ignored: the workflow goes on ([`crate::listener`]).
+    fn on_event(&self, event: WorkflowEventShape) -> std::result::Result<(), crate::listener::ListenerException>;
 }
 
 /// The barcode default: as the official SDK, 5 queries 5 s apart, then cancel.
@@ -92,7 +95,10 @@ impl Workflows {
                 workflows = workflows.with_refund_policy(policy);
             }
             if let Some(listener) = listener {
-                workflows = workflows.on_event(move |event| listener.on_event(event.into()));
+                workflows = workflows.on_event(move |event| {
+                    // A listener that threw loses this event; the workflow goes on.
+                    let _ = listener.on_event(event.into());
+                });
             }
             Ok(Arc::new(Self { workflows }))
         })

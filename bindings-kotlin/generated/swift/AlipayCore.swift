@@ -1219,16 +1219,18 @@ public func FfiConverterTypeAlipayClient_lower(_ value: AlipayClient) -> UInt64 
  * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
  * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
  * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
- * listener that throws loses that record, its exception printed on stderr, and disturbs nothing
- * else.
+ * listener that throws loses that record and disturbs nothing else.
  */
 public protocol LogListener: AnyObject, Sendable {
     
     /**
      * One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
      * and its `fields` as text.
+     *
+     * # Errors
+     * Whatever it throws is ignored (see [`ListenerException`]).
      */
-    func log(record: LogRecord) 
+    func log(record: LogRecord) throws 
     
 }
 /**
@@ -1242,8 +1244,7 @@ public protocol LogListener: AnyObject, Sendable {
  * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
  * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
  * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
- * listener that throws loses that record, its exception printed on stderr, and disturbs nothing
- * else.
+ * listener that throws loses that record and disturbs nothing else.
  */
 open class LogListenerImpl: LogListener, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1301,8 +1302,11 @@ open class LogListenerImpl: LogListener, @unchecked Sendable {
     /**
      * One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
      * and its `fields` as text.
+     *
+     * # Errors
+     * Whatever it throws is ignored (see [`ListenerException`]).
      */
-open func log(record: LogRecord)  {try! rustCall() {
+open func log(record: LogRecord)throws   {try rustCallWithError(FfiConverterTypeListenerException_lift) {
         uniffiCallStatus in
     uniffi_alipay_core_ffi_fn_method_loglistener_log(
             self.uniffiCloneHandle(),
@@ -1350,17 +1354,18 @@ fileprivate struct UniffiCallbackInterfaceLogListener {
                 guard let uniffiObj = try? FfiConverterTypeLogListener.handleMap.get(handle: uniffiHandle) else {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
-                return uniffiObj.log(
+                return try uniffiObj.log(
                      record: try FfiConverterTypeLogRecord_lift(record)
                 )
             }
 
             
             let writeReturn = { () }
-            uniffiTraitInterfaceCall(
+            uniffiTraitInterfaceCallWithError(
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
-                writeReturn: writeReturn
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeListenerException_lower
             )
         }
     )
@@ -1691,8 +1696,11 @@ public protocol ProgressListener: AnyObject, Sendable {
     
     /**
      * One event (`submitted`, `waiting_for_buyer`, `cancelling`, `done`, …).
+     *
+     * # Errors
+     * Whatever it throws is ignored: the workflow goes on ([`crate::listener`]).
      */
-    func onEvent(event: WorkflowEvent) 
+    func onEvent(event: WorkflowEvent) throws 
     
 }
 /**
@@ -1754,8 +1762,11 @@ open class ProgressListenerImpl: ProgressListener, @unchecked Sendable {
     
     /**
      * One event (`submitted`, `waiting_for_buyer`, `cancelling`, `done`, …).
+     *
+     * # Errors
+     * Whatever it throws is ignored: the workflow goes on ([`crate::listener`]).
      */
-open func onEvent(event: WorkflowEvent)  {try! rustCall() {
+open func onEvent(event: WorkflowEvent)throws   {try rustCallWithError(FfiConverterTypeListenerException_lift) {
         uniffiCallStatus in
     uniffi_alipay_core_ffi_fn_method_progresslistener_on_event(
             self.uniffiCloneHandle(),
@@ -1803,17 +1814,18 @@ fileprivate struct UniffiCallbackInterfaceProgressListener {
                 guard let uniffiObj = try? FfiConverterTypeProgressListener.handleMap.get(handle: uniffiHandle) else {
                     throw UniffiInternalError.unexpectedStaleHandle
                 }
-                return uniffiObj.onEvent(
+                return try uniffiObj.onEvent(
                      event: try FfiConverterTypeWorkflowEvent_lift(event)
                 )
             }
 
             
             let writeReturn = { () }
-            uniffiTraitInterfaceCall(
+            uniffiTraitInterfaceCallWithError(
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
-                writeReturn: writeReturn
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeListenerException_lower
             )
         }
     )
@@ -2481,6 +2493,91 @@ public func FfiConverterTypeReceivedNotification_lift(_ buf: RustBuffer) throws 
 #endif
 public func FfiConverterTypeReceivedNotification_lower(_ value: ReceivedNotification) -> RustBuffer {
     return FfiConverterTypeReceivedNotification.lower(value)
+}
+
+
+/**
+ * A listener failed: thrown by a listener, or what uniffi makes of any exception out of one. The
+ * core ignores it: the record or event it was given is lost, nothing else.
+ */
+public 
+enum ListenerException: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The listener threw.
+     */
+    case Failed(
+        /**
+         * What it threw, as text.
+         */reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension ListenerException: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListenerException: FfiConverterRustBuffer {
+    typealias SwiftType = ListenerException
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListenerException {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Failed(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ListenerException, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Failed(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListenerException_lift(_ buf: RustBuffer) throws -> ListenerException {
+    return try FfiConverterTypeListenerException.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListenerException_lower(_ value: ListenerException) -> RustBuffer {
+    return FfiConverterTypeListenerException.lower(value)
 }
 
 
@@ -3273,7 +3370,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options() != 16491) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_loglistener_log() != 52107) {
+    if (uniffi_alipay_core_ffi_checksum_method_loglistener_log() != 31618) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_verifiednotification_check() != 33940) {
@@ -3306,7 +3403,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_svg() != 21534) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event() != 56083) {
+    if (uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event() != 37181) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_alipay_core_ffi_checksum_method_workflows_mark_notification_handled() != 59528) {

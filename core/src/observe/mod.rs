@@ -73,11 +73,10 @@ impl<'a> ObservedCall<'a> {
     }
 }
 
-/// The span of one gateway call.
+/// The span of one gateway call. Its business content is parsed for the identifying fields only when
+/// someone listens.
 fn call_span(method: &str, protocol: Protocol, biz_content: Option<&str>) -> tracing::Span {
-    let ids = biz_content.and_then(|b| serde_json::from_str::<Value>(b).ok()).unwrap_or(Value::Null);
-    let id = |name: &str| ids.get(name).and_then(Value::as_str).map(str::to_string);
-    tracing::info_span!(
+    let span = tracing::info_span!(
         target: "alipay_core::call",
         "alipay.call",
         method,
@@ -85,9 +84,9 @@ fn call_span(method: &str, protocol: Protocol, biz_content: Option<&str>) -> tra
             Protocol::V2 => "v2",
             Protocol::V3 => "v3",
         },
-        out_trade_no = id("out_trade_no"),
-        out_request_no = id("out_request_no"),
-        auth_code = id("auth_code").as_deref().map(masked_auth_code),
+        out_trade_no = Empty,
+        out_request_no = Empty,
+        auth_code = Empty,
         http_status = Empty,
         trace_id = Empty,
         latency_ms = Empty,
@@ -98,7 +97,22 @@ fn call_span(method: &str, protocol: Protocol, biz_content: Option<&str>) -> tra
         otel.name = Empty,
         otel.kind = Empty,
         otel.status_description = Empty,
-    )
+    );
+    if !span.is_disabled()
+        && let Some(ids) = biz_content.and_then(|b| serde_json::from_str::<Value>(b).ok())
+    {
+        let id = |name: &str| ids.get(name).and_then(Value::as_str);
+        if let Some(no) = id("out_trade_no") {
+            span.record("out_trade_no", no);
+        }
+        if let Some(no) = id("out_request_no") {
+            span.record("out_request_no", no);
+        }
+        if let Some(code) = id("auth_code") {
+            span.record("auth_code", masked_auth_code(code));
+        }
+    }
+    span
 }
 
 /// Records on the current call span what the HTTP answer says: its status and Alipay's trace id.

@@ -1393,7 +1393,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_method_alipayclient_with_options() and 0xFFFF) != 16491) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_loglistener_log() and 0xFFFF) != 52107) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_loglistener_log() and 0xFFFF) != 31618) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_verifiednotification_check() and 0xFFFF) != 33940) {
@@ -1426,7 +1426,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_alipay_core_ffi_checksum_method_paymenthandle_qr_svg() and 0xFFFF) != 21534) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event() and 0xFFFF) != 56083) {
+    if ((lib.uniffi_alipay_core_ffi_checksum_method_progresslistener_on_event() and 0xFFFF) != 37181) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_alipay_core_ffi_checksum_method_workflows_mark_notification_handled() and 0xFFFF) != 59528) {
@@ -2817,14 +2817,16 @@ public object FfiConverterTypeAlipayClient: FfiConverter<AlipayClient, Long> {
  * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
  * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
  * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
- * listener that throws loses that record, its exception printed on stderr, and disturbs nothing
- * else.
+ * listener that throws loses that record and disturbs nothing else.
  */
 public interface LogListener {
     
     /**
      * One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
      * and its `fields` as text.
+     *
+     * # Errors
+     * Whatever it throws is ignored (see [`ListenerException`]).
      */
     fun `log`(`record`: LogRecord)
     
@@ -2842,8 +2844,7 @@ public interface LogListener {
  * quickly, never block on an alipay-core call there. Hand the record to the app's logger —
  * `android.util.Log.println(priority, record.logger, record.message)`, or SLF4J's
  * `LoggerFactory.getLogger(record.logger)` at the matching level (`os_log` / `Logger` in Swift). A
- * listener that throws loses that record, its exception printed on stderr, and disturbs nothing
- * else.
+ * listener that throws loses that record and disturbs nothing else.
  */
 open class LogListenerImpl: Disposable, AutoCloseable, LogListener
 {
@@ -2950,10 +2951,14 @@ open class LogListenerImpl: Disposable, AutoCloseable, LogListener
     /**
      * One record: its `level`, its `logger`, its `event` name, a one-line `message` for a person
      * and its `fields` as text.
-     */override fun `log`(`record`: LogRecord)
+     *
+     * # Errors
+     * Whatever it throws is ignored (see [`ListenerException`]).
+     */
+    @Throws(ListenerException::class)override fun `log`(`record`: LogRecord)
         = 
     callWithHandle {
-    uniffiRustCall() { _status ->
+    uniffiRustCallWithError(ListenerException) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_method_loglistener_log(
         it,
         
@@ -2990,7 +2995,12 @@ internal object uniffiCallbackInterfaceLogListener {
                 )
             }
             val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: ListenerException -> FfiConverterTypeListenerException.lower(e) }
+            )
         }
     }
 
@@ -3568,6 +3578,9 @@ public interface ProgressListener {
     
     /**
      * One event (`submitted`, `waiting_for_buyer`, `cancelling`, `done`, …).
+     *
+     * # Errors
+     * Whatever it throws is ignored: the workflow goes on ([`crate::listener`]).
      */
     fun `onEvent`(`event`: WorkflowEvent)
     
@@ -3682,10 +3695,14 @@ open class ProgressListenerImpl: Disposable, AutoCloseable, ProgressListener
     
     /**
      * One event (`submitted`, `waiting_for_buyer`, `cancelling`, `done`, …).
-     */override fun `onEvent`(`event`: WorkflowEvent)
+     *
+     * # Errors
+     * Whatever it throws is ignored: the workflow goes on ([`crate::listener`]).
+     */
+    @Throws(ListenerException::class)override fun `onEvent`(`event`: WorkflowEvent)
         = 
     callWithHandle {
-    uniffiRustCall() { _status ->
+    uniffiRustCallWithError(ListenerException) { _status ->
     UniffiLib.uniffi_alipay_core_ffi_fn_method_progresslistener_on_event(
         it,
         
@@ -3722,7 +3739,12 @@ internal object uniffiCallbackInterfaceProgressListener {
                 )
             }
             val writeReturn = { _: Unit -> Unit }
-            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: ListenerException -> FfiConverterTypeListenerException.lower(e) }
+            )
         }
     }
 
@@ -4694,6 +4716,78 @@ public object FfiConverterTypeReceivedNotification: FfiConverterRustBuffer<Recei
             FfiConverterBoolean.write(value.`firstDelivery`, buf)
             FfiConverterString.write(value.`delivery`, buf)
     }
+}
+
+
+
+
+
+/**
+ * A listener failed: thrown by a listener, or what uniffi makes of any exception out of one. The
+ * core ignores it: the record or event it was given is lost, nothing else.
+ */
+sealed class ListenerException: kotlin.Exception() {
+    
+    /**
+     * The listener threw.
+     */
+    class Failed(
+        
+        /**
+         * What it threw, as text.
+         */
+        val `reason`: kotlin.String
+        ) : ListenerException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ListenerException> {
+        override fun lift(error_buf: RustBuffer.ByValue): ListenerException = FfiConverterTypeListenerException.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListenerException : FfiConverterRustBuffer<ListenerException> {
+    override fun read(buf: ByteBuffer): ListenerException {
+        
+
+        return when(buf.getInt()) {
+            1 -> ListenerException.Failed(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ListenerException): ULong {
+        return when(value) {
+            is ListenerException.Failed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: ListenerException, buf: ByteBuffer) {
+        when(value) {
+            is ListenerException.Failed -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
 }
 
 

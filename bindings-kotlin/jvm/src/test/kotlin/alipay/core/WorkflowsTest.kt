@@ -53,7 +53,7 @@ class WorkflowsTest {
         }
     }
 
-    private fun workflows(events: Events? = null, barcode: alipay.core.models.PollPolicy = fastPolicy()) =
+    private fun workflows(events: ProgressListener? = null, barcode: alipay.core.models.PollPolicy = fastPolicy()) =
         Workflows(clientOf(sandbox), ":memory:", events, barcodePolicy = barcode, refundPolicy = refundPolicy().copy(interval = Duration.ofMillis(50)))
 
     private fun pay(no: String, buyer: String, amount: String = "10") =
@@ -70,6 +70,18 @@ class WorkflowsTest {
         assertEquals(EventName.SUBMITTED, events.queue.peek().kind)
         events.next(EventName.WAITING_FOR_BUYER)
         assertEquals(Outcome.Payment(outcome), events.next(EventName.DONE).outcome)
+    }
+
+    @Test
+    fun `a progress listener that throws loses its events and disturbs no payment`() = runBlocking {
+        val throws = object : ProgressListener {
+            override fun onEvent(event: WorkflowEvent) = throw IllegalStateException("a listener bug")
+        }
+        val no = sandbox.order("THROWS")
+        val outcome = workflows(throws).payAndWait(pay(no, "never_confirms"))
+        assertEquals(NotPaidKind.CANCELLED, outcome.reason, "polled to the end and cancelled")
+        assertEquals("TRADE_CLOSED", tradeStatus(no))
+        assertTrue(workflows(throws).payAndWait(pay(sandbox.order("THROWS"), "confirms_after_10s")).isPaid)
     }
 
     @Test
