@@ -60,7 +60,9 @@ fn round_trip(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("signed_round_trip");
     group.bench_function("unheard", |b| b.iter(call));
-    tracing::subscriber::with_default(fmt_subscriber(), || group.bench_function("fmt_subscriber_info", |b| b.iter(call)));
+    tracing::subscriber::with_default(fmt_subscriber(), || {
+        group.bench_function("fmt_subscriber_info", |b| b.iter(call))
+    });
     // Last: the sink is process-wide.
     set_log_sink(Some(Arc::new(Discard)), LogLevel::Debug).expect("sink");
     group.bench_function("log_sink_debug", |b| b.iter(call));

@@ -228,13 +228,13 @@ mod tests {
         }
         fn log(&self, record: LogRecord) {
             if record.fields.get("out_trade_no").map(String::as_str) == Some(self.0) {
-                self.1.lock().unwrap().push(record);
+                self.1.lock().expect("lock").push(record);
             }
         }
     }
 
     fn events(keep: &Keep) -> Vec<(LogLevel, String, String)> {
-        keep.1.lock().unwrap().iter().map(|r| (r.level, r.logger.clone(), r.event.clone())).collect()
+        keep.1.lock().expect("lock").iter().map(|r| (r.level, r.logger.clone(), r.event.clone())).collect()
     }
 
     /// The one test that sets the process's sink: events with their spans' fields, filtered by level
@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn the_sink_gets_each_event_with_its_spans_fields_up_to_its_level() {
         let keep = Arc::new(Keep("SINK-1", Mutex::new(Vec::new())));
-        set_log_sink(Some(keep.clone()), LogLevel::Info).unwrap();
+        set_log_sink(Some(keep.clone()), LogLevel::Info).expect("the sink");
         let call = || {
             let span = tracing::info_span!(target: "alipay_core::call", "alipay.call", method = "alipay.trade.pay",
                 out_trade_no = "SINK-1", trace_id = tracing::field::Empty);
@@ -254,18 +254,18 @@ mod tests {
         };
         call();
         assert_eq!(events(&keep), [(LogLevel::Warn, "alipay_core.call".to_string(), "refused".to_string())]);
-        let refused = keep.1.lock().unwrap()[0].clone();
+        let refused = keep.1.lock().expect("lock")[0].clone();
         assert_eq!(refused.fields["method"], "alipay.trade.pay");
         assert_eq!(refused.fields["trace_id"], "0b1c2d");
         assert_eq!(refused.message, "refused method=alipay.trade.pay out_trade_no=SINK-1 trace_id=0b1c2d code=40004");
 
-        keep.1.lock().unwrap().clear();
-        set_log_sink(Some(keep.clone()), LogLevel::Debug).unwrap();
+        keep.1.lock().expect("lock").clear();
+        set_log_sink(Some(keep.clone()), LogLevel::Debug).expect("the sink");
         call();
         assert_eq!(events(&keep).iter().map(|e| e.2.as_str()).collect::<Vec<_>>(), ["answered", "refused"]);
 
-        keep.1.lock().unwrap().clear();
-        set_log_sink(None, LogLevel::Trace).unwrap();
+        keep.1.lock().expect("lock").clear();
+        set_log_sink(None, LogLevel::Trace).expect("the sink");
         call();
         assert!(events(&keep).is_empty());
     }
