@@ -5,6 +5,8 @@
 //!   HTTP status, the latency, Alipay's `code` / `sub_code` and `trace_id`, and the verdict: `verified`,
 //!   `unsigned_error`, `forged`, `mismatched_request`, `transport_failure`, `decode_failure` or
 //!   `not_sent`.
+//! * Every workflow runs in a span `alipay.workflow` (target `alipay_core::workflow`: `key`, `workflow`,
+//!   `recovering`), which holds its calls' spans and its steps' events.
 //! * Every workflow step is an event (target `alipay_core::workflow`): `submitted`, `waiting_for_buyer`
 //!   (N of M), `querying`, `cancelling`, `done` with its outcome; `recovering` and, for each workflow
 //!   [`crate::workflow::Workflows::recover`] drove, `recovered`.
@@ -167,6 +169,14 @@ fn record_result(span: &tracing::Span, elapsed: std::time::Duration, result: &Re
             tracing::warn!(target: "alipay_core::call", parent: span, verdict, latency_ms, kind = e.kind().as_str(), error = %e, "failed");
         }
     }
+}
+
+/// The span of one workflow run (`alipay.workflow`, target `alipay_core::workflow`): its `key` and
+/// `workflow` (`pay`, `precreate`, `refund`), and whether `recover()` runs it. Its calls are spans
+/// within it, and its steps events within it, so that each call is seen with the step (`querying`,
+/// `cancel_retry` with its `attempt` …) that made it.
+pub(crate) fn workflow_span(key: &str, workflow: &'static str, recovering: bool) -> tracing::Span {
+    tracing::info_span!(target: "alipay_core::workflow", "alipay.workflow", key, workflow, recovering)
 }
 
 /// One workflow step, as an event of target `alipay_core::workflow` named by [`EventKind::name`].

@@ -86,7 +86,8 @@ impl Workflows {
                     match workflows.journal.entry(&entry.key).await {
                         Ok(Some(now)) if !now.state.is_unfinished() => None,
                         _ => {
-                            let result = workflows.drive(&entry, &tokens).await;
+                            let span = crate::observe::workflow_span(&entry.key, entry.kind.as_str(), true);
+                            let result = tracing::Instrument::instrument(workflows.drive(&entry, &tokens), span).await;
                             crate::observe::recovered(&entry.key, entry.kind, &result);
                             if result.is_err() {
                                 // Not finished here (no token, no verified answer): let any instance try

@@ -206,10 +206,14 @@ impl Workflows {
             request.out_request_no,
         );
         let ctx = self.context(key, None, self.client.clone());
-        let task = runtime.spawn(async move {
-            let _running = running;
-            run_refund(ctx, machine, step, biz_content, query).await
-        });
+        let span = crate::observe::workflow_span(&ctx.key, "refund", false);
+        let task = runtime.spawn(tracing::Instrument::instrument(
+            async move {
+                let _running = running;
+                run_refund(ctx, machine, step, biz_content, query).await
+            },
+            span,
+        ));
         // Dropping this future does not stop the task: a refund in flight is always seen through.
         task.await.map_err(|e| Error::Internal(format!("the refund workflow task failed: {e}")))?
     }
@@ -290,10 +294,18 @@ impl Workflows {
         let (events_tx, events) = mpsc::unbounded_channel();
         let ctx = self.context(key, Some(events_tx), self.client.clone());
         let out_trade_no = order.out_trade_no.clone();
-        let task = runtime.spawn(async move {
-            let _running = running;
-            run_payment(ctx, machine, submission, signal_rx, order).await
-        });
+        let workflow = match submission {
+            Submission::Precreate(..) => "precreate",
+            Submission::Pay(_) | Submission::Recover(_) => "pay",
+        };
+        let span = crate::observe::workflow_span(&ctx.key, workflow, false);
+        let task = runtime.spawn(tracing::Instrument::instrument(
+            async move {
+                let _running = running;
+                run_payment(ctx, machine, submission, signal_rx, order).await
+            },
+            span,
+        ));
         Ok(PaymentHandle { out_trade_no, qr_code: None, signal, task: Some(task), events })
     }
 }

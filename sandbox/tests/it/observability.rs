@@ -97,6 +97,10 @@ async fn a_buyer_who_confirms_is_traced_call_by_call_and_step_by_step() {
     ] {
         assert!(closed.contains(field), "{field} in {closed}");
     }
+    assert!(
+        closed.contains(&format!("alipay.workflow{{key=\"trade:{no}\" workflow=\"pay\" recovering=false}}")),
+        "each call is a span within its workflow's: {closed}"
+    );
     assert!(!lines_with(&output, "method=\"alipay.trade.query\"").is_empty(), "the queries are spans too");
     for event in ["event=\"submitted\"", "event=\"waiting_for_buyer\" query=1", "event=\"querying\""] {
         assert!(output.contains(event), "{event} in\n{output}");
