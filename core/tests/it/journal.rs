@@ -322,11 +322,12 @@ async fn a_notification_is_first_once_then_in_progress_until_handled_then_handle
 async fn a_notification_whose_handler_crashed_is_offered_again_once_its_hold_has_passed() {
     for store in stores() {
         let name = store.name;
-        let hold = JournalOptions::default().with_notification_hold(Duration::from_millis(200));
+        // A hold long enough that b's two claims below fall within it on a loaded machine.
+        let hold = JournalOptions::default().with_notification_hold(Duration::from_secs(1));
         let (a, b) = ((store.open)(hold), (store.open)(hold));
         assert_eq!(a.claim_notification("crash").await.expect("claim"), NotificationClaim::First, "{name}");
         drop(a); // crashed before marking it handled
-        tokio::time::sleep(Duration::from_millis(400)).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
         assert_eq!(b.claim_notification("crash").await.expect("claim"), NotificationClaim::First, "{name}");
         assert_eq!(b.claim_notification("crash").await.expect("claim"), NotificationClaim::InProgress, "{name}");
     }
