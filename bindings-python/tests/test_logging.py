@@ -70,7 +70,9 @@ def test_a_buyer_who_confirms_is_logged_call_by_call_and_step_by_step(fast_gatew
     assert pay.alipay["verdict"] == "verified" and pay.alipay["code"] == "10003"
     assert pay.alipay["auth_code"] == "28…(18 digits)"
     assert len(pay.alipay["trace_id"]) == 32, "Alipay's trace id, to quote to its support"
-    assert pay.getMessage().startswith("answered method=alipay.trade.pay protocol=v2")
+    # The workflow's span's fields, then the call's, then the event's.
+    assert pay.getMessage().startswith(f"answered key=trade:{no} workflow=pay recovering=false method=alipay.trade.pay")
+    assert pay.alipay["key"] == f"trade:{no}"
     assert any(r.alipay["method"] == "alipay.trade.query" for r in named(records, "answered"))
     steps = [r.alipay_event for r in records if r.name == "alipay_core.workflow"]
     assert steps[0] == "submitted" and "waiting_for_buyer" in steps and "querying" in steps and steps[-1] == "done"
