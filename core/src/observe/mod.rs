@@ -175,8 +175,8 @@ fn record_result(span: &tracing::Span, elapsed: std::time::Duration, result: &Re
 /// `workflow` (`pay`, `precreate`, `refund`), and whether `recover()` runs it. Its calls are spans
 /// within it, and its steps events within it, so that each call is seen with the step (`querying`,
 /// `cancel_retry` with its `attempt` …) that made it.
-pub(crate) fn workflow_span(key: &str, workflow: &'static str, recovering: bool) -> tracing::Span {
-    tracing::info_span!(target: "alipay_core::workflow", "alipay.workflow", key, workflow, recovering)
+pub(crate) fn workflow_span(key: &str, workflow: crate::journal::WorkflowKind, recovering: bool) -> tracing::Span {
+    tracing::info_span!(target: "alipay_core::workflow", "alipay.workflow", key, workflow = workflow.as_str(), recovering)
 }
 
 /// One workflow step, as an event of target `alipay_core::workflow` named by [`EventKind::name`].

@@ -86,7 +86,7 @@ impl Workflows {
                     match workflows.journal.entry(&entry.key).await {
                         Ok(Some(now)) if !now.state.is_unfinished() => None,
                         _ => {
-                            let span = crate::observe::workflow_span(&entry.key, entry.kind.as_str(), true);
+                            let span = crate::observe::workflow_span(&entry.key, entry.kind, true);
                             let result = tracing::Instrument::instrument(workflows.drive(&entry, &tokens), span).await;
                             crate::observe::recovered(&entry.key, entry.kind, &result);
                             if result.is_err() {

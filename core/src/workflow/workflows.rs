@@ -206,7 +206,7 @@ impl Workflows {
             request.out_request_no,
         );
         let ctx = self.context(key, None, self.client.clone());
-        let span = crate::observe::workflow_span(&ctx.key, "refund", false);
+        let span = crate::observe::workflow_span(&ctx.key, WorkflowKind::Refund, false);
         let task = runtime.spawn(tracing::Instrument::instrument(
             async move {
                 let _running = running;
@@ -295,8 +295,8 @@ impl Workflows {
         let ctx = self.context(key, Some(events_tx), self.client.clone());
         let out_trade_no = order.out_trade_no.clone();
         let workflow = match submission {
-            Submission::Precreate(..) => "precreate",
-            Submission::Pay(_) | Submission::Recover(_) => "pay",
+            Submission::Precreate(..) => WorkflowKind::Precreate,
+            Submission::Pay(_) | Submission::Recover(_) => WorkflowKind::Pay,
         };
         let span = crate::observe::workflow_span(&ctx.key, workflow, false);
         let task = runtime.spawn(tracing::Instrument::instrument(
